@@ -1,0 +1,106 @@
+"""The records that flow between stages.
+
+Every offset is a Python ``str`` index into the document's normalized text
+(``Document.text``), end exclusive, so ``text[start:end]`` is the mention.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Optional
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """One input document as read from disk, before normalization."""
+
+    source: str  # path (plus ``#L<n>`` for a JSONL line)
+    source_format: str  # txt | md | html | jsonl
+    encoding: str
+    text: str
+    title: Optional[str] = None
+    pub_date: Optional[date] = None
+    external_id: Optional[str] = None
+    content_sha256: str = ""
+
+
+@dataclass(frozen=True)
+class Article:
+    article_id: str
+    seq: int
+    title: Optional[str]
+    start: int
+    end: int
+    authors: tuple[str, ...] = ()
+    continued_from: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Sentence:
+    sentence_id: str
+    article_id: str
+    seq: int
+    start: int
+    end: int
+    text: str
+    duplicate_of: Optional[str] = None
+
+
+@dataclass
+class Mention:
+    """An entity mention with its resolved value.
+
+    Extractors return these with offsets relative to the text they were given;
+    the extract stage shifts them to document offsets.  ``value`` is exact
+    (Decimal) until the writer turns it into float64.
+    """
+
+    label: str
+    start: int
+    end: int
+    text: str
+    source: str  # the component that found it
+    norm: Optional[str] = None
+    value: Optional[Decimal] = None
+    value_max: Optional[Decimal] = None
+    unit: Optional[str] = None
+    currency: Optional[str] = None
+    qualifier: Optional[str] = None
+    date_value: Optional[str] = None
+    date_start: Optional[date] = None
+    date_end: Optional[date] = None
+    grain: Optional[str] = None
+
+    def shifted(self, offset: int) -> "Mention":
+        from dataclasses import replace
+
+        return replace(self, start=self.start + offset, end=self.end + offset)
+
+
+@dataclass
+class Document:
+    """A document after layout repair: the text every offset refers to."""
+
+    doc_id: str
+    source: str
+    source_format: str
+    encoding: str
+    pub_date: Optional[date]
+    title: Optional[str]
+    text: str
+    content_sha256: str
+    articles: list[Article] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    # layout notes: (start, end, kind) regions of the text that are not running
+    # text (markers, bylines, credits, captions) or cuts left unjoined.
+    regions: list[tuple[int, int, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ErrorRow:
+    source: str
+    stage: str
+    error_type: str
+    message: str
