@@ -1,0 +1,413 @@
+"""DATE mentions: absolute, partial and relative dates resolved against pub_date.
+
+``find_dates("3月11日", date(2025, 3, 12))`` gives one DATE with
+``date_value="2025-03-11"``, grain ``day``.  A date without its year takes the
+year that puts it nearest to the publication date; without a publication date
+the missing parts stay ``XXXX`` and ``date_start``/``date_end`` stay empty.
+Durations (``6个月``, ``十年``) are QUANTITY and are not found here.
+
+The words come from ``configs/dates.yaml``; the patterns are compiled once.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Optional
+
+import yaml
+
+from .config import CONFIG_DIR
+from .numerals import TABLES, fold_digits, parse_digit_string, parse_number
+from .types import Mention
+
+SOURCE = "numeric"
+
+
+@dataclass(frozen=True)
+class Period:
+    """A resolved calendar period: its ISO-like label and first/last day."""
+
+    value: str
+    start: Optional[date]
+    end: Optional[date]
+    grain: str
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def _load(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+class DateRules:
+    """Compiled date patterns and the tables they resolve with."""
+
+    def __init__(self, path: Path = CONFIG_DIR / "dates.yaml") -> None:
+        data = _load(path)
+        self.relative_years: dict[str, int] = data["relative_years"]
+        self.year_phrases: dict[str, int] = data["relative_year_phrases"]
+        self.relative_months: dict[str, int] = data["relative_months"]
+        self.relative_weeks: dict[str, int] = data["relative_weeks"]
+        self.relative_days: dict[str, int] = data["relative_days"]
+        self.halves: dict[str, int] = data["halves"]
+        self.quarter_digits: dict[str, int] = {str(k): v for k, v in data["quarter_digits"].items()}
+        self.quarter_runs: dict[str, list[int]] = data["quarter_runs"]
+        self.year_edges: dict[str, int] = data["year_edges"]
+        self.connectors = frozenset(data["range_connectors"])
+        self.single = re.compile(self._single_pattern())
+        self.partial_day = re.compile(
+            f"(?:{_alternation(self.connectors)})(?P<d>{_CN_DAY}|{_AR_DAY})[日号]"
+        )
+
+    def _single_pattern(self) -> str:
+        cn_digit = "零〇○一二三四五六七八九"
+        year = (
+            rf"(?:(?<![0-9０-９.])(?<![0-9],)(?P<ya>[12１２][0-9０-９]{{3}})年"
+            rf"|(?<![{cn_digit}十百千万])(?P<yc>[{cn_digit}]{{4}})年"
+            rf"|(?P<ry>{_alternation(self.relative_years)}))(?P<fy>度)?"
+        )
+        parts = (
+            rf"(?:(?P<m>{_AR_MONTH}|{_CN_MONTH})月份?(?:(?P<d>{_AR_DAY}|{_CN_DAY})[日号])?"
+            rf"|(?P<half>{_alternation(self.halves)})"
+            rf"|(?P<qrun>{_alternation(self.quarter_runs)})"
+            rf"|第?(?P<q>[{''.join(self.quarter_digits)}])季度"
+            rf"|年?(?P<edge>[{''.join(self.year_edges)}])(?![期级中等步心衷]))"
+        )
+        no_year_parts = (
+            rf"(?<![0-9０-９.{cn_digit}十第])(?:(?P<m2>{_AR_MONTH}|{_CN_MONTH})月份?"
+            rf"(?:(?P<d2>{_AR_DAY}|{_CN_DAY})[日号])?"
+            rf"|(?P<half2>{_alternation(self.halves)})"
+            rf"|(?P<qrun2>{_alternation(self.quarter_runs)})"
+            rf"|第?(?P<q2>[{''.join(self.quarter_digits)}])季度"
+            rf"|年(?P<edge2>[{''.join(self.year_edges)}])(?![期级中等步心衷]))"
+        )
+        words = (
+            rf"(?P<rphrase>{_alternation(self.year_phrases)})"
+            rf"|(?P<rmonth>{_alternation(self.relative_months)})"
+            rf"|(?P<rweek>{_alternation(self.relative_weeks)})"
+            rf"|(?P<rday>{_alternation(self.relative_days)})"
+        )
+        compact = (
+            r"(?<![0-9０-９.])(?P<cy>(?:19|20)[0-9]{2})(?P<cm>0[1-9]|1[0-2])"
+            r"(?P<cd>0[1-9]|[12][0-9]|3[01])(?![0-9０-９])"
+        )
+        dashed = (
+            r"(?<![0-9０-９.])(?P<sy>[12][0-9]{3})(?P<sep>[-/.])(?P<sm>1[0-2]|0?[1-9])"
+            r"(?P=sep)(?P<sd>3[01]|[12][0-9]|0?[1-9])(?![0-9０-９])"
+        )
+        bare_day = r"(?<![0-9０-９.月])(?P<bd>3[01]|[12][0-9]|0?[1-9])日(?!内|以内|之内)"
+        return (
+            f"{words}|{year}(?:{parts})?|{no_year_parts}|{compact}|{dashed}|{bare_day}"
+        )
+
+
+_AR_MONTH = r"1[0-2]|0?[1-9]|１[０-２]|０?[１-９]"
+_CN_MONTH = r"十[一二]|十|[一二三四五六七八九]"
+_AR_DAY = r"3[01]|[12][0-9]|0?[1-9]|３[０１]|[１２][０-９]|０?[１-９]"
+_CN_DAY = r"三十一|三十|二十[一二三四五六七八九]|二十|十[一二三四五六七八九]|十|[一二三四五六七八九]"
+
+RULES = DateRules()
+
+
+@dataclass
+class _Found:
+    """One single date expression before range merging."""
+
+    start: int
+    end: int
+    year: Optional[int]  # None: not written, resolve from pub_date
+    month: Optional[int]
+    day: Optional[int]
+    period: Optional[Period]  # already resolved (relative words, halves, quarters)
+
+
+def find_dates(text: str, pub_date: Optional[date], rules: DateRules = RULES) -> list[Mention]:
+    """All DATE mentions in ``text``; ranges (2024年1月至9月) are one mention."""
+    found = []
+    for match in rules.single.finditer(text):
+        item = _read_match(match, pub_date, rules)
+        if item is not None:
+            found.append(item)
+    return _merge_ranges(text, found, pub_date, rules)
+
+
+def _small_number(raw: Optional[str]) -> Optional[int]:
+    if raw is None:
+        return None
+    value = parse_number(raw)
+    return int(value) if value is not None else None
+
+
+def _read_match(match: re.Match, pub: Optional[date], rules: DateRules) -> Optional[_Found]:
+    g = match.groupdict()
+    start, end = match.span()
+    if g["rphrase"]:
+        return _Found(start, end, None, None, None, _year_period(_shift_year(pub, rules.year_phrases[g["rphrase"]])))
+    if g["rmonth"]:
+        return _Found(start, end, None, None, None, _relative_month(pub, rules.relative_months[g["rmonth"]]))
+    if g["rweek"]:
+        return _Found(start, end, None, None, None, _relative_week(pub, rules.relative_weeks[g["rweek"]]))
+    if g["rday"]:
+        return _Found(start, end, None, None, None, _relative_day(pub, rules.relative_days[g["rday"]]))
+    if g["cy"]:
+        return _exact_day(start, end, int(g["cy"]), int(g["cm"]), int(g["cd"]))
+    if g["sy"]:
+        return _exact_day(start, end, int(g["sy"]), int(g["sm"]), int(g["sd"]))
+    if g["bd"]:
+        return _Found(start, end, None, None, int(g["bd"]), None)
+    year = _read_year(g, pub, rules)
+    if year is False:
+        return None
+    month = _small_number(g["m"] or g["m2"])
+    day = _small_number(g["d"] or g["d2"])
+    half = g["half"] or g["half2"]
+    qrun = g["qrun"] or g["qrun2"]
+    quarter = g["q"] or g["q2"]
+    edge = g["edge"] or g["edge2"]
+    if half:
+        return _Found(start, end, year, None, None, _half_period(year, pub, rules.halves[half]))
+    if qrun:
+        first, last = rules.quarter_runs[qrun]
+        return _Found(start, end, year, None, None, _quarter_run(year, pub, first, last))
+    if quarter:
+        q = rules.quarter_digits[fold_digits(quarter)]
+        return _Found(start, end, year, None, None, _quarter_run(year, pub, q, q))
+    if edge:
+        month = rules.year_edges[edge]
+        if year is None:  # 年底 alone is the end of the publication year
+            year = pub.year if pub else _UNRESOLVED_YEAR
+    if month is not None and not 1 <= month <= 12:
+        return None
+    if month is None and year is None:
+        return None
+    return _Found(start, end, year, month, day, None)
+
+
+def _read_year(g: dict, pub: Optional[date], rules: DateRules):
+    """The written year; None when not written or not resolvable; False if invalid."""
+    if g["ya"]:
+        return int(fold_digits(g["ya"]))
+    if g["yc"]:
+        return parse_digit_string(g["yc"])
+    if g["ry"]:
+        shifted = _shift_year(pub, rules.relative_years[g["ry"]])
+        return shifted if shifted is not None else _UNRESOLVED_YEAR
+    return None
+
+
+# A year that is written relatively but cannot be resolved without pub_date.
+_UNRESOLVED_YEAR = -1
+
+
+def _shift_year(pub: Optional[date], years: int) -> Optional[int]:
+    return pub.year + years if pub else None
+
+
+def _exact_day(start: int, end: int, year: int, month: int, day: int) -> Optional[_Found]:
+    if not _valid_day(year, month, day):
+        return None
+    return _Found(start, end, year, month, day, None)
+
+
+def _valid_day(year: Optional[int], month: int, day: int) -> bool:
+    if not 1 <= month <= 12 or day < 1:
+        return False
+    leap_year = 2000 if year in (None, _UNRESOLVED_YEAR) else year
+    return day <= calendar.monthrange(leap_year, month)[1]
+
+
+def _year_period(year: Optional[int]) -> Period:
+    if year is None or year == _UNRESOLVED_YEAR:
+        return Period("XXXX", None, None, "year")
+    return Period(f"{year:04d}", date(year, 1, 1), date(year, 12, 31), "year")
+
+
+def _month_period(year: Optional[int], month: int) -> Period:
+    if year is None or year == _UNRESOLVED_YEAR:
+        return Period(f"XXXX-{month:02d}", None, None, "month")
+    last = calendar.monthrange(year, month)[1]
+    return Period(f"{year:04d}-{month:02d}", date(year, month, 1), date(year, month, last), "month")
+
+
+def _day_period(year: Optional[int], month: Optional[int], day: int) -> Period:
+    if year is None or year == _UNRESOLVED_YEAR or month is None:
+        month_text = f"{month:02d}" if month else "XX"
+        return Period(f"XXXX-{month_text}-{day:02d}", None, None, "day")
+    d = date(year, month, day)
+    return Period(d.isoformat(), d, d, "day")
+
+
+def _relative_month(pub: Optional[date], months: int) -> Period:
+    if pub is None:
+        return Period("XXXX-XX", None, None, "month")
+    index = pub.year * 12 + pub.month - 1 + months
+    return _month_period(index // 12, index % 12 + 1)
+
+
+def _relative_week(pub: Optional[date], weeks: int) -> Period:
+    if pub is None:
+        return Period("XXXX-WXX", None, None, "week")
+    monday = pub - timedelta(days=pub.weekday()) + timedelta(weeks=weeks)
+    iso = monday.isocalendar()
+    return Period(f"{iso[0]:04d}-W{iso[1]:02d}", monday, monday + timedelta(days=6), "week")
+
+
+def _relative_day(pub: Optional[date], days: int) -> Period:
+    if pub is None:
+        return Period("XXXX-XX-XX", None, None, "day")
+    d = pub + timedelta(days=days)
+    return Period(d.isoformat(), d, d, "day")
+
+
+def _year_for_period(year: Optional[int], pub: Optional[date]) -> Optional[int]:
+    """A half or quarter without a year is in the publication year."""
+    if year is None and pub is not None:
+        return pub.year
+    return None if year == _UNRESOLVED_YEAR else year
+
+
+def _half_period(year: Optional[int], pub: Optional[date], half: int) -> Period:
+    y = _year_for_period(year, pub)
+    if y is None:
+        return Period(f"XXXX-H{half}", None, None, "half")
+    first_month = 1 if half == 1 else 7
+    return Period(f"{y:04d}-H{half}", date(y, first_month, 1),
+                  _month_period(y, first_month + 5).end, "half")
+
+
+def _quarter_run(year: Optional[int], pub: Optional[date], first: int, last: int) -> Period:
+    y = _year_for_period(year, pub)
+    label = f"{'XXXX' if y is None else f'{y:04d}'}-Q{first}"
+    if last != first:
+        label += f"/{'XXXX' if y is None else f'{y:04d}'}-Q{last}"
+    if y is None:
+        return Period(label, None, None, "quarter")
+    return Period(label, date(y, 3 * first - 2, 1), _month_period(y, 3 * last).end, "quarter")
+
+
+def _nearest_year(pub: date, month: int, day: Optional[int]) -> int:
+    """The year that puts month(/day) nearest to pub_date (3月11日 -> pub's year)."""
+    best_year, best_gap = pub.year, None
+    for year in (pub.year - 1, pub.year, pub.year + 1):
+        probe_day = day if day is not None else 15
+        if not _valid_day(year, month, probe_day):
+            continue
+        gap = abs((date(year, month, probe_day) - pub).days)
+        if best_gap is None or gap < best_gap:
+            best_year, best_gap = year, gap
+    return best_year
+
+
+def _nearest_month(pub: date, day: int) -> tuple[int, int]:
+    """The (year, month) that puts a bare day (11日) nearest to pub_date."""
+    best, best_gap = (pub.year, pub.month), None
+    for shift in (-1, 0, 1):
+        index = pub.year * 12 + pub.month - 1 + shift
+        year, month = index // 12, index % 12 + 1
+        if not _valid_day(year, month, day):
+            continue
+        gap = abs((date(year, month, day) - pub).days)
+        if best_gap is None or gap < best_gap:
+            best, best_gap = (year, month), gap
+    return best
+
+
+def _resolve(item: _Found, pub: Optional[date]) -> Optional[Period]:
+    if item.period is not None:
+        return item.period
+    year, month, day = item.year, item.month, item.day
+    if month is None and day is None:
+        return _year_period(year)
+    if month is None:  # a bare day of the month: 11日
+        if pub is None:
+            return _day_period(None, None, day)
+        year, month = _nearest_month(pub, day)
+        return _day_period(year, month, day)
+    if day is not None and not _valid_day(year, month, day):
+        return None
+    if year is None and pub is not None:
+        year = _nearest_year(pub, month, day)
+    if day is None:
+        return _month_period(year, month)
+    return _day_period(year, month, day)
+
+
+def _merge_ranges(text: str, found: list[_Found], pub: Optional[date],
+                  rules: DateRules) -> list[Mention]:
+    """Resolves each date and joins ``A 至 B`` pairs into one range mention."""
+    mentions: list[Mention] = []
+    i = 0
+    while i < len(found):
+        first = found[i]
+        second = found[i + 1] if i + 1 < len(found) else None
+        if second is not None and _joined(text, first, second, rules):
+            merged = _range_mention(text, first, _inherit(first, second), pub)
+            if merged is not None:
+                mentions.append(merged)
+                i += 2
+                continue
+        partial = _partial_day_after(text, first, rules)
+        if partial is not None:
+            merged = _range_mention(text, first, partial, pub)
+            if merged is not None:
+                mentions.append(merged)
+                i += 1
+                continue
+        single = _resolve(first, pub)
+        if single is not None:
+            mentions.append(_mention(text, first.start, first.end, single))
+        i += 1
+    return mentions
+
+
+def _joined(text: str, first: _Found, second: _Found, rules: DateRules) -> bool:
+    gap = text[first.end:second.start]
+    return len(gap) == 1 and gap in rules.connectors
+
+
+def _inherit(first: _Found, second: _Found) -> _Found:
+    """The range end takes the year (and month) its start wrote: 2024年1月至9月."""
+    if second.period is not None:
+        return second
+    year = second.year if second.year is not None else first.year
+    month = second.month
+    if month is None and second.day is not None and first.month is not None:
+        month = first.month
+    return _Found(second.start, second.end, year, month, second.day, None)
+
+
+def _partial_day_after(text: str, first: _Found, rules: DateRules) -> Optional[_Found]:
+    """一月十日到十二日: a Chinese day after a connector ends the range."""
+    if first.day is None or first.month is None:
+        return None
+    match = rules.partial_day.match(text, first.end)
+    if match is None:
+        return None
+    day = _small_number(match.group("d"))
+    if day is None:
+        return None
+    return _Found(match.start("d"), match.end(), first.year, first.month, day, None)
+
+
+def _range_mention(text: str, first: _Found, second: _Found,
+                   pub: Optional[date]) -> Optional[Mention]:
+    a, b = _resolve(first, pub), _resolve(second, pub)
+    if a is None or b is None:
+        return None
+    if a.start and b.start and b.end < a.start:
+        return None  # not a range that runs forward: leave both out rather than guess
+    period = Period(f"{a.value}/{b.value}", a.start, b.end, a.grain)
+    return _mention(text, first.start, second.end, period)
+
+
+def _mention(text: str, start: int, end: int, period: Period) -> Mention:
+    return Mention(
+        label="DATE", start=start, end=end, text=text[start:end], source=SOURCE,
+        date_value=period.value, date_start=period.start, date_end=period.end,
+        grain=period.grain,
+    )

@@ -1,0 +1,407 @@
+"""MONEY, PERCENT, QUANTITY and DATE mentions with exact values.
+
+``extract_numeric(text, pub_date)`` is the pure function; the spaCy component
+``zh_numeric_entities`` runs it on ``doc.text`` with ``doc._.pub_date`` and
+appends the mentions to ``doc._.mentions``.  Offsets are character offsets
+into the text, so spans are exact whatever the tokenizer did.
+
+What the rules know comes from tables in ``configs/``: units and classifiers
+(units.yaml), currencies (currencies.yaml), qualifiers (qualifiers.yaml), date
+words (dates.yaml), numeral characters (numerals.yaml) and words that contain
+numerals without being amounts (numeric_stopwords.yaml).  One regular
+expression per kind is compiled at import; a call only scans and resolves.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterable, Optional
+
+import yaml
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .config import CONFIG_DIR
+from .dates import SOURCE, find_dates
+from .nlp import add_mentions
+from .numerals import TABLES, fold_digits, parse_digit_string, parse_number
+from .types import Mention
+
+# Which label wins when two readings cover exactly the same characters:
+# 2024年 is a year before it is a duration of 2024 years.
+_PRIORITY = {"DATE": 0, "MONEY": 1, "PERCENT": 2, "QUANTITY": 3}
+# Unit kinds for which a bare 一 is a determiner (一件事, 一天), not a count.
+_DETERMINER_KINDS = frozenset({"count", "duration"})
+_LONE_ONE = frozenset({"一", "壹"})
+
+
+def _load(name: str, config_dir: Path) -> dict:
+    return yaml.safe_load((config_dir / name).read_text(encoding="utf-8"))
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class PercentUnit:
+    scale: Optional[Decimal]  # None: a discount (八折 = 80 %)
+    unit: str
+
+
+class NumericRules:
+    """The tables of configs/ and the pattern compiled from them."""
+
+    def __init__(self, config_dir: Path = CONFIG_DIR) -> None:
+        units = _load("units.yaml", config_dir)
+        currencies = _load("currencies.yaml", config_dir)
+        qualifiers = _load("qualifiers.yaml", config_dir)
+        stopwords = _load("numeric_stopwords.yaml", config_dir)
+
+        self.unit_kind: dict[str, str] = {
+            unit: kind for kind, items in units["kinds"].items() for unit in items
+        }
+        self.currency_after: dict[str, str] = currencies["after_amount"]
+        self.currency_before: dict[str, str] = currencies["before_amount"]
+        self.percent_after = {k: _percent_unit(v) for k, v in units["percent_after"].items()}
+        self.percent_before = {k: _percent_unit(v) for k, v in units["percent_before"].items()}
+        self.percent_not_followed_by = {
+            k: frozenset(v) for k, v in units["percent_not_followed_by"].items()
+        }
+        self.before: dict[str, str] = qualifiers["before"]
+        self.before_not_for_kinds = {
+            k: frozenset(v) for k, v in qualifiers["before_not_for_kinds"].items()
+        }
+        self.inner: dict[str, str] = qualifiers["inner"]
+        self.after: dict[str, str] = qualifiers["after"]
+        self.pattern = re.compile(self._amount_pattern())
+        self.stopwords = re.compile(_alternation(stopwords["words"]))
+
+    def kind_of(self, unit: str) -> str:
+        if unit in self.currency_after:
+            return "money"
+        if unit in self.percent_after:
+            return "percent"
+        return self.unit_kind[unit]
+
+    def _amount_pattern(self) -> str:
+        all_units = [*self.unit_kind, *self.currency_after, *self.percent_after]
+        digits = "".join(TABLES.digits)
+        number = _number_pattern(digits, all_units)
+        sign = r"(?:(?<![0-9０-９A-Za-z])[-－−]|负|負)"
+        # a multiplier after 多/余/几: 500余万, 十几亿
+        mult = _alternation(["万亿", "亿万", *TABLES.big_units, *TABLES.small_units])
+        units = _alternation(all_units)
+        pre = _alternation(self.before)
+        inner = _alternation(self.inner)
+        post = _alternation(self.after)
+        symbols = _alternation(self.currency_before)
+        pct_before = _alternation(self.percent_before)
+        connectors = "至|到|—|–|-|～|~|－"
+        return (
+            rf"(?P<pre>{pre})?(?:"
+            rf"(?P<sym>{symbols})(?P<snum>{number})(?P<smult>{mult})?"
+            rf"|(?P<pfx>{pct_before})(?P<psign>{sign})?(?P<pnum>{number})"
+            rf"|(?P<a>{number})(?P<ua>{units})?(?P<conn>{connectors})(?P<b>{number})"
+            rf"(?:(?P<binner>{inner})(?P<bmult>{mult})?)?(?P<ub>{units})"
+            rf"|(?P<sign>{sign})?(?P<n>{number})(?:(?P<inner>{inner})(?P<mult>{mult})?)?(?P<u>{units})"
+            rf")(?P<post>{post})?"
+        )
+
+
+def _percent_unit(spec: dict) -> PercentUnit:
+    scale = spec["scale"]
+    return PercentUnit(None if scale == "discount" else Decimal(str(scale)), str(spec["unit"]))
+
+
+def _number_pattern(digits: str, all_units: list[str]) -> str:
+    """A numeral: Arabic, Chinese, mixed or a fraction, not inside another one."""
+    unit_chars = [*TABLES.small_units, *TABLES.big_units]
+    # 5千米 is 5 kilometres, not 5000 metres: a multiplier that starts a unit
+    # only counts as a multiplier when the rest of that unit does not follow.
+    guarded = []
+    for ch in unit_chars:
+        rests = [u[1:] for u in all_units if u[0] == ch and len(u) > 1]
+        guarded.append(f"{ch}(?!{_alternation(rests)})" if rests else ch)
+    unit = "(?:" + "|".join(guarded) + ")"
+    points = "".join(TABLES.decimal_points)
+    d = "[0-9０-９]"
+    arabic = (
+        rf"(?:{d}{{1,3}}(?:(?:,|(?<=[０-９])，(?=[０-９])){d}{{3}})+(?!{d})|{d}+)"
+        rf"(?:[.．]{d}+)?"
+    )
+    chinese = rf"(?:[{digits}]|十|拾)(?:[{digits}]|{unit}|[{points}](?=[{digits}]))*"
+    mixed = rf"{arabic}(?:{unit}+(?:[零〇]?(?:{arabic}|[{digits}]))?)*"
+    simple = f"(?:{mixed}|{chinese})"
+    fraction = f"{simple}{re.escape(TABLES.fraction_marker)}{simple}"
+    not_inside = rf"(?<![第0-9０-９A-Za-z.．{digits}十百千万亿拾佰仟萬億])"
+    return f"{not_inside}(?:{fraction}|{simple})"
+
+
+RULES = NumericRules()
+
+
+def extract_numeric(text: str, pub_date: Optional[date] = None,
+                    rules: NumericRules = RULES) -> list[Mention]:
+    """DATE, MONEY, PERCENT and QUANTITY mentions in ``text``, in order.
+
+    Spans never overlap: where readings compete the longer one wins, then
+    DATE over MONEY over PERCENT over QUANTITY.
+    """
+    if not text:
+        return []
+    candidates = find_dates(text, pub_date)
+    for match in rules.pattern.finditer(text):
+        mention = _amount_mention(text, match, rules)
+        if mention is not None:
+            candidates.append(mention)
+    if not candidates:
+        return []
+    candidates = _outside_stopwords(text, candidates, rules)
+    return _longest_first(candidates)
+
+
+def _outside_stopwords(text: str, candidates: list[Mention], rules: NumericRules) -> list[Mention]:
+    spans = [m.span() for m in rules.stopwords.finditer(text)]
+    if not spans:
+        return candidates
+    starts = [s for s, _ in spans]
+    kept = []
+    for mention in candidates:
+        i = bisect.bisect_left(starts, mention.end)
+        # the stopword starting last before this mention's end is the only one
+        # that can overlap it, as stopword matches do not overlap each other
+        if i and spans[i - 1][1] > mention.start:
+            continue
+        kept.append(mention)
+    return kept
+
+
+def _longest_first(candidates: list[Mention]) -> list[Mention]:
+    ranked = sorted(candidates, key=lambda m: (m.start - m.end, _PRIORITY[m.label], m.start))
+    starts: list[int] = []
+    chosen: list[Mention] = []
+    for mention in ranked:
+        i = bisect.bisect_right(starts, mention.start)
+        if i and chosen[i - 1].end > mention.start:
+            continue
+        if i < len(chosen) and chosen[i].start < mention.end:
+            continue
+        starts.insert(i, mention.start)
+        chosen.insert(i, mention)
+    return chosen
+
+
+# --- one match of the amount pattern -----------------------------------------
+
+
+@dataclass
+class _Amount:
+    value: Decimal
+    value_max: Optional[Decimal]
+    qualifier: Optional[str]
+    start: int
+    end: int
+
+
+def _amount_mention(text: str, match: re.Match, rules: NumericRules) -> Optional[Mention]:
+    g = match.groupdict()
+    if g["sym"]:
+        return _symbol_money(text, match, rules)
+    if g["pfx"]:
+        return _prefixed_percent(text, match, rules)
+    if g["a"]:
+        return _range_amount(text, match, rules)
+    return _single_amount(text, match, rules)
+
+
+def _symbol_money(text: str, match: re.Match, rules: NumericRules) -> Optional[Mention]:
+    value = parse_number(match.group("snum"))
+    if value is None:
+        return None
+    if match.group("smult"):
+        value *= _multiplier(match.group("smult"))
+    amount = _qualified(match, value, None, None, None, "money", rules)
+    return _make(text, "MONEY", amount, currency=rules.currency_before[match.group("sym")])
+
+
+def _prefixed_percent(text: str, match: re.Match, rules: NumericRules) -> Optional[Mention]:
+    value = parse_number(match.group("pnum"))
+    if value is None:
+        return None
+    if match.group("psign"):
+        value = -value
+    spec = rules.percent_before[match.group("pfx")]
+    amount = _qualified(match, value * spec.scale, None, None, None, "percent", rules)
+    return _make(text, "PERCENT", amount, unit=spec.unit)
+
+
+def _single_amount(text: str, match: re.Match, rules: NumericRules) -> Optional[Mention]:
+    number, unit = match.group("n"), match.group("u")
+    kind = rules.kind_of(unit)
+    inner, mult = match.group("inner"), match.group("mult")
+    value, value_max = _number_or_pair(number)
+    if value is None and kind == "percent" and rules.percent_after[unit].scale is None:
+        digits = parse_digit_string(number)  # 七五折 is written digit by digit
+        value = Decimal(digits) if digits is not None else None
+    if value is None:
+        return None
+    if mult:
+        value *= _multiplier(mult)
+        value_max = value_max * _multiplier(mult) if value_max is not None else None
+    if match.group("sign"):
+        value = -value
+    is_lone_one = (number in _LONE_ONE and not (inner or mult or match.group("pre")
+                                                 or match.group("post")))
+    if is_lone_one and kind in _DETERMINER_KINDS:
+        return None
+    inner_qualifier = rules.inner[inner] if inner else None
+    amount = _qualified(match, value, value_max, inner_qualifier, unit, kind, rules)
+    return _labelled(text, amount, unit, kind, number, match.end("u"), rules)
+
+
+def _range_amount(text: str, match: re.Match, rules: NumericRules) -> Optional[Mention]:
+    unit = match.group("ub")
+    if match.group("ua") and match.group("ua") != unit:
+        return None
+    kind = rules.kind_of(unit)
+    low, high = parse_number(match.group("a")), parse_number(match.group("b"))
+    if low is None or high is None:
+        return None
+    bmult = match.group("bmult")
+    if bmult:
+        high *= _multiplier(bmult)
+    low = _share_multiplier(match.group("a"), match.group("b"), low, high, bmult)
+    if not low < high:
+        return None  # 2024-2023个 and the like are not ranges
+    inner = match.group("binner")
+    amount = _qualified(match, low, high, rules.inner[inner] if inner else None, unit, kind, rules)
+    if kind == "percent" and rules.percent_after[unit].scale is None:
+        return None  # 七-八折 is not written in news copy; leave it out
+    return _labelled(text, amount, unit, kind, match.group("b"), match.end("ub"), rules)
+
+
+def _share_multiplier(a_text: str, b_text: str, low: Decimal, high: Decimal,
+                      bmult: Optional[str]) -> Decimal:
+    """3至5万元: the start takes the multiplier written only after the end."""
+    if any(ch in TABLES.big_units for ch in a_text):
+        return low
+    trailing = bmult or ""
+    core = b_text
+    while core and core[-1] in TABLES.big_units:
+        trailing = core[-1] + trailing
+        core = core[:-1]
+    if not trailing or not core:
+        return low
+    scale = _multiplier(trailing)
+    core_value = parse_number(core)
+    if core_value is not None and low < core_value:
+        return low * scale
+    return low
+
+
+def _number_or_pair(number: str) -> tuple[Optional[Decimal], Optional[Decimal]]:
+    value = parse_number(number)
+    if value is not None:
+        return value, None
+    pair = TABLES.approx_pairs.get(number)
+    if pair is not None:
+        return Decimal(pair[0]), Decimal(pair[1])
+    return None, None
+
+
+def _multiplier(text: str) -> Decimal:
+    value = Decimal(1)
+    for ch in text:
+        value *= TABLES.big_units.get(ch) or TABLES.small_units.get(ch, 1)
+    return value
+
+
+def _qualified(match: re.Match, value: Decimal, value_max: Optional[Decimal],
+               inner: Optional[str], unit: Optional[str], kind: str,
+               rules: NumericRules) -> _Amount:
+    """The amount with its qualifier words, which belong to its span."""
+    start, end = match.span()
+    qualifier = inner
+    pre = match.group("pre")
+    if pre:
+        if kind in rules.before_not_for_kinds.get(pre, ()):
+            start += len(pre)
+        else:
+            qualifier = qualifier or rules.before[pre]
+    post = match.group("post")
+    if post:
+        qualifier = rules.after[post] if qualifier is None else qualifier
+    return _Amount(value, value_max, qualifier, start, end)
+
+
+def _labelled(text: str, amount: _Amount, unit: str, kind: str, number: str,
+              unit_end: int, rules: NumericRules) -> Optional[Mention]:
+    if kind == "money":
+        return _make(text, "MONEY", amount, currency=rules.currency_after[unit])
+    if kind == "percent":
+        return _percent_after(text, amount, unit, number, unit_end, rules)
+    return _make(text, "QUANTITY", amount, unit=unit)
+
+
+def _percent_after(text: str, amount: _Amount, unit: str, number: str,
+                   unit_end: int, rules: NumericRules) -> Optional[Mention]:
+    blocked = rules.percent_not_followed_by.get(unit)
+    if blocked and unit_end < len(text) and text[unit_end] in blocked:
+        return None  # 三成为, 折合: the character belongs to a word
+    spec = rules.percent_after[unit]
+    if spec.scale is None:
+        value = _discount_percent(number, amount.value)
+        if value is None:
+            return None
+        amount.value = value
+    else:
+        if spec.scale != 1 and amount.value > 10:
+            return None  # 成 counts tenths: 2024成 is not a percentage
+        amount.value *= spec.scale
+        if amount.value_max is not None:
+            amount.value_max *= spec.scale
+    return _make(text, "PERCENT", amount, unit=spec.unit)
+
+
+def _discount_percent(number: str, value: Decimal) -> Optional[Decimal]:
+    """八折 = 80 %, 8.5折 = 85 %, 七五折 / 75折 = 75 %."""
+    if value is not None and Decimal(0) < value < 10:
+        return value * 10
+    digits = parse_digit_string(number)
+    if digits is not None and 10 <= digits < 100 and len(fold_digits(number)) == 2:
+        return Decimal(digits)
+    return None
+
+
+def _make(text: str, label: str, amount: _Amount, unit: Optional[str] = None,
+          currency: Optional[str] = None) -> Mention:
+    return Mention(
+        label=label, start=amount.start, end=amount.end,
+        text=text[amount.start:amount.end], source=SOURCE,
+        value=amount.value, value_max=amount.value_max, unit=unit,
+        currency=currency, qualifier=amount.qualifier,
+    )
+
+
+# --- spaCy component ----------------------------------------------------------
+
+
+class NumericEntities:
+    """Adds the mentions of :func:`extract_numeric` to ``doc._.mentions``."""
+
+    def __init__(self, rules: NumericRules = RULES) -> None:
+        self.rules = rules
+
+    def __call__(self, doc: Doc) -> Doc:
+        add_mentions(doc, extract_numeric(doc.text, doc._.pub_date, self.rules))
+        return doc
+
+
+@Language.factory("zh_numeric_entities")
+def make_numeric_entities(nlp: Language, name: str) -> NumericEntities:
+    return NumericEntities()
