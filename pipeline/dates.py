@@ -72,14 +72,14 @@ class DateRules:
             rf"|(?P<ry>{_alternation(self.relative_years)}))(?P<fy>度)?"
         )
         parts = (
-            rf"(?:(?P<m>{_AR_MONTH}|{_CN_MONTH})月份?(?:(?P<d>{_AR_DAY}|{_CN_DAY})[日号])?"
+            rf"(?:(?P<m>{_AR_MONTH}|{_CN_MONTH})月(?:份|[初底末](?![期级中等步心衷]))?(?:(?P<d>{_AR_DAY}|{_CN_DAY})[日号])?"
             rf"|(?P<half>{_alternation(self.halves)})"
             rf"|(?P<qrun>{_alternation(self.quarter_runs)})"
             rf"|第?(?P<q>[{''.join(self.quarter_digits)}])季度"
             rf"|年?(?P<edge>[{''.join(self.year_edges)}])(?![期级中等步心衷]))"
         )
         no_year_parts = (
-            rf"(?<![0-9０-９.{cn_digit}十第])(?:(?P<m2>{_AR_MONTH}|{_CN_MONTH})月份?"
+            rf"(?<![0-9０-９.{cn_digit}十第])(?:(?P<m2>{_AR_MONTH}|{_CN_MONTH})月(?:份|[初底末](?![期级中等步心衷]))?"
             rf"(?:(?P<d2>{_AR_DAY}|{_CN_DAY})[日号])?"
             rf"|(?P<half2>{_alternation(self.halves)})"
             rf"|(?P<qrun2>{_alternation(self.quarter_runs)})"

@@ -37,6 +37,7 @@ _PRIORITY = {"DATE": 0, "MONEY": 1, "PERCENT": 2, "QUANTITY": 3}
 # Unit kinds for which a bare 一 is a determiner (一件事, 一天), not a count.
 _DETERMINER_KINDS = frozenset({"count", "duration"})
 _LONE_ONE = frozenset({"一", "壹"})
+_LONE_ZERO = frozenset({"零", "〇", "○"})
 
 
 def _load(name: str, config_dir: Path) -> dict:
@@ -134,7 +135,9 @@ def _number_pattern(digits: str, all_units: list[str]) -> str:
         rf"(?:{d}{{1,3}}(?:(?:,|(?<=[０-９])，(?=[０-９])){d}{{3}})+(?!{d})|{d}+)"
         rf"(?:[.．]{d}+)?"
     )
-    chinese = rf"(?:[{digits}]|十|拾)(?:[{digits}]|{unit}|[{points}](?=[{digits}]))*"
+    # 百亿元, 千万人: a bare 百/千 starts a number only before 万/亿 (百年 is an idiom)
+    chinese = (rf"(?:[{digits}]|十|拾|[百千](?=[万亿萬億]))"
+               rf"(?:[{digits}]|{unit}|[{points}](?=[{digits}]))*")
     mixed = rf"{arabic}(?:{unit}+(?:[零〇]?(?:{arabic}|[{digits}]))?)*"
     simple = f"(?:{mixed}|{chinese})"
     fraction = f"{simple}{re.escape(TABLES.fraction_marker)}{simple}"
@@ -259,6 +262,8 @@ def _single_amount(text: str, match: re.Match, rules: NumericRules) -> Optional[
                                                  or match.group("post")))
     if is_lone_one and kind in _DETERMINER_KINDS:
         return None
+    if value == 0 and number in _LONE_ZERO:
+        return None  # 零部件, 零距离: a word, not nothing of something
     inner_qualifier = rules.inner[inner] if inner else None
     amount = _qualified(match, value, value_max, inner_qualifier, unit, kind, rules)
     return _labelled(text, amount, unit, kind, number, match.end("u"), rules)

@@ -1,0 +1,260 @@
+"""MONEY / PERCENT / QUANTITY / DATE extraction: values, spans and precision."""
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import spacy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.numeric import extract_numeric
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "samples" / "000_e0aca1a44daf8f47.txt"
+PUB = date(2025, 3, 12)
+
+
+def _normalized(text: str) -> str:
+    try:
+        from pipeline.normalize import normalize_text
+    except ImportError:  # the run's normalizer is another stage's; the values do not depend on it
+        return text
+    return normalize_text(text)
+
+
+def _row(m):
+    if m.label == "DATE":
+        return ("DATE", m.text, m.date_value, m.grain)
+    return (m.label, m.text, f"{m.value.normalize():f}", m.unit, m.currency, m.qualifier)
+
+
+# Every date, amount and quantity on the sample page, in page order, written
+# from the page by hand.
+SAMPLE_EXPECTED = [
+    ("QUANTITY", "十年", "10", "年", None, None),
+    ("MONEY", "20元", "20", None, "CNY", None),
+    ("QUANTITY", "三年", "3", "年", None, None),
+    ("QUANTITY", "2.4米", "2.4", "米", None, None),
+    ("DATE", "1956年", "1956", "year"),
+    ("DATE", "1990年", "1990", "year"),
+    ("DATE", "2019年", "2019", "year"),
+    ("QUANTITY", "70周年", "70", "周年", None, None),
+    ("DATE", "2024年", "2024", "year"),
+    ("QUANTITY", "三项", "3", "项", None, None),
+    ("DATE", "2024年", "2024", "year"),
+    ("DATE", "2024年度", "2024", "year"),
+    ("DATE", "3月11日", "2025-03-11", "day"),
+    ("DATE", "2024年度", "2024", "year"),
+    ("DATE", "2024年度", "2024", "year"),
+    ("DATE", "2025年度", "2025", "year"),
+    ("DATE", "过去的一年", "2024", "year"),
+    ("DATE", "2025年", "2025", "year"),
+    ("DATE", "3月11日", "2025-03-11", "day"),
+    ("DATE", "1935年", "1935", "year"),
+    ("QUANTITY", "5个", "5", "个", None, None),
+    ("QUANTITY", "3个", "3", "个", None, None),
+    ("DATE", "1955年", "1955", "year"),
+    ("QUANTITY", "5年", "5", "年", None, None),
+    ("QUANTITY", "20岁", "20", "岁", None, None),
+    ("QUANTITY", "6个月", "6", "个月", None, None),
+    ("QUANTITY", "一百多人", "100", "人", None, "more_than"),
+    ("QUANTITY", "80岁", "80", "岁", None, None),
+    ("DATE", "2024年", "2024", "year"),
+    ("QUANTITY", "45个", "45", "个", None, None),
+    ("QUANTITY", "15个", "15", "个", None, None),
+    ("QUANTITY", "28个", "28", "个", None, None),
+    ("QUANTITY", "539个", "539", "个", None, None),
+    ("QUANTITY", "146个", "146", "个", None, None),
+    ("DATE", "2024年", "2024", "year"),
+    ("QUANTITY", "710户", "710", "户", None, None),
+    ("DATE", "2024年10月30日", "2024-10-30", "day"),
+    ("DATE", "2024年", "2024", "year"),
+    ("QUANTITY", "54名", "54", "名", None, None),
+    ("QUANTITY", "112名", "112", "名", None, None),
+    ("QUANTITY", "50名", "50", "名", None, None),
+    ("DATE", "2024年", "2024", "year"),
+    ("DATE", "2024年", "2024", "year"),
+    ("QUANTITY", "3个", "3", "个", None, None),
+    ("QUANTITY", "2个", "2", "个", None, None),
+    ("QUANTITY", "146个", "146", "个", None, None),
+    ("QUANTITY", "80周岁及以上", "80", "周岁", None, "at_least"),
+    ("MONEY", "3135.7万元", "31357000", None, "CNY", None),
+    ("MONEY", "2340.8万元", "23408000", None, "CNY", None),
+    ("DATE", "2024年7月1日", "2024-07-01", "day"),
+    ("DATE", "2024年", "2024", "year"),
+    ("QUANTITY", "40张", "40", "张", None, None),
+    ("QUANTITY", "32人", "32", "人", None, None),
+    ("DATE", "2024年9月", "2024-09", "month"),
+]
+
+
+def test_sample_page_every_value():
+    text = _normalized(SAMPLE.read_text(encoding="utf-8"))
+    mentions = extract_numeric(text, PUB)
+    assert [_row(m) for m in mentions] == SAMPLE_EXPECTED
+    assert all(text[m.start:m.end] == m.text and m.source == "numeric" for m in mentions)
+
+
+def test_sample_page_raw_text_gives_the_same_values():
+    text = SAMPLE.read_text(encoding="utf-8")
+    assert [_row(m) for m in extract_numeric(text, PUB)] == SAMPLE_EXPECTED
+
+
+def _only(text, pub=PUB):
+    found = extract_numeric(text, pub)
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    "text, label, value, value_max, unit, currency, qualifier",
+    [
+        ("3135.7万元", "MONEY", "31357000", None, None, "CNY", None),
+        ("三千一百三十五点七万元", "MONEY", "31357000", None, None, "CNY", None),
+        ("16.4亿元", "MONEY", "1640000000", None, None, "CNY", None),
+        ("1,100万元", "MONEY", "11000000", None, None, "CNY", None),
+        ("１２３元", "MONEY", "123", None, None, "CNY", None),
+        ("8亿元人民币", "MONEY", "800000000", None, None, "CNY", None),
+        ("1200亿美元", "MONEY", "120000000000", None, None, "USD", None),
+        ("50欧元", "MONEY", "50", None, None, "EUR", None),
+        ("1.95港元", "MONEY", "1.95", None, None, "HKD", None),
+        ("3亿港币", "MONEY", "300000000", None, None, "HKD", None),
+        ("1万亿日元", "MONEY", "1000000000000", None, None, "JPY", None),
+        ("20英镑", "MONEY", "20", None, None, "GBP", None),
+        ("￥300", "MONEY", "300", None, None, "CNY", None),
+        ("10万—20万元", "MONEY", "100000", "200000", None, "CNY", None),
+        ("3至5万元", "MONEY", "30000", "50000", None, "CNY", None),
+        ("约3000元", "MONEY", "3000", None, None, "CNY", "approx"),
+        ("3000元左右", "MONEY", "3000", None, None, "CNY", "approx"),
+        ("超过1万亿元", "MONEY", "1000000000000", None, None, "CNY", "more_than"),
+        ("逾百亿元", "MONEY", "10000000000", None, None, "CNY", "more_than"),
+        ("500余万元", "MONEY", "5000000", None, None, "CNY", "more_than"),
+        ("不超过200元", "MONEY", "200", None, None, "CNY", "at_most"),
+        ("5.2%", "PERCENT", "5.2", None, "%", None, None),
+        ("５．５％", "PERCENT", "5.5", None, "%", None, None),
+        ("负3.9%", "PERCENT", "-3.9", None, "%", None, None),
+        ("百分之二十", "PERCENT", "20", None, "%", None, None),
+        ("百分之2.4", "PERCENT", "2.4", None, "%", None, None),
+        ("千分之二", "PERCENT", "0.2", None, "%", None, None),
+        ("0.5个百分点", "PERCENT", "0.5", None, "pp", None, None),
+        ("三成", "PERCENT", "30", None, "%", None, None),
+        ("八折", "PERCENT", "80", None, "%", None, None),
+        ("5%—10%", "PERCENT", "5", "10", "%", None, None),
+        ("5.5%左右", "PERCENT", "5.5", None, "%", None, "approx"),
+        ("80周岁及以上", "QUANTITY", "80", None, "周岁", None, "at_least"),
+        ("一百多人", "QUANTITY", "100", None, "人", None, "more_than"),
+        ("十二万五千人", "QUANTITY", "125000", None, "人", None, None),
+        ("3至5个", "QUANTITY", "3", "5", "个", None, None),
+        ("三五个", "QUANTITY", "3", "5", "个", None, None),
+        ("两三天", "QUANTITY", "2", "3", "天", None, None),
+        ("20万次以上", "QUANTITY", "200000", None, "次", None, "more_than"),
+        ("十多万人", "QUANTITY", "100000", None, "人", None, "more_than"),
+        ("不到10人", "QUANTITY", "10", None, "人", None, "less_than"),
+        ("不少于3天", "QUANTITY", "3", None, "天", None, "at_least"),
+        ("3岁以下", "QUANTITY", "3", None, "岁", None, "less_than"),
+        ("6个月", "QUANTITY", "6", None, "个月", None, None),
+        ("2.4米", "QUANTITY", "2.4", None, "米", None, None),
+        ("5千米", "QUANTITY", "5", None, "千米", None, None),
+        ("10亿千瓦", "QUANTITY", "1000000000", None, "千瓦", None, None),
+        ("两个", "QUANTITY", "2", None, "个", None, None),
+    ],
+)
+def test_amounts(text, label, value, value_max, unit, currency, qualifier):
+    found = extract_numeric(text, PUB)
+    if label is None:
+        assert found == []
+        return
+    assert len(found) == 1, found
+    m = found[0]
+    assert (m.label, m.text, m.start, m.end) == (label, text, 0, len(text))
+    assert m.value == Decimal(value)
+    assert m.value_max == (Decimal(value_max) if value_max else None)
+    assert (m.unit, m.currency, m.qualifier) == (unit, currency, qualifier)
+
+
+def test_sixteen_point_four_yi_is_exact_as_float():
+    assert float(_only("16.4亿元").value) == 1_640_000_000.0
+
+
+def test_qualifier_is_in_the_span_inside_a_sentence():
+    m = _only("新增减税降费超过1万亿元，还对")
+    assert (m.text, m.start) == ("超过1万亿元", 6)
+
+
+def test_near_with_years_is_not_approx():
+    m = _only("近三年")
+    assert (m.text, m.qualifier) == ("三年", None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "一定", "统一", "一盘棋", "长三角", "四梁八柱", "第十五届", "二十届三中全会", "第二批",
+        "一号井", "一件事", "一日三餐", "一成不变", "建成为", "百年党史", "零部件", "三五老友",
+        "千方百计", "万众一心", "进一步", "十四五", "一带一路", "1600万", "三分之一的人",
+        "四块石头夹一块肉", "每一天", "一例死亡", "市、县两级", "第一名", "PM2.5",
+    ],
+)
+def test_precision_no_numbers_out_of_words(text):
+    assert extract_numeric(text, PUB) == []
+
+
+def test_no_80_weeks_out_of_80_years_of_age():
+    assert [m.text for m in extract_numeric("80周岁老人", PUB)] == ["80周岁"]
+
+
+def test_dates_and_amounts_together_longest_wins():
+    found = extract_numeric("2024年1月至9月，全市发放补贴3135.7万元，增长12.5%。", PUB)
+    assert [(m.label, m.text) for m in found] == [
+        ("DATE", "2024年1月至9月"), ("MONEY", "3135.7万元"), ("PERCENT", "12.5%")]
+
+
+def test_spacy_component_appends_mentions():
+    import pipeline.numeric  # noqa: F401  registers the factory
+    from pipeline import nlp as _nlp  # noqa: F401  registers doc._.mentions / doc._.pub_date
+
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "char"}}})
+    nlp.add_pipe("zh_numeric_entities", name="numeric")
+    doc = nlp.make_doc("本报讯 3月11日，我市发放津贴3135.7万元。")
+    doc._.pub_date = PUB
+    doc = nlp(doc)
+    assert [(m.label, m.text, m.date_value or str(m.value)) for m in doc._.mentions] == [
+        ("DATE", "3月11日", "2025-03-11"), ("MONEY", "3135.7万元", "31357000.0")]
+
+
+# --- properties -------------------------------------------------------------
+
+_PIECES = [
+    "3", "12", "3135.7", "1,100", "１２", "一", "两", "三", "十", "百", "千", "万", "亿", "点", "七",
+    "〇", "零", "第", "年", "月", "日", "号", "度", "个", "人", "元", "万元", "美元", "%", "％",
+    "百分之", "个百分点", "成", "折", "周岁", "岁", "及以上", "以上", "约", "超过", "不到",
+    "多", "余", "至", "—", "-", "今年", "去年", "上半年", "一季度", "过去的一年", "，", "。",
+    "的", "我市", "发放", " ", "\n", "分之", "负",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=25).map("".join),
+       st.sampled_from([PUB, None, date(2024, 12, 31), date(2000, 2, 29)]))
+def test_spans_exact_and_disjoint_on_numeral_soup(text, pub):
+    _check_spans(text, extract_numeric(text, pub))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60))
+def test_never_raises_on_arbitrary_text(text):
+    _check_spans(text, extract_numeric(text, PUB))
+
+
+def _check_spans(text, mentions):
+    previous_end = 0
+    for m in mentions:
+        assert text[m.start:m.end] == m.text
+        assert 0 <= m.start < m.end <= len(text)
+        assert m.start >= previous_end  # in order, never overlapping
+        previous_end = m.end
+        assert m.source == "numeric"
+        if m.label == "DATE":
+            assert m.date_value
+        else:
+            assert isinstance(m.value, Decimal)
