@@ -1,0 +1,458 @@
+"""Organisations, people and places: a rule layer and a trained model.
+
+Two spaCy components, both appending :class:`Mention` objects with character
+offsets into ``doc.text`` (see pipeline/nlp.py):
+
+* ``zh_name_rules`` (source ``rules``): patterns built from the tables in
+  configs/names/ - local government bodies (level prefix + unit + sub-units),
+  administrative chains (平定县冠山镇杨家沟社区), 我市/我国, bylines and photo
+  credits.  Statistics trained on national news miss exactly these.
+* ``zh_statistical_names`` (source ``ner``): the character-level NER trained
+  by ``python -m training`` and packaged in ``<models_dir>/ner``.  It learns
+  one PLACE label; GPE vs LOC comes from configs/names/places.yaml.
+
+Both fill ``norm`` from configs/names/home.yaml (the one table that resolves
+我市 -> 阳泉市, 市民政局 -> 阳泉市民政局).  The model component runs after the
+rules and reconciles with them so that, between the two, no spans overlap:
+the longer span wins and the rules win ties (they encode local conventions
+the corpora do not know, e.g. 市委常委 -> ORG 市委).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator, Optional
+
+import yaml
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import names_features  # noqa: F401  registers the model's architecture
+from .config import CONFIG_DIR
+from .nlp import add_mentions
+from .types import Mention
+
+TABLES_DIR = CONFIG_DIR / "names"
+RULES_SOURCE = "rules"
+NER_SOURCE = "ner"
+HAN = "\u3400-\u9fff"
+NER_MODEL_SUBDIR = "ner"
+
+
+# ----------------------------------------------------------------------- tables
+
+
+@dataclass(frozen=True)
+class Home:
+    province: str = ""
+    city: str = ""
+    county: str = ""
+
+    def fill(self, template: str) -> Optional[str]:
+        """The template with {province}/{city}/{county} filled; None if one is unset."""
+        values = {"province": self.province, "city": self.city, "county": self.county}
+        for key, value in values.items():
+            if "{" + key + "}" in template and not value:
+                return None
+        return template.format(**values)
+
+
+def _read_yaml(name: str) -> dict:
+    with open(TABLES_DIR / name, encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or {}
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """Regex alternation, longest first (Python's re takes the first that fits)."""
+    unique = sorted(set(words), key=lambda w: (-len(w), w))
+    return "|".join(re.escape(w) for w in unique)
+
+
+@dataclass
+class NameTables:
+    home: Home
+    orgs: dict
+    places: dict
+    people: dict
+    home_table: dict
+    t2s: dict[int, str]
+    org_pattern: re.Pattern = field(init=False)
+    anchor_pattern: re.Pattern = field(init=False)
+    chain_unit_pattern: re.Pattern = field(init=False)
+    compound_pattern: re.Pattern = field(init=False)
+    self_reference_pattern: re.Pattern = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.surnames = set(self.people["surnames"])
+        self.max_surname = max(len(s) for s in self.surnames)
+        self.titles = sorted(set(self.orgs["titles"]), key=len, reverse=True)
+        self.generic_nouns = set(self.orgs["generic_nouns"])
+        self.not_org_suffixes = tuple(self.orgs["not_org_suffixes"])
+        anchors = list(self.places["anchors"]) + [p for p in (self.home.province, self.home.city, self.home.county) if p]
+        self.anchors_needing_chain = set(self.places["anchors_needing_chain"])
+        self.chain_stop_starts = tuple(self.places["chain_body_stop_starts"])
+        self.chain_generic_units = set(self.places.get("chain_generic_units", []))
+        self.compound_suffixes = tuple(self.places["compound_after_chain_suffixes"]) + ("园区", "景区", "新区", "开发区")
+        self.gpe_suffixes = tuple(sorted(self.places["gpe_suffixes"], key=len, reverse=True))
+        self.loc_suffixes = tuple(sorted(self.places["loc_suffixes"], key=len, reverse=True))
+        self.gpe_names = set(self.places["gpe_names"])
+        self.loc_names = set(self.places["loc_names"])
+        self.level_prefixes = {k: v for k, v in (self.home_table.get("level_prefixes") or {}).items()}
+        self.self_references = self.home_table.get("self_references") or {}
+
+        level = f"(?:{_alternation(self.orgs['level_prefixes'])})"
+        not_after = "".join(self.orgs.get("level_prefix_not_after", []))
+        bare_level = f"(?<![{re.escape(not_after)}]){level}" if not_after else level
+        unit = f"(?:{level}?(?:{_alternation(self.orgs['units'])}))"
+        free = f"(?:[{HAN}]{{1,{int(self.orgs['max_free_body'])}}}?(?:{_alternation(self.orgs['sub_unit_suffixes'])}))"
+        head = f"(?:(?:{_alternation(anchors)}){unit}|{bare_level}{unit}|(?:{_alternation(self.orgs['standalone'])}))"
+        self.org_pattern = re.compile(f"{head}(?:{unit}|{free})*")
+        self.anchor_pattern = re.compile(f"(?:{_alternation(anchors)})")
+        body_max = int(self.places["chain_body_max"])
+        body_min = int(self.places["chain_body_min"])
+        self.chain_unit_pattern = re.compile(
+            f"([{HAN}]{{{body_min},{body_max}}}?)(?:{_alternation(self.places['chain_unit_suffixes'])})"
+        )
+        self.compound_pattern = re.compile(
+            f"[{HAN}]{{1,{int(self.places['compound_body_max'])}}}?"
+            f"(?:{_alternation(self.places['compound_after_chain_suffixes'])})"
+        )
+        self.self_reference_pattern = re.compile(_alternation(self.self_references))
+        self.credit_before = sorted(self.people["credit_before"], key=len, reverse=True)
+        self.credit_after = sorted(self.people["credit_after"], key=len, reverse=True)
+        self.name_separators = self.people["name_separators"]
+        self.not_in_given_name = set(self.people["not_in_given_name"])
+
+
+def _read_t2s() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for line in (TABLES_DIR / "t2s.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            traditional, simplified = line.split("\t")
+            table[ord(traditional)] = simplified
+    return table
+
+
+@lru_cache(maxsize=8)
+def load_tables(home_province: str = "", home_city: str = "", home_county: str = "") -> NameTables:
+    return NameTables(
+        home=Home(home_province, home_city, home_county),
+        orgs=_read_yaml("orgs.yaml"),
+        places=_read_yaml("places.yaml"),
+        people=_read_yaml("people.yaml"),
+        home_table=_read_yaml("home.yaml"),
+        t2s=_read_t2s(),
+    )
+
+
+# ------------------------------------------------------------------------- norm
+
+
+def fold_text(text: str, tables: NameTables) -> str:
+    """Full/half-width folded, traditional -> simplified, inner spaces removed."""
+    folded = "".join(
+        unicodedata.normalize("NFKC", ch) if 0xFF01 <= ord(ch) <= 0xFF5E or ch == "\u3000" else ch for ch in text
+    )
+    folded = folded.translate(tables.t2s)
+    return re.sub(r"\s+", "", folded)
+
+
+def canonical_name(text: str, label: str, tables: NameTables) -> str:
+    """The `norm` of a name (ENTITIES.md): folded, then home place resolved."""
+    name = fold_text(text, tables)
+    reference = tables.self_references.get(name)
+    if reference is not None:
+        filled = tables.home.fill(str(reference["norm"]))
+        return filled or name
+    if label == "ORG" and len(name) > 1 and name[0] in tables.level_prefixes:
+        home = tables.home.fill(tables.level_prefixes[name[0]])
+        if home and not name.startswith(home):
+            return home + name[1:]
+    return name
+
+
+def _mention(label: str, start: int, end: int, text: str, source: str, tables: NameTables) -> Mention:
+    surface = text[start:end]
+    return Mention(label=label, start=start, end=end, text=surface, source=source,
+                   norm=canonical_name(surface, label, tables))
+
+
+# ------------------------------------------------------------------------ rules
+
+
+def strip_title(start: int, end: int, text: str, tables: NameTables) -> int:
+    """The end of the span once trailing title words are removed (市委常委 -> 市委)."""
+    changed = True
+    while changed:
+        changed = False
+        for title in tables.titles:
+            if end - len(title) > start and text[start:end].endswith(title):
+                end -= len(title)
+                changed = True
+                break
+    return end
+
+
+def find_orgs(text: str, tables: NameTables) -> Iterator[tuple[int, int]]:
+    for match in tables.org_pattern.finditer(text):
+        start, end = match.span()
+        end = strip_title(start, end, text, tables)
+        if is_org_name(text[start:end], tables):
+            yield start, end
+
+
+def is_org_name(name: str, tables: NameTables) -> bool:
+    return name not in tables.generic_nouns and not name.endswith(tables.not_org_suffixes)
+
+
+def _chain_unit_at(text: str, pos: int, tables: NameTables) -> Optional[int]:
+    """End of an administrative unit (冠山镇, 杨家沟社区) starting at pos, if any."""
+    match = tables.chain_unit_pattern.match(text, pos)
+    if match is None:
+        return None
+    body = match.group(1)
+    unit = match.group(0)
+    if body.startswith(tables.chain_stop_starts) or unit in tables.chain_generic_units:
+        return None
+    if unit.endswith(tables.compound_suffixes):  # 佳禾小区 is a compound, not a district
+        return None
+    return match.end()
+
+
+def find_places(text: str, tables: NameTables) -> Iterator[tuple[int, int, str]]:
+    """Administrative chains from a known anchor, and a compound right after one."""
+    pos = 0
+    while True:
+        match = tables.anchor_pattern.search(text, pos)
+        if match is None:
+            return
+        start, end = match.span()
+        units = 0
+        while (unit_end := _chain_unit_at(text, end, tables)) is not None:
+            end, units = unit_end, units + 1
+        if units or match.group(0) not in tables.anchors_needing_chain:
+            yield start, end, place_label(text[start:end], tables) if not units else "GPE"
+            compound = tables.compound_pattern.match(text, end) if units else None
+            if compound is not None:
+                yield compound.start(), compound.end(), "LOC"
+                end = compound.end()
+        pos = max(end, start + 1)
+
+
+def place_label(name: str, tables: NameTables) -> str:
+    """GPE (administrative) or LOC (region, river, park ...) for a place name."""
+    if name in tables.gpe_names:
+        return "GPE"
+    if name in tables.loc_names:
+        return "LOC"
+    if name.endswith(tables.loc_suffixes):
+        return "LOC"
+    return "GPE"
+
+
+def find_self_references(text: str, tables: NameTables) -> Iterator[tuple[int, int, str]]:
+    for match in tables.self_reference_pattern.finditer(text):
+        reference = tables.self_references[match.group(0)]
+        yield match.start(), match.end(), str(reference["label"])
+
+
+def _name_ends(text: str, pos: int, tables: NameTables) -> list[int]:
+    """Possible ends of a personal name (surname + 1-2 given characters) at pos, longest first."""
+    ends = []
+    for surname_len in range(tables.max_surname, 0, -1):
+        if text[pos:pos + surname_len] not in tables.surnames:
+            continue
+        for given in (2, 1):
+            end = pos + surname_len + given
+            given_part = text[pos + surname_len:end]
+            if end <= len(text) and re.fullmatch(f"[{HAN}]+", given_part) and not (
+                set(given_part) & tables.not_in_given_name
+            ):
+                ends.append(end)
+    return ends
+
+
+def _names_sequence(text: str, start: int, end: int, tables: NameTables) -> Optional[list[tuple[int, int]]]:
+    """text[start:end] read as names separated by separators, or None."""
+    names = []
+    pos = start
+    while pos < end:
+        fitting = [e for e in _name_ends(text, pos, tables) if e == end or (e < end and text[e] in tables.name_separators)]
+        if not fitting:
+            return None
+        names.append((pos, fitting[0]))
+        pos = fitting[0]
+        while pos < end and text[pos] in tables.name_separators:
+            pos += 1
+    return names or None
+
+
+_BYLINE = re.compile(r"[（(]([^（）()]{2,20})[）)]\s*$")
+
+
+def find_people(text: str, tables: NameTables) -> Iterator[tuple[int, int]]:
+    """Bylines (…实现。（薄红贞）), a name alone on its line (photo credit), credits."""
+    byline = _BYLINE.search(text)
+    if byline:
+        names = _names_sequence(text, byline.start(1), byline.end(1), tables)
+        if names:
+            yield from names
+    stripped = text.strip()
+    if stripped and len(stripped) <= 4:
+        offset = text.index(stripped)
+        names = _names_sequence(text, offset, offset + len(stripped), tables)
+        if names and len(names) == 1:
+            yield names[0]
+    yield from _credit_names(text, tables)
+
+
+def _credit_names(text: str, tables: NameTables) -> Iterator[tuple[int, int]]:
+    boundary = set(tables.name_separators) | set("，。；：:、）)\n") | {""}
+    for marker in tables.credit_before:
+        for match in re.finditer(re.escape(marker) + r"[：:/\s\u3000]*", text):
+            if len(marker) == 1 and match.end() == match.start() + 1:
+                continue  # 文/图/摄 alone are credits only with a separator after them
+            pos = match.end()
+            for end in _name_ends(text, pos, tables):
+                after = text[end:end + 1]
+                if after in boundary or any(text.startswith(w, end) for w in tables.credit_after):
+                    yield pos, end
+                    break
+    for marker in tables.credit_after:
+        for match in re.finditer(r"(?:^|[\s\u3000（(，。])(?=[" + HAN + r"]{2,4}[\s\u3000]*" + re.escape(marker) + r"(?:$|[\s）)。]))", text):
+            pos = match.end()
+            for end in _name_ends(text, pos, tables):
+                rest = text[end:].lstrip(" \u3000")
+                if rest.startswith(marker):
+                    yield pos, end
+                    break
+
+
+def resolve_overlaps(mentions: list[Mention], preferred_source: str = RULES_SOURCE) -> list[Mention]:
+    """No overlaps: longer spans first, then the preferred source, then leftmost."""
+    ranked = sorted(mentions, key=lambda m: (-(m.end - m.start), m.source != preferred_source, m.start))
+    kept: list[Mention] = []
+    for mention in ranked:
+        if all(mention.end <= k.start or mention.start >= k.end for k in kept):
+            kept.append(mention)
+    return sorted(kept, key=lambda m: m.start)
+
+
+def find_rule_mentions(text: str, tables: NameTables) -> list[Mention]:
+    found: list[Mention] = []
+    for start, end, label in find_self_references(text, tables):
+        found.append(_mention(label, start, end, text, RULES_SOURCE, tables))
+    for start, end in find_orgs(text, tables):
+        found.append(_mention("ORG", start, end, text, RULES_SOURCE, tables))
+    for start, end, label in find_places(text, tables):
+        found.append(_mention(label, start, end, text, RULES_SOURCE, tables))
+    for start, end in find_people(text, tables):
+        found.append(_mention("PERSON", start, end, text, RULES_SOURCE, tables))
+    return resolve_overlaps(found)
+
+
+class NameRules:
+    def __init__(self, tables: NameTables):
+        self.tables = tables
+
+    def __call__(self, doc: Doc) -> Doc:
+        add_mentions(doc, find_rule_mentions(doc.text, self.tables))
+        return doc
+
+
+@Language.factory(
+    "zh_name_rules",
+    default_config={"home_province": "", "home_city": "", "models_dir": ""},
+)
+def make_name_rules(nlp: Language, name: str, home_province: str, home_city: str, models_dir: str) -> NameRules:
+    return NameRules(load_tables(home_province, home_city))
+
+
+# ------------------------------------------------------------------ statistical
+
+
+class MissingModelError(FileNotFoundError):
+    """The trained name model is not where the configuration says."""
+
+
+def load_name_model(models_dir: str) -> Language:
+    import spacy
+
+    path = Path(models_dir) / NER_MODEL_SUBDIR
+    if not (path / "config.cfg").exists():
+        raise MissingModelError(
+            f"zh_statistical_names: no trained name model at {path} (expected {path / 'config.cfg'}); "
+            "build it with `make train` or leave 'ner' out of extract.components"
+        )
+    return spacy.load(path)
+
+
+def model_mentions(text: str, doc: Doc, tables: NameTables) -> list[Mention]:
+    """Entities of the model's doc as mentions, cleaned with the tables."""
+    spans: list[tuple[int, int, str]] = []
+    for ent in doc.ents:
+        start, end, label = ent.start_char, ent.end_char, ent.label_
+        if label in ("ORG", "PERSON"):
+            end = strip_title(start, end, text, tables)
+            if label == "ORG" and not is_org_name(text[start:end], tables):
+                continue
+        spans.append((start, end, label))
+    mentions = []
+    for start, end, label in merge_place_chains(spans):
+        if label == "PLACE":
+            label = place_label(text[start:end], tables)
+        mentions.append(_mention(label, start, end, text, NER_SOURCE, tables))
+    return mentions
+
+
+def merge_place_chains(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Adjacent places are one administrative chain (辽宁省 + 黑山县 -> 辽宁省黑山县)."""
+    merged: list[tuple[int, int, str]] = []
+    for start, end, label in sorted(spans):
+        if merged and label == "PLACE" and merged[-1][2] == "PLACE" and merged[-1][1] == start:
+            merged[-1] = (merged[-1][0], end, "PLACE")
+        else:
+            merged.append((start, end, label))
+    return merged
+
+
+class StatisticalNames:
+    def __init__(self, model: Language, tables: NameTables, batch_size: int = 256):
+        self.model = model
+        self.tables = tables
+        self.batch_size = batch_size
+
+    def _finish(self, doc: Doc, predicted: Doc) -> Doc:
+        found = model_mentions(doc.text, predicted, self.tables)
+        existing = doc._.mentions or []
+        rules = [m for m in existing if m.source == RULES_SOURCE]
+        others = [m for m in existing if m.source != RULES_SOURCE]
+        doc._.mentions = others
+        add_mentions(doc, resolve_overlaps(rules + found))
+        return doc
+
+    def __call__(self, doc: Doc) -> Doc:
+        return self._finish(doc, self.model(doc.text))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 256) -> Iterator[Doc]:
+        from spacy.util import minibatch
+
+        for batch in minibatch(docs, size=batch_size or self.batch_size):
+            predicted = self.model.pipe([d.text for d in batch], batch_size=self.batch_size)
+            for doc, model_doc in zip(batch, predicted):
+                yield self._finish(doc, model_doc)
+
+
+@Language.factory(
+    "zh_statistical_names",
+    default_config={"home_province": "", "home_city": "", "models_dir": ""},
+)
+def make_statistical_names(
+    nlp: Language, name: str, home_province: str, home_city: str, models_dir: str
+) -> StatisticalNames:
+    from .config import MODELS_DIR
+
+    return StatisticalNames(load_name_model(models_dir or str(MODELS_DIR)), load_tables(home_province, home_city))

@@ -1,0 +1,182 @@
+"""Readers for the two public corpora, folded like the pipeline's run-time text.
+
+People's Daily 1998 (PKU tagging) gives words with POS tags; MSRA gives
+character BIO tags.  Both use full-width digits and Latin letters, while the
+pipeline hands components normalized text with those folded to ASCII, so the
+same folding is applied here (`fold_width`) — otherwise a model would never see
+an ASCII digit in training and every run-time date would look foreign to it.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CORPORA = Path(os.environ.get("PIPELINE_CORPORA", PROJECT_ROOT.parent / "shared" / "data"))
+PD_FILE = CORPORA / "peoples-daily-1998" / "199801.utf8.txt"
+MSRA_FILE = CORPORA / "msra-ner" / "msra_train_bio"
+WORK = PROJECT_ROOT / "training" / "work"
+
+# Full-width ASCII block: U+FF01..U+FF5E map to U+0021..U+007E.  Only digits and
+# Latin letters are folded (the pipeline keeps Chinese punctuation full-width).
+_FOLD = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)}
+_FOLD.update({code: code - 0xFEE0 for code in range(0xFF21, 0xFF3B)})
+_FOLD.update({code: code - 0xFEE0 for code in range(0xFF41, 0xFF5B)})
+_HALF_PUNCT = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+_HAN = r"[\u3400-\u9fff]"
+_PUNCT_NEAR_HAN = re.compile(rf"(?<={_HAN})[,;:?!()]|[,;:?!()](?={_HAN})")
+
+
+def fold_width(text: str) -> str:
+    """Length-preserving folding that mirrors pipeline.normalize (see module doc)."""
+    text = text.translate(_FOLD)
+    return _PUNCT_NEAR_HAN.sub(lambda m: _HALF_PUNCT[m.group(0)], text)
+
+
+# ---------------------------------------------------------------- People's Daily
+
+# Internal NER labels.  Places are learnt as one label and split into GPE/LOC
+# afterwards from the tables in configs/names/ (PD and MSRA do not make the split).
+PD_LABELS = {"nt": "ORG", "nr": "PERSON", "ns": "PLACE"}
+
+
+@dataclass
+class PDParagraph:
+    para_id: str
+    day: int
+    words: list[str]
+    tags: list[str]
+    entities: list[tuple[int, int, str]] = field(default_factory=list)  # char offsets
+
+    @property
+    def text(self) -> str:
+        return "".join(self.words)
+
+
+def _split_word(token: str) -> tuple[str, str]:
+    word, _, tag = token.rpartition("/")
+    return word, tag
+
+
+def parse_pd_line(line: str) -> PDParagraph | None:
+    tokens = line.split()
+    if not tokens:
+        return None
+    para_id = tokens[0].rpartition("/")[0]
+    words: list[str] = []
+    tags: list[str] = []
+    entities: list[tuple[int, int, str]] = []
+    offset = 0
+    bracket_start: int | None = None
+    person_start: int | None = None  # run of consecutive nr words outside brackets
+    for token in tokens[1:]:
+        opens = token.startswith("[") and len(token) > 1
+        if opens:
+            token = token[1:]
+            bracket_start = offset
+        closing_tag = None
+        match = re.match(r"^(.*/[A-Za-z]+)\](\w+)$", token)
+        if match:
+            token, closing_tag = match.group(1), match.group(2)
+        word, tag = _split_word(token)
+        word = fold_width(word)
+        inside = bracket_start is not None
+        if person_start is not None and (tag != "nr" or inside):
+            entities.append((person_start, offset, "PERSON"))
+            person_start = None
+        if not inside:
+            if tag == "nr":
+                if person_start is None:
+                    person_start = offset
+            elif tag in PD_LABELS:
+                entities.append((offset, offset + len(word), PD_LABELS[tag]))
+        words.append(word)
+        tags.append(tag)
+        offset += len(word)
+        if closing_tag is not None:
+            if closing_tag in PD_LABELS and bracket_start is not None:
+                entities.append((bracket_start, offset, PD_LABELS[closing_tag]))
+            bracket_start = None
+    if person_start is not None:
+        entities.append((person_start, offset, "PERSON"))
+    day = int(para_id[6:8])
+    return PDParagraph(para_id, day, words, tags, sorted(entities))
+
+
+def read_pd(path: Path = PD_FILE) -> Iterator[PDParagraph]:
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            paragraph = parse_pd_line(line)
+            if paragraph is not None and paragraph.words:
+                yield paragraph
+
+
+# Days held out: day 27 selects checkpoints, days 28-31 are the test set.
+PD_DEV_DAYS = {27}
+PD_TEST_DAYS = {28, 29, 30, 31}
+
+
+def pd_split(paragraph: PDParagraph) -> str:
+    if paragraph.day in PD_TEST_DAYS:
+        return "test"
+    if paragraph.day in PD_DEV_DAYS:
+        return "dev"
+    return "train"
+
+
+# ------------------------------------------------------------------------- MSRA
+
+MSRA_LABELS = {"PER": "PERSON", "ORG": "ORG", "LOC": "PLACE"}
+
+
+@dataclass
+class CharSentence:
+    text: str
+    entities: list[tuple[int, int, str]]
+
+
+def read_msra(path: Path = MSRA_FILE) -> Iterator[CharSentence]:
+    """MSRA sentences; those with leftover XML (empty-tag lines) are dropped."""
+    chars: list[str] = []
+    tags: list[str] = []
+    broken = False
+    with open(path, encoding="utf-8") as handle:
+        for raw in handle:
+            line = raw.rstrip("\n")
+            if not line.strip():
+                if chars and not broken:
+                    yield _bio_to_sentence(chars, tags)
+                chars, tags, broken = [], [], False
+                continue
+            char, _, tag = line.partition("\t")
+            if not tag or len(char) != 1:
+                broken = True  # the SOURCE.md quirk: `0<TAB>` inside XML debris
+            chars.append(char)
+            tags.append(tag)
+    if chars and not broken:
+        yield _bio_to_sentence(chars, tags)
+
+
+def _bio_to_sentence(chars: list[str], tags: list[str]) -> CharSentence:
+    entities = []
+    start = label = None
+    for i, tag in enumerate(tags + ["O"]):
+        if start is not None and not (tag.startswith("I-") and tag[2:] == label):
+            entities.append((start, i, MSRA_LABELS[label]))
+            start = label = None
+        if tag.startswith("B-") or (tag.startswith("I-") and start is None):
+            start, label = i, tag[2:]
+    return CharSentence(fold_width("".join(chars)), entities)
+
+
+# MSRA has no dev split: carve contiguous blocks (sentences run on within an
+# article, so a random split would leak) - last 10% test, the 2% before it dev.
+def msra_split(index: int, total: int) -> str:
+    if index >= total * 0.90:
+        return "test"
+    if index >= total * 0.88:
+        return "dev"
+    return "train"
