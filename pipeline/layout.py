@@ -7,11 +7,12 @@ not running text.  This stage
 
 1. classifies each paragraph (heading, marker, byline, credit, label, body),
 2. pairs each cut paragraph with its continuation by how alike the text around
-   both is (character-bigram tf-idf cosine), preferring the next paragraph,
+   both is (character-bigram tf-idf cosine), how well the words read across
+   the join, and whether it is printed right after the cut, and
 3. re-emits the paragraphs in reading order, each continuation joined to its
-   cut without a break, so that a rejoined sentence is one contiguous span, and
-4. cuts the result into articles with their titles, authors and the page they
-   continue from.
+   cut without a break, so that a rejoined sentence is one contiguous span.
+
+The articles stage (pipeline/articles.py) then cuts the result into articles.
 
 Nothing is dropped: markers, bylines and credits stay in the text as regions
 that the sentence splitter leaves out, and a cut with no continuation on the
@@ -28,7 +29,6 @@ from typing import Optional
 
 from .config import MODELS_DIR
 from .tables import load_table
-from .types import Article
 
 WORDFREQ_PATH = MODELS_DIR / "wordfreq" / "pd1998_wordfreq.tsv"
 
@@ -54,12 +54,30 @@ class Paragraph:
         return self.text[: self.byline_at] if self.byline_at is not None else self.text
 
 
+@dataclass(frozen=True)
+class Placed:
+    """A paragraph where it stands in the repaired text."""
+
+    kind: str
+    start: int
+    end: int
+    joined: bool  # continues the paragraph before it (a rejoined cut)
+    title: Optional[str] = None
+    page: Optional[str] = None
+    names: tuple[str, ...] = ()
+    closes_article: bool = False  # ends with a byline or is a credit
+
+    @property
+    def is_body(self) -> bool:
+        return self.kind in ("body", "caption")
+
+
 @dataclass
 class Layout:
-    """The repaired text with its articles and the regions inside it."""
+    """The repaired text, its paragraphs in reading order and the regions inside it."""
 
     text: str
-    articles: list[Article]
+    paragraphs: list[Placed]
     # (start, end, kind): heading_mark, marker, byline, credit, label, heading,
     # caption, cut (a paragraph whose continuation is not on the page) and
     # joined (the two characters either side of a rejoined cut).
@@ -385,31 +403,19 @@ def _continuation_run(paragraphs: list[Paragraph], tail: int, continuations: set
     return run
 
 
-# --- 4. text and articles -------------------------------------------------
+# --- 4. the repaired text ----------------------------------------------------
 
 
-@dataclass
-class _ArticleDraft:
-    title: Optional[str]
-    start: int
-    end: int
-    authors: list[str] = field(default_factory=list)
-    continued_from: Optional[str] = None
-    has_body: bool = False
-    closed: bool = False  # a byline or credit ended it
-
-
-def repair_layout(text: str, doc_id: str, default_title: Optional[str] = None) -> Layout:
+def repair_layout(text: str) -> Layout:
     paragraphs = split_paragraphs(text)
     classify(paragraphs)
     pairs = pair_cuts(paragraphs)
-    order = reading_order(paragraphs, pairs)
     joined_heads = set(pairs)
     pieces: list[str] = []
     regions: list[tuple[int, int, str]] = []
-    drafts: list[_ArticleDraft] = []
+    placed: list[Placed] = []
     position = 0
-    for index, joined in order:
+    for index, joined in reading_order(paragraphs, pairs):
         paragraph = paragraphs[index]
         if pieces and not joined:
             pieces.append("\n\n")
@@ -420,15 +426,11 @@ def repair_layout(text: str, doc_id: str, default_title: Optional[str] = None) -
         regions.extend(_paragraph_regions(paragraph, start, joined_heads))
         if joined:  # the two characters either side of the join
             regions.append((start - 1, start + 1, "joined"))
-        _place_in_article(drafts, paragraph, start, position, joined, default_title)
-    repaired = "".join(pieces)
+        closes = paragraph.kind in ("byline", "credit") or paragraph.byline_at is not None
+        placed.append(Placed(paragraph.kind, start, position, joined, paragraph.title, paragraph.page,
+                             paragraph.names, closes))
     unjoined = sum(1 for paragraph in paragraphs if is_cut(paragraph) and paragraph.index not in pairs)
-    articles = [
-        Article(article_id=f"{doc_id}-a{seq:03d}", seq=seq, title=draft.title, start=draft.start,
-                end=draft.end, authors=tuple(dict.fromkeys(draft.authors)), continued_from=draft.continued_from)
-        for seq, draft in enumerate(drafts, start=1)
-    ]
-    return Layout(repaired, articles, sorted(regions), n_joins=len(pairs), n_unjoined_cuts=unjoined)
+    return Layout("".join(pieces), placed, sorted(regions), n_joins=len(pairs), n_unjoined_cuts=unjoined)
 
 
 def _paragraph_regions(paragraph: Paragraph, start: int, joined_heads: set[int]) -> list[tuple[int, int, str]]:
@@ -444,27 +446,3 @@ def _paragraph_regions(paragraph: Paragraph, start: int, joined_heads: set[int])
     if is_cut(paragraph) and paragraph.index not in joined_heads:
         regions.append((start, end, "cut"))
     return regions
-
-
-def _place_in_article(drafts: list[_ArticleDraft], paragraph: Paragraph, start: int, end: int,
-                      joined: bool, default_title: Optional[str]) -> None:
-    current = drafts[-1] if drafts else None
-    starts_new = (
-        current is None
-        or paragraph.kind == "heading"
-        or (paragraph.kind == "marker" and current.has_body)
-        or (paragraph.is_body and current.closed and not joined)
-    )
-    if starts_new:
-        title = paragraph.title if paragraph.kind == "heading" else (default_title if not drafts else None)
-        current = _ArticleDraft(title=title, start=start, end=end)
-        drafts.append(current)
-    assert current is not None
-    current.end = end
-    if paragraph.kind == "marker":
-        current.continued_from = current.continued_from or paragraph.page
-    if paragraph.kind in ("byline", "credit") or paragraph.byline_at is not None:
-        current.authors.extend(paragraph.names)
-        current.closed = True
-    if paragraph.is_body:
-        current.has_body = True

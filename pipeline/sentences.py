@@ -14,7 +14,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_left
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Iterator, Optional
 
@@ -135,11 +136,11 @@ def _paragraph_pieces(text: str, start: int, end: int) -> Iterator[tuple[int, in
         yield start + match.start(), start + match.end()
 
 
-def split_sentences(layout: Layout, doc_id: str) -> list[Sentence]:
+def split_sentences(layout: Layout, articles: list[Article], doc_id: str) -> list[Sentence]:
     sentences: list[Sentence] = []
     first_seen: dict[str, str] = {}
     min_chars = _rules().min_duplicate_chars
-    for article in layout.articles:
+    for article in articles:
         for seg_start, seg_end in running_segments(layout, article):
             for start, end in split_spans(layout.text, seg_start, seg_end):
                 seq = len(sentences) + 1
@@ -150,14 +151,18 @@ def split_sentences(layout: Layout, doc_id: str) -> list[Sentence]:
                 if len(key) >= min_chars:
                     duplicate_of = first_seen.get(key)
                     first_seen.setdefault(key, sentence_id)
-                sentences.append(Sentence(sentence_id, article.article_id, seq, start, end, body, duplicate_of))
+                sentence = Sentence(sentence_id, article.article_id, seq, start, end, body, duplicate_of)
+                sentences.append(replace(sentence, layout=sentence_layout(layout, sentence)))
     return sentences
 
 
 def sentence_layout(layout: Layout, sentence: Sentence) -> str:
     """What layout repair says of a sentence: heading, label, caption, joined, cut or ''."""
     notes = []
-    for start, end, kind in layout.regions:
+    # Regions do not nest beyond a paragraph's few, so looking back a handful
+    # of regions from the sentence's end finds all that touch it.
+    last = bisect_left(layout.regions, (sentence.end,))
+    for start, end, kind in layout.regions[max(0, last - 8):last]:
         if kind in NOT_RUNNING_TEXT or end <= sentence.start or start >= sentence.end:
             continue
         if kind == "joined":

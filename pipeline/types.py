@@ -45,6 +45,7 @@ class Sentence:
     end: int
     text: str
     duplicate_of: Optional[str] = None
+    layout: str = ""  # what layout repair says of it: heading, label, caption, joined, cut
 
 
 @dataclass

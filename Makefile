@@ -1,0 +1,31 @@
+# Everything a fresh machine with only Python needs: `make run`, `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SAMPLES := data/samples
+OUT ?= out
+
+.PHONY: run test train bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test]"
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/pipeline run $(SAMPLES) --out $(OUT) --config configs/pipeline.yaml
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+# Retrains the models in data/models from ../shared/data (not part of CI).
+train: $(STAMP)
+	$(BIN)/python -m training
+
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test,bench]"
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(OUT) .prefect .pytest_cache

@@ -1,0 +1,76 @@
+"""The command line: ``pipeline run INPUT... --out DIR [--config FILE] [--pub-date YYYY-MM-DD]``.
+
+Exit status: 0 when every input was processed, 1 when some were refused (they
+are in the ``errors`` table), 2 on a usage or configuration error or when the
+output folder cannot be written (nothing written then).
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Optional, Sequence
+
+from .config import ConfigError, load_config
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+
+
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date in the form YYYY-MM-DD") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pipeline", description="Chinese newspaper pages in, entity tables out.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="process inputs into the output tables")
+    run.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders (.txt .md .html .htm .jsonl)")
+    run.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
+    run.add_argument("--config", type=Path, metavar="FILE", help="YAML configuration")
+    run.add_argument("--pub-date", type=_iso_date, metavar="YYYY-MM-DD",
+                     help="publication date for inputs with no sidecar, JSONL field or date in their path")
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for chatty in ("httpx", "httpcore"):  # one line per request to Prefect's API
+        logging.getLogger(chatty).setLevel(logging.WARNING)
+    if args.command == "run":
+        return run_command(args)
+    return EXIT_USAGE
+
+
+def run_command(args: argparse.Namespace) -> int:
+    try:
+        config, config_sha256 = load_config(args.config)
+    except ConfigError as error:
+        print(f"pipeline: configuration error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    missing = [name for name in args.inputs if not Path(name).exists()]
+    if missing and len(missing) == len(args.inputs):
+        print(f"pipeline: no such input: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_USAGE
+    from .flow import extraction_flow
+    from .writers import OutputError
+
+    try:
+        summary = extraction_flow(inputs=[str(name) for name in args.inputs], out=str(args.out), config=config,
+                                  config_sha256=config_sha256, cli_pub_date=args.pub_date)
+    except ConfigError as error:
+        print(f"pipeline: configuration error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except OutputError as error:
+        print(f"pipeline: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    for error in summary.errors:
+        print(f"pipeline: refused {error.source} [{error.stage}/{error.error_type}]: {error.message}", file=sys.stderr)
+    print(f"run {summary.run_id}: {summary.n_documents} document(s) written, {summary.n_skipped} unchanged, "
+          f"{len(summary.errors)} refused -> {args.out}")
+    return summary.exit_code

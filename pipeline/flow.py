@@ -1,0 +1,284 @@
+"""The run as a Prefect flow: one task run per stage per batch of documents.
+
+    ingest -> normalize -> layout repair -> articles -> sentences -> extract -> write
+
+Task runs cost ~25 ms each here and a burst of thousands keeps Prefect's
+server busy for minutes, so a task handles a batch (configs: batching), never
+a document or a sentence.  Each stage turns a document it cannot handle into
+an error row and passes the rest on, so one bad input never stops a run.
+Batches go through the stages a few at a time and are written as they finish,
+so memory stays flat however large the corpus is.
+"""
+from __future__ import annotations
+
+import logging
+import traceback
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Callable, Optional, TypeVar
+
+from .prefect_env import configure_prefect
+
+configure_prefect()
+
+from prefect import flow, get_run_logger, task  # noqa: E402
+
+from . import __version__  # noqa: E402
+from .articles import find_articles  # noqa: E402
+from .config import Config, ConfigError  # noqa: E402
+from .extract import extract_documents, nlp_for  # noqa: E402
+from .ingest import InputFile, discover_inputs, read_input  # noqa: E402
+from .layout import Layout, repair_layout  # noqa: E402
+from .normalize import normalize_text  # noqa: E402
+from .sentences import split_sentences  # noqa: E402
+from .types import Document, ErrorRow, RawDocument  # noqa: E402
+from .writers import OutputFolder, error_rows, run_row  # noqa: E402
+
+T = TypeVar("T")
+U = TypeVar("U")
+
+
+@dataclass
+class Staged:
+    """A document on its way through the stages."""
+
+    document: Document
+    layout: Optional[Layout] = None
+
+
+@dataclass
+class BatchResult:
+    documents: list[Document]
+    errors: list[ErrorRow]
+    n_skipped: int = 0
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    n_inputs: int = 0
+    n_documents: int = 0
+    n_skipped: int = 0
+    errors: list[ErrorRow] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.errors else 0
+
+
+def doc_id_for(raw: RawDocument) -> str:
+    return raw.content_sha256[:16]
+
+
+def _each(stage: str, items: list[T], work: Callable[[T], U], source: Callable[[T], str],
+          errors: list[ErrorRow]) -> list[U]:
+    """Applies ``work`` to every item; an item that raises becomes an error row."""
+    done: list[U] = []
+    for item in items:
+        try:
+            done.append(work(item))
+        except Exception as error:  # one bad document must not stop the batch
+            logging.getLogger(__name__).debug("stage %s failed:\n%s", stage, traceback.format_exc())
+            errors.append(ErrorRow(source(item), stage, type(error).__name__, f"{stage} failed: {error}"))
+    return done
+
+
+# --- tasks: one run per batch ------------------------------------------------
+
+
+@task(name="ingest", retries=2, retry_delay_seconds=1)
+def ingest_task(items: list[InputFile], cli_pub_date: Optional[date],
+                known: frozenset[str]) -> tuple[list[RawDocument], list[ErrorRow], int]:
+    """Reads and decodes the batch's files; documents already written are skipped."""
+    raws: list[RawDocument] = []
+    errors: list[ErrorRow] = []
+    for item in items:
+        documents, refused = read_input(item, cli_pub_date)
+        raws.extend(documents)
+        errors.extend(refused)
+    fresh = [raw for raw in raws if doc_id_for(raw) not in known]
+    skipped = len(raws) - len(fresh)
+    if skipped:
+        get_run_logger().info("%d document(s) unchanged since an earlier run: skipped", skipped)
+    return fresh, errors, skipped
+
+
+@task(name="normalize")
+def normalize_task(raws: list[RawDocument]) -> tuple[list[Staged], list[ErrorRow]]:
+    errors: list[ErrorRow] = []
+
+    def normalize(raw: RawDocument) -> Staged:
+        text = normalize_text(raw.text)
+        if not text.strip():
+            raise ValueError("nothing left after normalization (only control characters or spaces)")
+        return Staged(Document(doc_id=doc_id_for(raw), source=raw.source, source_format=raw.source_format,
+                               encoding=raw.encoding, pub_date=raw.pub_date, title=raw.title, text=text,
+                               content_sha256=raw.content_sha256))
+
+    return _each("normalize", raws, normalize, lambda raw: raw.source, errors), errors
+
+
+@task(name="layout repair")
+def layout_task(staged: list[Staged]) -> tuple[list[Staged], list[ErrorRow]]:
+    errors: list[ErrorRow] = []
+
+    def repair(item: Staged) -> Staged:
+        layout = repair_layout(item.document.text)
+        document = replace(item.document, text=layout.text, regions=layout.regions)
+        return Staged(document, layout)
+
+    return _each("layout", staged, repair, lambda item: item.document.source, errors), errors
+
+
+@task(name="articles")
+def articles_task(staged: list[Staged]) -> tuple[list[Staged], list[ErrorRow]]:
+    errors: list[ErrorRow] = []
+
+    def articles(item: Staged) -> Staged:
+        assert item.layout is not None
+        found = find_articles(item.layout, item.document.doc_id, item.document.title)
+        return Staged(replace(item.document, articles=found), item.layout)
+
+    return _each("articles", staged, articles, lambda item: item.document.source, errors), errors
+
+
+@task(name="sentences")
+def sentences_task(staged: list[Staged]) -> tuple[list[Document], list[ErrorRow]]:
+    errors: list[ErrorRow] = []
+
+    def sentences(item: Staged) -> Document:
+        assert item.layout is not None
+        found = split_sentences(item.layout, item.document.articles, item.document.doc_id)
+        return replace(item.document, sentences=found)
+
+    return _each("sentences", staged, sentences, lambda item: item.document.source, errors), errors
+
+
+@task(name="extract", retries=1)
+def extract_task(documents: list[Document], config: Config) -> tuple[list[Document], list[ErrorRow]]:
+    try:
+        extract_documents(documents, config)
+        return documents, []
+    except Exception:
+        # The batch failed as a whole; find the documents that cause it.
+        errors: list[ErrorRow] = []
+
+        def one(document: Document) -> Document:
+            extract_documents([document], config)
+            return document
+
+        return _each("extract", documents, one, lambda document: document.source, errors), errors
+
+
+@task(name="write", retries=2, retry_delay_seconds=1)
+def write_task(output: OutputFolder, documents: list[Document], run_id: str) -> int:
+    if documents:
+        output.commit_batch(documents, run_id)
+    return len(documents)
+
+
+# --- batching ------------------------------------------------------------------
+
+
+def make_batches(items: list[InputFile], config: Config) -> list[list[InputFile]]:
+    """Groups files into batches of about ``batching.max_chars`` characters.
+
+    File size stands in for characters (Chinese text in UTF-8 or GBK takes
+    two to three bytes a character), so batches are known before reading.
+    """
+    budget = config.batching.max_chars * 3
+    batches: list[list[InputFile]] = []
+    current: list[InputFile] = []
+    size = 0
+    for item in items:
+        try:
+            item_size = item.path.stat().st_size
+        except OSError:
+            item_size = 0
+        if current and (size + item_size > budget or len(current) >= config.batching.max_documents):
+            batches.append(current)
+            current, size = [], 0
+        current.append(item)
+        size += item_size
+    if current:
+        batches.append(current)
+    return batches
+
+
+def process_batch(items: list[InputFile], config: Config, cli_pub_date: Optional[date],
+                  known: frozenset[str]) -> BatchResult:
+    """The stages for one batch, each a task run."""
+    raws, errors, skipped = ingest_task(items, cli_pub_date, known)
+    staged, refused = normalize_task(raws)
+    errors += refused
+    staged, refused = layout_task(staged)
+    errors += refused
+    staged, refused = articles_task(staged)
+    errors += refused
+    documents, refused = sentences_task(staged)
+    errors += refused
+    documents, refused = extract_task(documents, config)
+    errors += refused
+    return BatchResult(documents, errors, skipped)
+
+
+def _drop_repeats(result: BatchResult, seen: dict[str, str]) -> BatchResult:
+    """The same content under a second name is refused with a pointer to the first."""
+    kept: list[Document] = []
+    errors = list(result.errors)
+    for document in result.documents:
+        first = seen.setdefault(document.doc_id, document.source)
+        if first != document.source:
+            errors.append(ErrorRow(document.source, "ingest", "duplicate_content",
+                                   f"same content as {first} (doc_id {document.doc_id}); kept once"))
+        else:
+            kept.append(document)
+    return BatchResult(kept, errors, result.n_skipped)
+
+
+@flow(name="newspaper-extraction", validate_parameters=False)
+def extraction_flow(inputs: list[str], out: str, config: Config, config_sha256: str,
+                    cli_pub_date: Optional[date] = None, run_id: Optional[str] = None) -> RunSummary:
+    logger = get_run_logger()
+    started_at = datetime.now(timezone.utc)
+    summary = RunSummary(run_id=run_id or new_run_id(started_at))
+    load_components(config)
+    output = OutputFolder(Path(out))
+    output.prepare()
+    items, refused = discover_inputs(inputs)
+    summary.n_inputs = len(items) + len(refused)
+    summary.errors.extend(refused)
+    known = frozenset(output.known_doc_ids())
+    seen: dict[str, str] = {}
+    batches = make_batches(items, config)
+    logger.info("%d input file(s) in %d batch(es); %d document(s) already in %s",
+                len(items), len(batches), len(known), out)
+    for batch in batches:
+        result = _drop_repeats(process_batch(batch, config, cli_pub_date, known), seen)
+        summary.errors.extend(result.errors)
+        summary.n_skipped += result.n_skipped
+        summary.n_documents += write_task(output, result.documents, summary.run_id)
+    finished_at = datetime.now(timezone.utc)
+    output.write_part("errors", summary.run_id, error_rows(summary.errors, summary.run_id))
+    output.write_part("runs", summary.run_id, [run_row(
+        summary.run_id, started_at, finished_at, summary.n_inputs, summary.n_documents, len(summary.errors),
+        config_sha256, __version__)])
+    if "csv" in config.output.formats:
+        output.write_csv()
+    logger.info("run %s: %d new document(s), %d skipped, %d error(s)", summary.run_id, summary.n_documents,
+                summary.n_skipped, len(summary.errors))
+    return summary
+
+
+def load_components(config: Config) -> None:
+    """Builds the extractors once up front, so a missing model fails the run before any output."""
+    try:
+        nlp_for(config)
+    except Exception as error:
+        raise ConfigError(f"extract.components: {error}") from None
+
+
+def new_run_id(started_at: datetime) -> str:
+    return f"{started_at:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"

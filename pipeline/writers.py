@@ -1,0 +1,204 @@
+"""Writers: the six contract tables as Parquet (and CSV with a BOM).
+
+Layout of an output folder::
+
+    DIR/<table>/part-<key>.parquet   one file per committed batch (or run)
+    DIR/csv/<table>.csv              the whole table, rewritten after each run
+
+Every file is written under a temporary name and renamed into place, so a
+crash leaves the previous state or the new one, never a torn file.  A batch
+is committed when its ``documents`` part lands, which is renamed last; on the
+next run, parts of other tables without their ``documents`` part are the
+remains of a killed run and are removed before anything else happens.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .extract import entity_rows
+from .types import Document, ErrorRow
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = "1"
+TABLES = ("documents", "articles", "sentences", "entities", "runs", "errors")
+BATCH_TABLES = ("articles", "sentences", "entities", "documents")  # documents last: the commit
+
+_S, _I, _F, _D = pa.string(), pa.int64(), pa.float64(), pa.date32()
+SCHEMAS: dict[str, pa.Schema] = {
+    "documents": pa.schema([("doc_id", _S), ("source", _S), ("source_format", _S), ("encoding", _S),
+                            ("pub_date", _D), ("title", _S), ("n_chars", _I), ("text", _S), ("run_id", _S)]),
+    "articles": pa.schema([("doc_id", _S), ("article_id", _S), ("seq", _I), ("title", _S), ("start", _I),
+                           ("end", _I), ("authors", _S), ("continued_from", _S)]),
+    "sentences": pa.schema([("doc_id", _S), ("article_id", _S), ("sentence_id", _S), ("seq", _I), ("start", _I),
+                            ("end", _I), ("text", _S), ("duplicate_of", _S), ("layout", _S)]),
+    "entities": pa.schema([("doc_id", _S), ("article_id", _S), ("sentence_id", _S), ("entity_id", _S),
+                           ("label", _S), ("text", _S), ("start", _I), ("end", _I), ("norm", _S),
+                           ("value", _F), ("value_max", _F), ("unit", _S), ("currency", _S), ("qualifier", _S),
+                           ("date_value", _S), ("date_start", _D), ("date_end", _D), ("grain", _S),
+                           ("source", _S)]),
+    "runs": pa.schema([("run_id", _S), ("started_at", pa.timestamp("us", tz="UTC")),
+                       ("finished_at", pa.timestamp("us", tz="UTC")), ("n_inputs", _I), ("n_documents", _I),
+                       ("n_errors", _I), ("config_sha256", _S), ("pipeline_version", _S)]),
+    "errors": pa.schema([("run_id", _S), ("source", _S), ("stage", _S), ("error_type", _S), ("message", _S)]),
+}
+AUTHOR_SEPARATOR = "、"
+
+
+class OutputError(Exception):
+    """The output folder cannot be written; the previous tables are intact."""
+
+
+# --- rows -------------------------------------------------------------------
+
+
+def _float(value: Optional[Decimal]) -> Optional[float]:
+    return None if value is None else float(value)
+
+
+def document_rows(document: Document, run_id: str) -> list[dict[str, Any]]:
+    return [{
+        "doc_id": document.doc_id, "source": document.source, "source_format": document.source_format,
+        "encoding": document.encoding, "pub_date": document.pub_date, "title": document.title,
+        "n_chars": len(document.text), "text": document.text, "run_id": run_id,
+    }]
+
+
+def article_rows(document: Document) -> list[dict[str, Any]]:
+    return [{
+        "doc_id": document.doc_id, "article_id": a.article_id, "seq": a.seq, "title": a.title,
+        "start": a.start, "end": a.end, "authors": AUTHOR_SEPARATOR.join(a.authors) or None,
+        "continued_from": a.continued_from,
+    } for a in document.articles]
+
+
+def sentence_rows(document: Document) -> list[dict[str, Any]]:
+    return [{
+        "doc_id": document.doc_id, "article_id": s.article_id, "sentence_id": s.sentence_id, "seq": s.seq,
+        "start": s.start, "end": s.end, "text": s.text, "duplicate_of": s.duplicate_of, "layout": s.layout or None,
+    } for s in document.sentences]
+
+
+def mention_rows(document: Document) -> list[dict[str, Any]]:
+    rows = []
+    for row in entity_rows(document):
+        m = row.mention
+        rows.append({
+            "doc_id": row.doc_id, "article_id": row.article_id, "sentence_id": row.sentence_id,
+            "entity_id": row.entity_id, "label": m.label, "text": m.text, "start": m.start, "end": m.end,
+            "norm": m.norm, "value": _float(m.value), "value_max": _float(m.value_max), "unit": m.unit,
+            "currency": m.currency, "qualifier": m.qualifier, "date_value": m.date_value,
+            "date_start": m.date_start, "date_end": m.date_end, "grain": m.grain, "source": m.source,
+        })
+    return rows
+
+
+def error_rows(errors: Iterable[ErrorRow], run_id: str) -> list[dict[str, Any]]:
+    return [{"run_id": run_id, "source": e.source, "stage": e.stage, "error_type": e.error_type,
+             "message": e.message} for e in errors]
+
+
+def to_table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
+    schema = SCHEMAS[name].with_metadata({"schema_version": SCHEMA_VERSION})
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+# --- the output folder ------------------------------------------------------
+
+
+def batch_key(doc_ids: Iterable[str]) -> str:
+    """A part name that depends only on which documents the batch holds."""
+    return hashlib.sha256("\n".join(sorted(doc_ids)).encode()).hexdigest()[:20]
+
+
+class OutputFolder:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    def prepare(self) -> None:
+        """Creates the folders, checks they are writable, clears a killed run's remains."""
+        try:
+            for name in TABLES:
+                (self.root / name).mkdir(parents=True, exist_ok=True)
+            probe = self.root / f".write-probe-{os.getpid()}"
+            probe.write_bytes(b"ok")
+            probe.unlink()
+        except OSError as error:
+            raise OutputError(f"cannot write to the output folder {self.root}: {error.strerror}") from None
+        self._remove_uncommitted()
+
+    def _remove_uncommitted(self) -> None:
+        for temporary in self.root.rglob("*.tmp"):
+            temporary.unlink(missing_ok=True)
+        committed = {path.name for path in (self.root / "documents").glob("part-*.parquet")}
+        for name in BATCH_TABLES[:-1]:
+            for path in (self.root / name).glob("part-*.parquet"):
+                if path.name not in committed:
+                    log.warning("removing %s: its batch never committed (an earlier run was killed)", path)
+                    path.unlink()
+
+    def known_doc_ids(self) -> set[str]:
+        """Documents already committed by earlier runs."""
+        ids: set[str] = set()
+        for path in sorted((self.root / "documents").glob("part-*.parquet")):
+            ids.update(pq.read_table(path, columns=["doc_id"]).column("doc_id").to_pylist())
+        return ids
+
+    def write_part(self, table: str, key: str, rows: list[dict[str, Any]]) -> None:
+        self._atomic(self.root / table / f"part-{key}.parquet",
+                     lambda tmp: pq.write_table(to_table(table, rows), tmp, compression="zstd"))
+
+    def commit_batch(self, documents: list[Document], run_id: str) -> None:
+        key = batch_key(document.doc_id for document in documents)
+        rows = {
+            "articles": [r for d in documents for r in article_rows(d)],
+            "sentences": [r for d in documents for r in sentence_rows(d)],
+            "entities": [r for d in documents for r in mention_rows(d)],
+            "documents": [r for d in documents for r in document_rows(d, run_id)],
+        }
+        for table in BATCH_TABLES:
+            self.write_part(table, key, rows[table])
+
+    def write_csv(self) -> None:
+        for table in TABLES:
+            frame = self.read(table)
+            self._atomic(self.root / "csv" / f"{table}.csv",
+                         lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8-sig"))
+
+    def read(self, table: str):
+        import pandas as pd
+
+        parts = sorted((self.root / table).glob("part-*.parquet"))
+        if not parts:
+            return to_table(table, []).to_pandas()
+        frames = [pq.read_table(part, schema=SCHEMAS[table]).to_pandas() for part in parts]
+        return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+    def _atomic(self, target: Path, write) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            write(temporary)
+            with open(temporary, "rb") as handle:
+                os.fsync(handle.fileno())
+            os.replace(temporary, target)
+        except OSError as error:
+            temporary.unlink(missing_ok=True)
+            raise OutputError(f"cannot write {target}: {error.strerror or error}") from None
+
+
+def run_row(run_id: str, started_at: datetime, finished_at: datetime, n_inputs: int, n_documents: int,
+            n_errors: int, config_sha256: str, pipeline_version: str) -> dict[str, Any]:
+    return {"run_id": run_id, "started_at": started_at, "finished_at": finished_at, "n_inputs": n_inputs,
+            "n_documents": n_documents, "n_errors": n_errors, "config_sha256": config_sha256,
+            "pipeline_version": pipeline_version}
+

@@ -1,0 +1,94 @@
+"""The run end to end through the command line (one Prefect flow run per call)."""
+import json
+
+import pandas as pd
+import pytest
+
+from pipeline.cli import main
+from tests.conftest import SAMPLES
+
+CONTENT_TABLES = ("documents", "articles", "sentences", "entities")
+
+
+def read(out, table):
+    frame = pd.read_parquet(out / table)
+    sort = [c for c in ("doc_id", "entity_id", "sentence_id", "article_id") if c in frame.columns]
+    return frame.sort_values(sort).reset_index(drop=True) if sort else frame
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    code = main(["run", str(SAMPLES), "--out", str(out), "--config", "configs/pipeline.yaml"])
+    return out, code
+
+
+def test_the_sample_run_writes_the_six_tables(sample_run):
+    out, code = sample_run
+    assert code == 0
+    for table in CONTENT_TABLES + ("runs", "errors"):
+        assert list((out / table).glob("*.parquet")), table
+        assert (out / "csv" / f"{table}.csv").exists()
+    documents = read(out, "documents")
+    assert len(documents) == 2
+    page = documents[documents.source.str.contains("000_e0aca1a44daf8f47")].iloc[0]
+    assert str(page.pub_date) == "2025-03-12"
+    sentences = read(out, "sentences")
+    texts = dict(zip(documents.doc_id, documents.text))
+    for row in sentences.itertuples():
+        assert texts[row.doc_id][row.start:row.end] == row.text
+    entities = read(out, "entities")
+    for row in entities.itertuples():
+        assert texts[row.doc_id][row.start:row.end] == row.text
+    runs = read(out, "runs")
+    assert runs.n_documents.tolist() == [2] and runs.n_errors.tolist() == [0]
+
+
+def test_a_rerun_skips_everything_and_changes_no_table(sample_run):
+    out, _ = sample_run
+    before = {table: read(out, table) for table in CONTENT_TABLES}
+    assert main(["run", str(SAMPLES), "--out", str(out), "--config", "configs/pipeline.yaml"]) == 0
+    for table in CONTENT_TABLES:
+        pd.testing.assert_frame_equal(before[table], read(out, table))
+    runs = read(out, "runs").sort_values("started_at")
+    assert runs.n_documents.tolist() == [2, 0]
+
+
+def test_refused_inputs_give_exit_1_and_one_error_row_each(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "good.txt").write_text("本报讯 我市召开会议。会议指出，成效明显。", encoding="utf-8")
+    (inputs / "copy.txt").write_text("本报讯 我市召开会议。会议指出，成效明显。", encoding="utf-8")
+    (inputs / "empty.txt").write_bytes(b"")
+    (inputs / "feed.jsonl").write_text('{"text": "第二篇文章。"}\n{oops\n', encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", str(inputs), "--out", str(out), "--pub-date", "2025-03-12"]) == 1
+    errors = read(out, "errors")
+    assert sorted(errors.error_type) == ["duplicate_content", "empty", "malformed_json"]
+    documents = read(out, "documents")
+    assert len(documents) == 2 and set(documents.pub_date.astype(str)) == {"2025-03-12"}
+
+
+def test_a_bad_config_is_exit_2_naming_the_key(tmp_path, capsys):
+    config = tmp_path / "bad.yaml"
+    config.write_text("home: {city: 阳泉市}\nrunnner: {kind: local}\n", encoding="utf-8")
+    assert main(["run", str(SAMPLES), "--out", str(tmp_path / "out"), "--config", str(config)]) == 2
+    assert "runnner" in capsys.readouterr().err
+    config.write_text("batching: {max_chars: lots}\n", encoding="utf-8")
+    assert main(["run", str(SAMPLES), "--out", str(tmp_path / "out"), "--config", str(config)]) == 2
+    assert "batching.max_chars" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_usage_errors_are_exit_2(tmp_path):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["run", str(SAMPLES)])
+    assert exit_info.value.code == 2
+    assert main(["run", str(tmp_path / "missing"), "--out", str(tmp_path / "out")]) == 2
+
+
+def test_an_unwritable_output_is_exit_2(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert main(["run", str(SAMPLES), "--out", str(blocker / "out")]) == 2
+    assert "cannot write" in capsys.readouterr().err
