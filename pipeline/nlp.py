@@ -62,7 +62,12 @@ def _component_available(name: str) -> bool:
 
 def build_nlp(config: Config) -> Language:
     """A blank Chinese pipeline with the configured entity components."""
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "char"}}})
+    if config.extract.segmenter == "pkuseg":
+        from .segment import blank_pkuseg_nlp  # our own model; see pipeline/segment.py
+
+        nlp = blank_pkuseg_nlp(config.models_dir)
+    else:
+        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "char"}}})
     for name in config.extract.components:
         if name not in COMPONENT_FACTORIES:
             raise ValueError(f"extract.components: unknown component '{name}'")

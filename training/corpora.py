@@ -30,10 +30,30 @@ _HAN = r"[\u3400-\u9fff]"
 _PUNCT_NEAR_HAN = re.compile(rf"(?<={_HAN})[,;:?!()]|[,;:?!()](?={_HAN})")
 
 
-def fold_width(text: str) -> str:
-    """Length-preserving folding that mirrors pipeline.normalize (see module doc)."""
+def _local_fold(text: str) -> str:
     text = text.translate(_FOLD)
     return _PUNCT_NEAR_HAN.sub(lambda m: _HALF_PUNCT[m.group(0)], text)
+
+
+def _pipeline_fold():
+    """The pipeline's own folding when it is there (it is one character for one,
+    so offsets survive); the local copy above otherwise."""
+    try:
+        from pipeline.normalize import fold_width as fold, widen_cjk_punctuation as widen
+    except ImportError:
+        return _local_fold
+    return lambda text: widen(fold(text))
+
+
+_fold = _pipeline_fold()
+
+
+def fold_width(text: str) -> str:
+    """Length-preserving folding as the pipeline's normalize applies it."""
+    folded = _fold(text)
+    if len(folded) != len(text):  # never expected; offsets would be off
+        raise ValueError(f"folding changed the length of {text!r}")
+    return folded
 
 
 # ---------------------------------------------------------------- People's Daily
