@@ -72,7 +72,8 @@ class DateRules:
             rf"|(?P<ry>{_alternation(self.relative_years)}))(?P<fy>度)?"
         )
         parts = (
-            rf"(?:(?P<m>{_AR_MONTH}|{_CN_MONTH})月(?:份|[初底末](?![期级中等步心衷]))?(?:(?P<d>{_AR_DAY}|{_CN_DAY})[日号])?"
+            rf"(?:(?P<m>{_AR_MONTH}|{_CN_MONTH})月(?:份|[初底末](?![期级中等步心衷]))?"
+            rf"(?:(?P<d>{_AR_DAY}|{_CN_DAY})[日号]|(?P<dn>{_CN_DAY_NO_SUFFIX}))?"
             rf"|(?P<half>{_alternation(self.halves)})"
             rf"|(?P<qrun>{_alternation(self.quarter_runs)})"
             rf"|第?(?P<q>[{''.join(self.quarter_digits)}])季度"
@@ -80,7 +81,7 @@ class DateRules:
         )
         no_year_parts = (
             rf"(?<![0-9０-９.{cn_digit}十第])(?:(?P<m2>{_AR_MONTH}|{_CN_MONTH})月(?:份|[初底末](?![期级中等步心衷]))?"
-            rf"(?:(?P<d2>{_AR_DAY}|{_CN_DAY})[日号])?"
+            rf"(?:(?P<d2>{_AR_DAY}|{_CN_DAY})[日号]|(?P<dn2>{_CN_DAY_NO_SUFFIX}))?"
             rf"|(?P<half2>{_alternation(self.halves)})"
             rf"|(?P<qrun2>{_alternation(self.quarter_runs)})"
             rf"|第?(?P<q2>[{''.join(self.quarter_digits)}])季度"
@@ -88,7 +89,7 @@ class DateRules:
         )
         words = (
             rf"(?P<rphrase>{_alternation(self.year_phrases)})"
-            rf"|(?P<rmonth>{_alternation(self.relative_months)})"
+            rf"|(?P<rmonth>{_alternation(self.relative_months)})(?:(?P<rmd>{_AR_DAY}|{_CN_DAY})[日号])?"
             rf"|(?P<rweek>{_alternation(self.relative_weeks)})"
             rf"|(?P<rday>{_alternation(self.relative_days)})"
         )
@@ -110,6 +111,9 @@ _AR_MONTH = r"1[0-2]|0?[1-9]|１[０-２]|０?[１-９]"
 _CN_MONTH = r"十[一二]|十|[一二三四五六七八九]"
 _AR_DAY = r"3[01]|[12][0-9]|0?[1-9]|３[０１]|[１２][０-９]|０?[１-９]"
 _CN_DAY = r"三十一|三十|二十[一二三四五六七八九]|二十|十[一二三四五六七八九]|十|[一二三四五六七八九]"
+# 八月十五: a two-character day may go without 日 when nothing numeric follows
+_CN_DAY_NO_SUFFIX = (r"(?:三十一|三十|二十[一二三四五六七八九]|二十|十[一二三四五六七八九])"
+                     r"(?![日号0-9０-９一二三四五六七八九十百千万亿个次人名天年岁])")
 
 RULES = DateRules()
 
@@ -149,7 +153,13 @@ def _read_match(match: re.Match, pub: Optional[date], rules: DateRules) -> Optio
     if g["rphrase"]:
         return _Found(start, end, None, None, None, _year_period(_shift_year(pub, rules.year_phrases[g["rphrase"]])))
     if g["rmonth"]:
-        return _Found(start, end, None, None, None, _relative_month(pub, rules.relative_months[g["rmonth"]]))
+        month = _relative_month(pub, rules.relative_months[g["rmonth"]])
+        day = _small_number(g["rmd"])
+        if day is None:
+            return _Found(start, end, None, None, None, month)
+        if month.start is None:
+            return _Found(start, end, None, None, None, Period(f"XXXX-XX-{day:02d}", None, None, "day"))
+        return _exact_day(start, end, month.start.year, month.start.month, day)
     if g["rweek"]:
         return _Found(start, end, None, None, None, _relative_week(pub, rules.relative_weeks[g["rweek"]]))
     if g["rday"]:
@@ -164,7 +174,7 @@ def _read_match(match: re.Match, pub: Optional[date], rules: DateRules) -> Optio
     if year is False:
         return None
     month = _small_number(g["m"] or g["m2"])
-    day = _small_number(g["d"] or g["d2"])
+    day = _small_number(g["d"] or g["d2"] or g["dn"] or g["dn2"])
     half = g["half"] or g["half2"]
     qrun = g["qrun"] or g["qrun2"]
     quarter = g["q"] or g["q2"]

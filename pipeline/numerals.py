@@ -37,6 +37,8 @@ class NumeralTables:
     fraction_marker: str
     negative_signs: frozenset[str]
     approx_pairs: dict[str, tuple[int, int]]
+    not_numbers_alone: frozenset[str]
+    determiners: frozenset[str]
 
     @property
     def chinese_chars(self) -> str:
@@ -56,6 +58,8 @@ def load_numeral_tables(path: Path = CONFIG_DIR / "numerals.yaml") -> NumeralTab
         fraction_marker=str(data["fraction_marker"]),
         negative_signs=frozenset(str(s) for s in data["negative_signs"]),
         approx_pairs={str(k): (int(v[0]), int(v[1])) for k, v in data["approx_pairs"].items()},
+        not_numbers_alone=frozenset(data["not_numbers_alone"]),
+        determiners=frozenset(data["determiners"]),
     )
 
 
@@ -193,8 +197,9 @@ def _parse_positional(text: str, tables: NumeralTables) -> Optional[Decimal]:
 def _read_digit(state: _Positional, digit: int) -> bool:
     if state.pending is not None:
         return False  # 二〇二四 or 三五: a digit string, not a positional numeral
-    if digit == 0 and state.seen_any:
-        state.zero_gap = True  # 一千零一: the zero only marks a skipped place
+    if digit == 0:
+        # 一千零一, 零十: a zero only marks a skipped place; alone it is 0
+        state.zero_gap = True
         return True
     state.pending = Decimal(digit)
     state.pending_is_digit_char = True
@@ -216,9 +221,9 @@ def _read_decimal(state: _Positional, text: str, start: int, tables: NumeralTabl
         j += 1
     if not digits:
         return -1
-    whole = state.section + (state.pending if state.pending is not None else _ZERO)
     if not state.seen_any:
         return -1
+    whole = state.section + _placed_pending(state)
     state.pending = whole + Decimal("0." + "".join(digits))
     state.pending_is_digit_char = False
     state.section = _ZERO
@@ -230,8 +235,8 @@ def _read_small_unit(state: _Positional, unit: int) -> bool:
     if state.last_small is not None and unit >= state.last_small:
         return False  # 十百: small units must fall within a section
     multiplier = state.pending if state.pending is not None else Decimal(1)
-    if state.pending is None and state.zero_gap:
-        return False  # 一千零百
+    if state.pending is None and state.zero_gap and unit != 10:
+        return False  # 一千零百 (but 一千零十 is 1010)
     state.section += multiplier * unit
     state.pending = None
     state.last_small = unit
@@ -259,12 +264,19 @@ def _read_big_unit(state: _Positional, unit: int) -> bool:
     return True
 
 
+def _placed_pending(state: _Positional) -> Decimal:
+    """The value of the digit not yet given a unit."""
+    pending = state.pending
+    if pending is None:
+        return _ZERO
+    if state.pending_is_digit_char and not state.zero_gap \
+            and state.last_unit is not None and state.last_unit >= 100:
+        # 一万三 = 13000, 两千三点一 = 2300.1: a trailing digit names the next place down
+        return pending * Decimal(state.last_unit) / _TEN
+    return pending
+
+
 def _finish(state: _Positional) -> Optional[Decimal]:
     if not state.seen_any:
         return None
-    pending = state.pending
-    if pending is not None and state.pending_is_digit_char and not state.zero_gap \
-            and state.last_unit is not None and state.last_unit >= 100:
-        # 一万三 = 13000, 两千四百五 = 2450: a trailing digit names the next place down
-        pending = pending * Decimal(state.last_unit) / _TEN
-    return state.total + state.section + (pending if pending is not None else _ZERO)
+    return state.total + state.section + _placed_pending(state)

@@ -34,10 +34,6 @@ from .types import Mention
 # Which label wins when two readings cover exactly the same characters:
 # 2024年 is a year before it is a duration of 2024 years.
 _PRIORITY = {"DATE": 0, "MONEY": 1, "PERCENT": 2, "QUANTITY": 3}
-# Unit kinds for which a bare 一 is a determiner (一件事, 一天), not a count.
-_DETERMINER_KINDS = frozenset({"count", "duration"})
-_LONE_ONE = frozenset({"一", "壹"})
-_LONE_ZERO = frozenset({"零", "〇", "○"})
 
 
 def _load(name: str, config_dir: Path) -> dict:
@@ -66,6 +62,7 @@ class NumericRules:
         self.unit_kind: dict[str, str] = {
             unit: kind for kind, items in units["kinds"].items() for unit in items
         }
+        self.determiner_kinds = frozenset(units["determiner_kinds"])
         self.currency_after: dict[str, str] = currencies["after_amount"]
         self.currency_before: dict[str, str] = currencies["before_amount"]
         self.percent_after = {k: _percent_unit(v) for k, v in units["percent_after"].items()}
@@ -103,10 +100,12 @@ class NumericRules:
         symbols = _alternation(self.currency_before)
         pct_before = _alternation(self.percent_before)
         connectors = "至|到|—|–|-|～|~|－"
+        # 五百分之2.2 is a fraction, not a percentage
+        not_before_pfx = "0-9０-９" + digits + "".join([*TABLES.small_units, *TABLES.big_units])
         return (
             rf"(?P<pre>{pre})?(?:"
             rf"(?P<sym>{symbols})(?P<snum>{number})(?P<smult>{mult})?"
-            rf"|(?P<pfx>{pct_before})(?P<psign>{sign})?(?P<pnum>{number})"
+            rf"|(?<![{not_before_pfx}])(?P<pfx>{pct_before})(?P<psign>{sign})?(?P<pnum>{number}|百)"
             rf"|(?P<a>{number})(?P<ua>{units})?(?P<conn>{connectors})(?P<b>{number})"
             rf"(?:(?P<binner>{inner})(?P<bmult>{mult})?)?(?P<ub>{units})"
             rf"|(?P<sign>{sign})?(?P<n>{number})(?:(?P<inner>{inner})(?P<mult>{mult})?)?(?P<u>{units})"
@@ -141,7 +140,8 @@ def _number_pattern(digits: str, all_units: list[str]) -> str:
     mixed = rf"{arabic}(?:{unit}+(?:[零〇]?(?:{arabic}|[{digits}]))?)*"
     simple = f"(?:{mixed}|{chinese})"
     fraction = f"{simple}{re.escape(TABLES.fraction_marker)}{simple}"
-    not_inside = rf"(?<![第0-9０-９A-Za-z.．{digits}十百千万亿拾佰仟萬億])"
+    # nor in a code, a URL (30%25) or a version number
+    not_inside = rf"(?<![第0-9０-９A-Za-z.．%/=&_{digits}十百千万亿拾佰仟萬億])"
     return f"{not_inside}(?:{fraction}|{simple})"
 
 
@@ -233,13 +233,21 @@ def _symbol_money(text: str, match: re.Match, rules: NumericRules) -> Optional[M
 
 
 def _prefixed_percent(text: str, match: re.Match, rules: NumericRules) -> Optional[Mention]:
-    value = parse_number(match.group("pnum"))
+    number = match.group("pnum")
+    value = parse_number(number)
+    # 百分之七十百分位: the greedy numeral took a unit character of the next word
+    while value is None and len(number) > 1 and (
+            number[-1] in TABLES.small_units or number[-1] in TABLES.big_units):
+        number = number[:-1]
+        value = parse_number(number)
     if value is None:
         return None
     if match.group("psign"):
         value = -value
     spec = rules.percent_before[match.group("pfx")]
     amount = _qualified(match, value * spec.scale, None, None, None, "percent", rules)
+    if number != match.group("pnum"):
+        amount.end = match.start("pnum") + len(number)
     return _make(text, "PERCENT", amount, unit=spec.unit)
 
 
@@ -258,12 +266,12 @@ def _single_amount(text: str, match: re.Match, rules: NumericRules) -> Optional[
         value_max = value_max * _multiplier(mult) if value_max is not None else None
     if match.group("sign"):
         value = -value
-    is_lone_one = (number in _LONE_ONE and not (inner or mult or match.group("pre")
-                                                 or match.group("post")))
-    if is_lone_one and kind in _DETERMINER_KINDS:
+    if number in TABLES.not_numbers_alone:
+        return None  # 零部件, 队伍: a word, not a number
+    is_determiner = (number in TABLES.determiners and not (
+        inner or mult or match.group("pre") or match.group("post")))
+    if is_determiner and kind in rules.determiner_kinds:
         return None
-    if value == 0 and number in _LONE_ZERO:
-        return None  # 零部件, 零距离: a word, not nothing of something
     inner_qualifier = rules.inner[inner] if inner else None
     amount = _qualified(match, value, value_max, inner_qualifier, unit, kind, rules)
     return _labelled(text, amount, unit, kind, number, match.end("u"), rules)
