@@ -1,0 +1,56 @@
+"""`python -m training [STEP ...]`: the whole recipe, or the named steps in order.
+
+Steps: convert, segmenter, ner, package, evaluate, card.  Training the NER is
+bounded by configs/ner.cfg (`max_steps`); on 2 shared cores the full run takes
+about two hours (segmenter ~25 min, NER the rest).
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # one core per process pays on 2 cores
+
+STEPS = ["convert", "segmenter", "ner", "package", "evaluate", "card"]
+
+
+def main(argv: list[str]) -> None:
+    from . import card, evaluate, fixture, ner_data, ner_train, package, segmenter
+
+    steps = argv or STEPS
+    unknown = set(steps) - set(STEPS)
+    if unknown:
+        raise SystemExit(f"unknown steps {sorted(unknown)}; known: {STEPS}")
+    metrics_path = package.MODELS_DIR / "metrics.json"
+    metrics = json.loads(metrics_path.read_text()) if metrics_path.exists() else {}
+    if "convert" in steps:
+        print("segmentation files:", segmenter.write_segmentation_files())
+        stats = ner_data.build_ner_data()
+        metrics["lexicon_words"] = stats["lexicon_words"]
+    if "segmenter" in steps:
+        seconds = segmenter.train_segmenter()
+        metrics["segmenter_train_seconds"] = round(seconds)
+    if "ner" in steps:
+        seconds = ner_train.train_ner()
+        metrics["ner_train_seconds"] = round(seconds)
+    if "package" in steps:
+        package.package_ner()
+        package.package_segmenter()
+        print("fixture rows:", fixture.write_fixture())
+    if "evaluate" in steps:
+        metrics["ner"] = evaluate.evaluate_ner(package.MODELS_DIR / "ner")
+        metrics["segmenter"] = {**metrics.get("segmenter", {}), **evaluate.evaluate_segmenter(package.MODELS_DIR)}
+        info = segmenter.SEG_WORK / "train_info.json"
+        if info.exists():
+            metrics["segmenter"].update(json.loads(info.read_text()))
+        metrics["speed"] = evaluate.benchmark(package.MODELS_DIR)
+        metrics["sizes"] = package.model_sizes()
+        metrics_path.write_text(json.dumps(metrics, ensure_ascii=False, indent=1))
+    if "card" in steps:
+        card.write_card(metrics)
+    print(json.dumps(metrics, ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

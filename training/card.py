@@ -1,0 +1,93 @@
+"""Writes data/models/README.md (the model card) from data/models/metrics.json."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .package import MODELS_DIR
+
+LABEL_NOTE = "PLACE = GPE or LOC (the corpora do not split them; configs/names/places.yaml does)"
+
+
+def _table(per_label: dict, overall: dict) -> list[str]:
+    rows = ["| label | precision | recall | F1 |", "| --- | ---: | ---: | ---: |"]
+    for label in ("ORG", "PERSON", "PLACE"):
+        if label in per_label:
+            s = per_label[label]
+            rows.append(f"| {label} | {s['p']:.3f} | {s['r']:.3f} | {s['f']:.3f} |")
+    rows.append(f"| **all** | {overall['p']:.3f} | {overall['r']:.3f} | **{overall['f']:.3f}** |")
+    return rows
+
+
+def write_card(metrics: dict, target: Path = MODELS_DIR / "README.md") -> Path:
+    ner = metrics["ner"]
+    seg = metrics.get("segmenter")
+    speed = metrics.get("speed", {})
+    sizes = metrics.get("sizes", {})
+    mb = lambda n: f"{n / 2**20:.1f} MB"  # noqa: E731
+    lines = [
+        "# Name models: card",
+        "",
+        "Built by `make train` (`python -m training`); see training/ for the recipe and",
+        "configs/ner.cfg for the spaCy config. Trained on CPU (2 cores, shared).",
+        "",
+        "## Data and licence",
+        "",
+        "- **People's Daily 1998-01** (PKU ICL annotated corpus; research use, see",
+        "  ../shared/data/peoples-daily-1998/SOURCE.md). The models here were trained on it.",
+        "  Days 1-26 train, day 27 dev (checkpoint choice), days 28-31 held-out test.",
+        "  `nt` -> ORG, `nr` -> PERSON (surname and given name joined), `ns` -> PLACE;",
+        "  bracketed compounds (`[中央/n 人民/n 广播/vn 电台/n]nt`) are one entity.",
+        "- **MSRA NER (SIGHAN 2006) training split** (Microsoft Research Asia; research use, see",
+        "  ../shared/data/msra-ner/SOURCE.md). Sentences with leftover XML (empty tags) dropped;",
+        "  first 88% train, next 2% dev, last 10% held-out test (contiguous blocks, no shuffling).",
+        "- Full-width digits/letters folded as the pipeline's normalize does, so training text",
+        "  looks like run-time text. Neither corpus is redistributed here; the models are",
+        "  derived from research-licence data - check the licences before any commercial use.",
+        "",
+        "## NER (`ner/`, component `zh_statistical_names`)",
+        "",
+        "Character tokens (no entity is lost to a segmentation boundary). Each character is",
+        "embedded with its left/right character bigrams and a lexicon feature (longest",
+        f"PD-training word starting/ending/covering it; {metrics.get('lexicon_words', '?')} words, stored inside the",
+        "weights), then a 3-layer maxout CNN (width 64) and spaCy's transition-based NER.",
+        f"Labels: ORG, PERSON, PLACE; {LABEL_NOTE}.",
+        "",
+    ]
+    for name, title in (("pd", "People's Daily, days 28-31"), ("msra", "MSRA, carved held-out block")):
+        result = ner[name]
+        lines += [f"### Held-out: {title} ({result['docs']} texts, {result['chars']} chars, {result['entities']} entities)", ""]
+        lines += _table(result["per_label"], result["overall"]) + [""]
+    lines += ["Scores are exact-span matches of the model alone (before the rule layer)."]
+    if "train" in metrics:
+        lines += ["", f"Training: {metrics['train']}"]
+    if seg:
+        lines += [
+            "",
+            "## Segmenter (`pkuseg/`, `extract.segmenter: pkuseg`)",
+            "",
+            f"spacy-pkuseg CRF trained on PD days 1-27 ({seg.get('iterations', '?')} iterations, featureTrim"
+            f" {seg.get('feature_trim', '?')}); user dictionary cleared at load (pipeline/segment.py).",
+            f"Held-out PD days 28-31 ({seg['words']} words): word precision {seg['p']:.3f}, recall {seg['r']:.3f},"
+            f" **F1 {seg['f']:.3f}**; {seg['chars_per_second']:,} chars/s inside spaCy.",
+        ]
+    if speed:
+        lines += ["", "## Speed (one process, `nlp.pipe`, PD test sentences)", "",
+                  "| pipeline | chars/s |", "| --- | ---: |"]
+        for key, value in speed.items():
+            if key not in ("sentences", "chars"):
+                lines.append(f"| {key} | {value:,} |")
+        lines += ["", "`tokenizer` is spaCy's character segmenter (the default, `extract.segmenter: char`)."]
+    if sizes:
+        lines += ["", "## Size", ""]
+        for model, size in sorted(sizes["by_model"].items()):
+            lines.append(f"- `{model}/`: {mb(size)}")
+        lines.append(f"- total: {mb(sizes['total'])} (budget 40 MB; every file < 20 MB)")
+    if metrics.get("notes"):
+        lines += ["", "## Notes", ""] + [f"- {note}" for note in metrics["notes"]]
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return target
+
+
+if __name__ == "__main__":
+    write_card(json.loads((MODELS_DIR / "metrics.json").read_text()))
