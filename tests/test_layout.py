@@ -104,3 +104,20 @@ def test_a_page_without_cuts_is_left_in_order():
     text = "## 标题\n\n第一段。\n\n第二段，说：“好！”\n\n（张三）"
     layout = repair_layout(text)
     assert layout.text == text and layout.n_joins == 0
+
+
+from hypothesis import given, settings, strategies as st
+
+_PAGE_ALPHABET = list("我市召开会议指出要优化体系提升社会治理效能护理技能。，；：！？“”（）") + [
+    "\n", "\n\n", "## ", "（上接第二版）", "（薄红贞）", "供稿", "图为", "晋向阳", " ", "2024年", "\x00", "\r\n"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_PAGE_ALPHABET), max_size=120).map("".join))
+def test_layout_articles_and_sentences_never_raise_and_keep_offsets_exact(raw):
+    text = normalize_text(raw)
+    layout = repair_layout(text)
+    articles = find_articles(layout, "d")
+    for sentence in split_sentences(layout, articles, "d"):
+        assert layout.text[sentence.start:sentence.end] == sentence.text
+    assert sorted(re.sub(r"\s", "", layout.text)) == sorted(re.sub(r"\s", "", text))
