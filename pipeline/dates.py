@@ -59,10 +59,20 @@ class DateRules:
         self.quarter_runs: dict[str, list[int]] = data["quarter_runs"]
         self.year_edges: dict[str, int] = data["year_edges"]
         self.connectors = frozenset(data["range_connectors"])
-        self.single = re.compile(self._single_pattern())
+        self.single = re.compile(f"{self._fast_start()}(?:{self._single_pattern()})")
         self.partial_day = re.compile(
             f"(?:{_alternation(self.connectors)})(?P<d>{_CN_DAY}|{_AR_DAY})[日号]"
         )
+
+    def _fast_start(self) -> str:
+        """A lookahead on the characters a date can start with, so that the
+        regex engine skips the rest of the text in C (see numeric._fast_start)."""
+        first = set("0123456789０１２３４５６７８９十第年") | set(TABLES.digits)
+        words = [*self.relative_years, *self.year_phrases, *self.relative_months,
+                 *self.relative_weeks, *self.relative_days, *self.halves,
+                 *self.quarter_runs, *map(str, self.quarter_digits)]
+        first |= {w[0] for w in words}
+        return "(?=[" + "".join(re.escape(c) for c in sorted(first)) + "])"
 
     def _single_pattern(self) -> str:
         cn_digit = "零〇○一二三四五六七八九"

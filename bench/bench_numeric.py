@@ -1,0 +1,145 @@
+"""Side-by-side speed of the numeric stage and JioNLP's money + time extraction.
+
+    .venv/bin/python bench/bench_numeric.py [--chars 300000] [--repeat 3]
+
+Builds a plain-text corpus from People's Daily 1998-01 (``word/TAG`` markup
+stripped, one paragraph per line) plus the sample pages, folds full-width
+digits and letters as the run's normalization does, and times on exactly the
+same lines, one call per line:
+
+- ours:   ``pipeline.numeric.extract_numeric(line, pub_date)``
+- JioNLP: ``jionlp.ner.extract_money(line)`` + ``jionlp.ner.extract_time(line, time_base)``
+
+It prints characters per second for each and the ratio.  JioNLP is a
+benchmark-only dependency (``pip install jionlp``), never imported by the
+pipeline.  Data paths come from ``PIPELINE_SHARED_DATA`` or ``../shared/data``.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.numeric import extract_numeric  # noqa: E402
+
+PUB_DATE = date(1998, 1, 15)
+_TAG = re.compile(r"\[?([^\s/\[\]]+)/[A-Za-z]+\]?[A-Za-z]*")
+_FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)}  # ０-９
+_FULLWIDTH.update({code: code - 0xFEE0 for code in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
+_FULLWIDTH.update({code: code - 0xFEE0 for code in range(0xFF41, 0xFF5B)})  # ａ-ｚ
+_FULLWIDTH.update({ord("％"): "%", ord("．"): "."})
+
+
+def shared_data() -> Path:
+    env = os.environ.get("PIPELINE_SHARED_DATA")
+    return Path(env) if env else ROOT.parent / "shared" / "data"
+
+
+def peoples_daily_lines(path: Path) -> list[str]:
+    """One plain-text paragraph per corpus line, markup and line id removed."""
+    lines = []
+    with path.open(encoding="utf-8") as handle:
+        for raw in handle:
+            tokens = raw.split()
+            if len(tokens) < 2:
+                continue
+            words = [m.group(1) for m in (_TAG.match(t) for t in tokens[1:]) if m]
+            text = "".join(words)
+            if text:
+                lines.append(_fold(text))
+    return lines
+
+
+def _fold(text: str) -> str:
+    # full-width digits/letters to ASCII, like the run's normalization
+    return text.translate(_FULLWIDTH)
+
+
+def sample_lines() -> list[str]:
+    lines = []
+    for path in sorted((ROOT / "data" / "samples").glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        lines.extend(_fold(line) for line in text.splitlines() if line.strip())
+    return lines
+
+
+def build_corpus(max_chars: int) -> list[str]:
+    corpus, size = [], 0
+    lines = sample_lines()
+    pd_path = shared_data() / "peoples-daily-1998" / "199801.utf8.txt"
+    if pd_path.exists():
+        lines += peoples_daily_lines(pd_path)
+    else:
+        print(f"note: {pd_path} not found; samples only", file=sys.stderr)
+    for line in lines:
+        if size >= max_chars:
+            break
+        corpus.append(line)
+        size += len(line)
+    return corpus
+
+
+def time_ours(corpus: list[str], repeat: int) -> tuple[float, int]:
+    best, found = float("inf"), 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        found = sum(len(extract_numeric(line, PUB_DATE)) for line in corpus)
+        best = min(best, time.perf_counter() - start)
+    return best, found
+
+
+def time_jionlp(corpus: list[str]) -> tuple[float, int, int]:
+    import logging
+
+    import jionlp
+
+    logging.disable(logging.ERROR)  # JioNLP logs a traceback for each string it rejects
+
+    time_base = time.mktime(datetime(PUB_DATE.year, PUB_DATE.month, PUB_DATE.day).timetuple())
+    jionlp.ner.extract_money("预热1元")  # load dictionaries outside the timing
+    jionlp.ner.extract_time("预热1998年", time_base=time_base)
+    found = errors = 0
+    start = time.perf_counter()
+    for line in corpus:
+        try:
+            found += len(jionlp.ner.extract_money(line))
+            found += len(jionlp.ner.extract_time(line, time_base=time_base))
+        except Exception:  # JioNLP raises on some inputs; the time still counts
+            errors += 1
+    return time.perf_counter() - start, found, errors
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--chars", type=int, default=300_000,
+                        help="corpus size for the side-by-side run (JioNLP is slow)")
+    parser.add_argument("--repeat", type=int, default=3, help="best of N runs for ours")
+    parser.add_argument("--no-jionlp", action="store_true", help="time ours only")
+    args = parser.parse_args()
+
+    corpus = build_corpus(args.chars)
+    n_chars = sum(len(line) for line in corpus)
+    print(f"corpus: {len(corpus)} lines, {n_chars} characters "
+          f"(samples + People's Daily 1998-01)")
+
+    ours_s, ours_found = time_ours(corpus, args.repeat)
+    ours_rate = n_chars / ours_s
+    print(f"ours  : {ours_s:8.3f} s  {ours_rate:12,.0f} chars/s  ({ours_found} mentions)")
+    if args.no_jionlp:
+        return
+    jio_s, jio_found, jio_errors = time_jionlp(corpus)
+    jio_rate = n_chars / jio_s
+    print(f"JioNLP: {jio_s:8.3f} s  {jio_rate:12,.0f} chars/s  ({jio_found} mentions, "
+          f"{jio_errors} lines raised)")
+    print(f"ratio : {ours_rate / jio_rate:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
