@@ -106,9 +106,10 @@ class NameTables:
         level = f"(?:{_alternation(self.orgs['level_prefixes'])})"
         not_after = "".join(self.orgs.get("level_prefix_not_after", []))
         bare_level = f"(?<![{re.escape(not_after)}]){level}" if not_after else level
-        unit = f"(?:{level}?(?:{_alternation(self.orgs['units'])}))"
+        not_title = f"(?!{_alternation(self.orgs['unit_not_followed_by'])})"
+        unit = f"(?:{level}?(?:{_alternation(self.orgs['units'])}){not_title})"
         free = f"(?:[{HAN}]{{1,{int(self.orgs['max_free_body'])}}}?(?:{_alternation(self.orgs['sub_unit_suffixes'])}))"
-        head = f"(?:(?:{_alternation(anchors)}){unit}|{bare_level}{unit}|(?:{_alternation(self.orgs['standalone'])}))"
+        head = f"(?:(?:{_alternation(anchors)}){unit}|{bare_level}{unit}|(?:{_alternation(self.orgs['standalone'])}){not_title})"
         self.org_pattern = re.compile(f"{head}(?:{unit}|{free})*")
         self.anchor_pattern = re.compile(f"(?:{_alternation(anchors)})")
         body_max = int(self.places["chain_body_max"])

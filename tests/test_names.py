@@ -237,3 +237,11 @@ def test_accuracy_floor_on_heldout_slice():
     floors = json.loads((PROJECT_ROOT / "tests" / "fixtures" / "names_floor.json").read_text())
     for label, floor in floors.items():
         assert f1[label] >= floor, (label, f1[label], floor)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("全国政协委员列席会议。", {("ORG", "全国政协")}),
+    ("推进北京城市副中心建设。", {("GPE", "北京")}),
+])
+def test_titles_and_common_words_do_not_extend_names(tables, text, expected):
+    assert found(text, tables) == expected
