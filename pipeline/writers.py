@@ -165,8 +165,16 @@ class OutputFolder:
             "entities": [r for d in documents for r in mention_rows(d)],
             "documents": [r for d in documents for r in document_rows(d, run_id)],
         }
-        for table in BATCH_TABLES:
-            self.write_part(table, key, rows[table])
+        written: list[Path] = []
+        try:
+            for table in BATCH_TABLES:
+                self.write_part(table, key, rows[table])
+                written.append(self.root / table / f"part-{key}.parquet")
+        except OutputError:
+            # Leave no half batch behind for readers (the next run would clear it too).
+            for path in written:
+                path.unlink(missing_ok=True)
+            raise
 
     def write_csv(self) -> None:
         for table in TABLES:
