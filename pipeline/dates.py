@@ -82,20 +82,20 @@ class DateRules:
             rf"|(?P<ry>{_alternation(self.relative_years)}))(?P<fy>度)?"
         )
         parts = (
-            rf"(?:(?P<m>{_AR_MONTH}|{_CN_MONTH})月(?:份|[初底末](?![期级中等步心衷]))?"
+            rf"(?:(?P<m>{_AR_MONTH}|{_CN_MONTH})月(?:份|[初底末](?![期级中等步心衷一二三四五六七八九十]))?"
             rf"(?:(?P<d>{_AR_DAY}|{_CN_DAY})[日号]|(?P<dn>{_CN_DAY_NO_SUFFIX}))?"
             rf"|(?P<half>{_alternation(self.halves)})"
             rf"|(?P<qrun>{_alternation(self.quarter_runs)})"
             rf"|第?(?P<q>[{''.join(self.quarter_digits)}])季度"
-            rf"|年?(?P<edge>[{''.join(self.year_edges)}])(?![期级中等步心衷]))"
+            rf"|年?(?P<edge>[{''.join(self.year_edges)}])(?![期级中等步心衷一二三四五六七八九十]))"
         )
         no_year_parts = (
-            rf"(?<![0-9０-９.{cn_digit}十第])(?:(?P<m2>{_AR_MONTH}|{_CN_MONTH})月(?:份|[初底末](?![期级中等步心衷]))?"
+            rf"(?<![0-9０-９.{cn_digit}十第])(?:(?P<m2>{_AR_MONTH}|{_CN_MONTH})月(?:份|[初底末](?![期级中等步心衷一二三四五六七八九十]))?"
             rf"(?:(?P<d2>{_AR_DAY}|{_CN_DAY})[日号]|(?P<dn2>{_CN_DAY_NO_SUFFIX}))?"
             rf"|(?P<half2>{_alternation(self.halves)})"
             rf"|(?P<qrun2>{_alternation(self.quarter_runs)})"
             rf"|第?(?P<q2>[{''.join(self.quarter_digits)}])季度"
-            rf"|年(?P<edge2>[{''.join(self.year_edges)}])(?![期级中等步心衷]))"
+            rf"|年(?P<edge2>[{''.join(self.year_edges)}])(?![期级中等步心衷一二三四五六七八九十]))"
         )
         words = (
             rf"(?P<rphrase>{_alternation(self.year_phrases)})"

@@ -36,6 +36,7 @@ class NumeralTables:
     decimal_points: frozenset[str]
     fraction_marker: str
     negative_signs: frozenset[str]
+    negative_words: tuple[str, ...]
     approx_pairs: dict[str, tuple[int, int]]
     not_numbers_alone: frozenset[str]
     determiners: frozenset[str]
@@ -57,6 +58,7 @@ def load_numeral_tables(path: Path = CONFIG_DIR / "numerals.yaml") -> NumeralTab
         decimal_points=frozenset(data["decimal_points"]),
         fraction_marker=str(data["fraction_marker"]),
         negative_signs=frozenset(str(s) for s in data["negative_signs"]),
+        negative_words=tuple(data["negative_words"]),
         approx_pairs={str(k): (int(v[0]), int(v[1])) for k, v in data["approx_pairs"].items()},
         not_numbers_alone=frozenset(data["not_numbers_alone"]),
         determiners=frozenset(data["determiners"]),

@@ -67,9 +67,10 @@ class NumericRules:
         self.currency_before: dict[str, str] = currencies["before_amount"]
         self.percent_after = {k: _percent_unit(v) for k, v in units["percent_after"].items()}
         self.percent_before = {k: _percent_unit(v) for k, v in units["percent_before"].items()}
-        self.percent_not_followed_by = {
-            k: frozenset(v) for k, v in units["percent_not_followed_by"].items()
-        }
+        self.not_followed_by = {k: frozenset(v) for k, v in units["not_followed_by"].items()}
+        self.compound_units: dict[str, dict] = units["compound_units"]
+        for written, spec in self.compound_units.items():
+            self.unit_kind[written] = self.unit_kind[spec["unit"]]
         self.before: dict[str, str] = qualifiers["before"]
         self.before_not_for_kinds = {
             k: frozenset(v) for k, v in qualifiers["before_not_for_kinds"].items()
@@ -94,10 +95,10 @@ class NumericRules:
         return first
 
     def _amount_pattern(self) -> str:
-        all_units = [*self.unit_kind, *self.currency_after, *self.percent_after]
+        all_units = [*self.unit_kind, *self.currency_after, *self.percent_after]  # with compounds
         digits = "".join(TABLES.digits)
         number = _number_pattern(digits, all_units)
-        sign = r"(?:(?<![0-9０-９A-Za-z])[-－−]|负|負)"
+        sign = rf"(?:(?<![0-9０-９A-Za-z])[-－−]|{_alternation(TABLES.negative_words)})"
         # a multiplier after 多/余/几: 500余万, 十几亿
         mult = _alternation(["万亿", "亿万", *TABLES.big_units, *TABLES.small_units])
         units = _alternation(all_units)
@@ -151,7 +152,8 @@ def _number_pattern(digits: str, all_units: list[str]) -> str:
         rf"(?:[.．]{d}+)?"
     )
     # 百亿元, 千万人: a bare 百/千 starts a number only before 万/亿 (百年 is an idiom)
-    chinese = (rf"(?:[{digits}]|十|拾|[百千](?=[万亿萬億]))"
+    # 几十年, 数百万: a vague count is not a number (十 alone would be read)
+    chinese = (rf"(?:[{digits}]|(?<![几数])(?:十|拾|[百千](?=[万亿萬億])))"
                rf"(?:[{digits}]|{unit}|[{points}](?=[{digits}]))*")
     mixed = rf"{arabic}(?:{unit}+(?:[零〇]?(?:{arabic}|[{digits}]))?)*"
     simple = f"(?:{mixed}|{chinese})"
@@ -284,11 +286,16 @@ def _single_amount(text: str, match: re.Match, rules: NumericRules) -> Optional[
         value = -value
     if number in TABLES.not_numbers_alone:
         return None  # 零部件, 队伍: a word, not a number
-    is_determiner = (number in TABLES.determiners and not (
+    is_determiner = (number in TABLES.determiners and unit not in rules.compound_units and not (
         inner or mult or match.group("pre") or match.group("post")))
     if is_determiner and kind in rules.determiner_kinds:
         return None
     inner_qualifier = rules.inner[inner] if inner else None
+    compound = rules.compound_units.get(unit)
+    if compound is not None:  # 一个多小时, 两个半月
+        unit = compound["unit"]
+        inner_qualifier = inner_qualifier or compound.get("qualifier")
+        value += Decimal(str(compound.get("plus", 0)))
     amount = _qualified(match, value, value_max, inner_qualifier, unit, kind, rules)
     return _labelled(text, amount, unit, kind, number, match.end("u"), rules)
 
@@ -370,6 +377,10 @@ def _qualified(match: re.Match, value: Decimal, value_max: Optional[Decimal],
 
 def _labelled(text: str, amount: _Amount, unit: str, kind: str, number: str,
               unit_end: int, rules: NumericRules) -> Optional[Mention]:
+    written_unit = text[unit_end - 1]
+    blocked = rules.not_followed_by.get(unit) or rules.not_followed_by.get(written_unit)
+    if blocked and unit_end < len(text) and text[unit_end] in blocked:
+        return None  # 三成为, 折合, 80年代: the unit character belongs to a word
     if kind == "money":
         return _make(text, "MONEY", amount, currency=rules.currency_after[unit])
     if kind == "percent":
@@ -379,9 +390,6 @@ def _labelled(text: str, amount: _Amount, unit: str, kind: str, number: str,
 
 def _percent_after(text: str, amount: _Amount, unit: str, number: str,
                    unit_end: int, rules: NumericRules) -> Optional[Mention]:
-    blocked = rules.percent_not_followed_by.get(unit)
-    if blocked and unit_end < len(text) and text[unit_end] in blocked:
-        return None  # 三成为, 折合: the character belongs to a word
     spec = rules.percent_after[unit]
     if spec.scale is None:
         value = _discount_percent(number, amount.value)

@@ -157,6 +157,12 @@ def _only(text, pub=PUB):
         ("5千米", "QUANTITY", "5", None, "千米", None, None),
         ("10亿千瓦", "QUANTITY", "1000000000", None, "千瓦", None, None),
         ("两个", "QUANTITY", "2", None, "个", None, None),
+        ("一个多小时", "QUANTITY", "1", None, "个小时", None, "more_than"),
+        ("两个半月", "QUANTITY", "2.5", None, "个月", None, None),
+        ("一年半", "QUANTITY", "1.5", None, "年", None, None),
+        ("零下三十摄氏度", "QUANTITY", "-30", None, "摄氏度", None, None),
+        ("四五千米", "QUANTITY", "4", "5", "千米", None, None),
+        ("150多万元", "MONEY", "1500000", None, None, "CNY", "more_than"),
     ],
 )
 def test_amounts(text, label, value, value_max, unit, currency, qualifier):
@@ -193,6 +199,8 @@ def test_near_with_years_is_not_approx():
         "一号井", "一件事", "一日三餐", "一成不变", "建成为", "百年党史", "零部件", "三五老友",
         "千方百计", "万众一心", "进一步", "十四五", "一带一路", "1600万", "三分之一的人",
         "四块石头夹一块肉", "每一天", "一例死亡", "市、县两级", "第一名", "PM2.5",
+        "80年代初期", "三年级", "近几十年来", "数百万英镑", "3次方", "农历新年初二",
+        "队伍", "收拾", "https://x.cn/?q=30%25",
     ],
 )
 def test_precision_no_numbers_out_of_words(text):
