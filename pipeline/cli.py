@@ -34,7 +34,21 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--config", type=Path, metavar="FILE", help="YAML configuration")
     run.add_argument("--pub-date", type=_iso_date, metavar="YYYY-MM-DD",
                      help="publication date for inputs with no sidecar, JSONL field or date in their path")
+    add_report_and_eval_commands(commands)
     return parser
+
+
+def add_report_and_eval_commands(commands: argparse._SubParsersAction) -> None:
+    """``report OUT --html FILE`` and ``eval GOLD.jsonl OUT [--json FILE]`` (pipeline.report, pipeline.evaluate)."""
+    report = commands.add_parser("report", help="write a self-contained HTML report of an output folder")
+    report.add_argument("out", type=Path, metavar="OUT", help="output folder of earlier runs")
+    report.add_argument("--html", required=True, type=Path, metavar="FILE", help="the HTML file to write")
+    report.add_argument("--max-documents", type=int, default=50, metavar="N",
+                        help="documents shown with their entities highlighted (default 50)")
+    evaluate = commands.add_parser("eval", help="score an output folder against a gold file of mentions")
+    evaluate.add_argument("gold", type=Path, metavar="GOLD.jsonl", help="gold mentions, one JSON object a line")
+    evaluate.add_argument("out", type=Path, metavar="OUT", help="output folder of earlier runs")
+    evaluate.add_argument("--json", type=Path, metavar="FILE", help="also write the scores as JSON")
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -44,7 +58,33 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         logging.getLogger(chatty).setLevel(logging.WARNING)
     if args.command == "run":
         return run_command(args)
+    if args.command in ("report", "eval"):
+        return report_or_eval_command(args)
     return EXIT_USAGE
+
+
+def report_or_eval_command(args: argparse.Namespace) -> int:
+    """Both read an existing output folder; a missing one or a bad gold file is a usage error."""
+    if not (args.out / "documents").is_dir():
+        print(f"pipeline: {args.out} is not an output folder (no documents table)", file=sys.stderr)
+        return EXIT_USAGE
+    if args.command == "report":
+        from .report import write_report
+
+        path = write_report(args.out, args.html, max_documents=args.max_documents)
+        print(f"report -> {path}")
+        return EXIT_OK
+    from .evaluate import GoldError, evaluate_output, format_report, write_json
+
+    try:
+        scores = evaluate_output(args.gold, args.out)
+    except (GoldError, OSError) as error:
+        print(f"pipeline: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    print(format_report(scores))
+    if args.json:
+        write_json(scores, args.json)
+    return EXIT_OK
 
 
 def run_command(args: argparse.Namespace) -> int:
