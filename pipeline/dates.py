@@ -59,6 +59,11 @@ class DateRules:
         self.quarter_runs: dict[str, list[int]] = data["quarter_runs"]
         self.year_edges: dict[str, int] = data["year_edges"]
         self.connectors = frozenset(data["range_connectors"])
+        self.weekday_words: list[str] = data["weekday_words"]
+        self.weekdays: dict[str, int] = data["weekdays"]
+        self.weekend: str = data["weekend"]
+        self.week_shifts: dict[str, int] = data["week_shifts"]
+        self.bare_zhou_followers = frozenset(data["bare_zhou_followers"])
         self.single = re.compile(f"{self._fast_start()}(?:{self._single_pattern()})")
         self.partial_day = re.compile(
             f"(?:{_alternation(self.connectors)})(?P<d>{_CN_DAY}|{_AR_DAY})[日号]"
@@ -70,7 +75,8 @@ class DateRules:
         first = set("0123456789０１２３４５６７８９十第年") | set(TABLES.digits)
         words = [*self.relative_years, *self.year_phrases, *self.relative_months,
                  *self.relative_weeks, *self.relative_days, *self.halves,
-                 *self.quarter_runs, *map(str, self.quarter_digits)]
+                 *self.quarter_runs, *map(str, self.quarter_digits),
+                 *self.weekday_words, *self.week_shifts]
         first |= {w[0] for w in words}
         return "(?=[" + "".join(re.escape(c) for c in sorted(first)) + "])"
 
@@ -97,8 +103,12 @@ class DateRules:
             rf"|第?(?P<q2>[{''.join(self.quarter_digits)}])季度"
             rf"|年(?P<edge2>[{''.join(self.year_edges)}])(?![期级中等步心衷一二三四五六七八九十]))"
         )
+        weekday = (
+            rf"(?<![每几数个0-9０-９{cn_digit}十百])(?P<wshift>{_alternation(self.week_shifts)})?"
+            rf"(?P<wname>{_alternation(self.weekday_words)})(?P<wday>[{''.join(self.weekdays)}{self.weekend}])"
+        )
         words = (
-            rf"(?P<rphrase>{_alternation(self.year_phrases)})"
+            rf"{weekday}|(?P<rphrase>{_alternation(self.year_phrases)})"
             rf"|(?P<rmonth>{_alternation(self.relative_months)})(?:(?P<rmd>{_AR_DAY}|{_CN_DAY})[日号])?"
             rf"|(?P<rweek>{_alternation(self.relative_weeks)})"
             rf"|(?P<rday>{_alternation(self.relative_days)})"
@@ -160,6 +170,8 @@ def _small_number(raw: Optional[str]) -> Optional[int]:
 def _read_match(match: re.Match, pub: Optional[date], rules: DateRules) -> Optional[_Found]:
     g = match.groupdict()
     start, end = match.span()
+    if g["wname"]:
+        return _weekday(match, pub, rules)
     if g["rphrase"]:
         return _Found(start, end, None, None, None, _year_period(_shift_year(pub, rules.year_phrases[g["rphrase"]])))
     if g["rmonth"]:
@@ -206,6 +218,30 @@ def _read_match(match: re.Match, pub: Optional[date], rules: DateRules) -> Optio
     if month is None and year is None:
         return None
     return _Found(start, end, year, month, day, None)
+
+
+def _weekday(match: re.Match, pub: Optional[date], rules: DateRules) -> Optional[_Found]:
+    """星期三, 上周一: a day of pub_date's week (Monday first), shifted."""
+    shift_word, name = match.group("wshift"), match.group("wname")
+    end = match.end()
+    if shift_word is None and name in ("周", "週") and end < len(match.string):
+        following = match.string[end]
+        if "\u4e00" <= following <= "\u9fff" and following not in rules.bare_zhou_followers:
+            return None  # 周一鸣: a name, not Monday
+    weekend = match.group("wday") == rules.weekend
+    if weekend and shift_word is None and name in ("周", "週"):
+        return None  # 周末 alone: any weekend, not a calendar one
+    first = 6 if weekend else rules.weekdays[match.group("wday")]
+    if pub is None:
+        label = "XXXX-WXX-WE" if weekend else f"XXXX-WXX-{first}"
+        return _Found(match.start(), end, None, None, None, Period(label, None, None, "day"))
+    shift = rules.week_shifts[shift_word] if shift_word else 0
+    day = pub - timedelta(days=pub.weekday()) + timedelta(weeks=shift, days=first - 1)
+    if weekend:
+        iso = day.isocalendar()
+        return _Found(match.start(), end, None, None, None,
+                      Period(f"{iso[0]:04d}-W{iso[1]:02d}-WE", day, day + timedelta(days=1), "weekend"))
+    return _Found(match.start(), end, None, None, None, Period(day.isoformat(), day, day, "day"))
 
 
 def _read_year(g: dict, pub: Optional[date], rules: DateRules):

@@ -54,10 +54,10 @@ FLOORS = {
     "Number/Chinese/PercentModel.json": 0.97,
     "Number/Chinese/NumberModel.json": 0.98,
     "Number/Chinese/NumberRangeModel.json": 0.95,
-    "DateTime/Chinese/DateExtractor.json": 0.95,
-    "DateTime/Chinese/DateParser.json": 0.96,
-    "DateTime/Chinese/DatePeriodExtractor.json": 0.93,
-    "DateTime/Chinese/DatePeriodParser.json": 0.93,
+    "DateTime/Chinese/DateExtractor.json": 0.96,
+    "DateTime/Chinese/DateParser.json": 0.97,
+    "DateTime/Chinese/DatePeriodExtractor.json": 0.96,
+    "DateTime/Chinese/DatePeriodParser.json": 0.96,
 }
 
 
