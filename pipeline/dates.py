@@ -83,7 +83,7 @@ class DateRules:
     def _single_pattern(self) -> str:
         cn_digit = "零〇○一二三四五六七八九"
         year = (
-            rf"(?:(?<![0-9０-９.])(?<![0-9],)(?P<ya>[12１２][0-9０-９]{{3}})年"
+            rf"(?:(?<![0-9０-９.])(?<![0-9],)(?P<ya>[12１２][0-9０-９]{{3}}) ?年"
             rf"|(?<![{cn_digit}十百千万])(?P<yc>[{cn_digit}]{{4}})年"
             rf"|(?P<ry>{_alternation(self.relative_years)}))(?P<fy>度)?"
         )

@@ -108,6 +108,8 @@ class NumericRules:
         symbols = _alternation(self.currency_before)
         pct_before = _alternation(self.percent_before)
         connectors = "至|到|—|–|-|～|~|－"
+        # 2.4 米, 5.2 %: text from PDF layouts puts a space after Arabic digits
+        gap = "(?:(?<=[0-9０-９]) )?"
         # 五百分之2.2 is a fraction, not a percentage
         not_before_pfx = "0-9０-９" + digits + "".join([*TABLES.small_units, *TABLES.big_units])
         return (
@@ -115,8 +117,8 @@ class NumericRules:
             rf"(?P<sym>{symbols})(?P<snum>{number})(?P<smult>{mult})?"
             rf"|(?<![{not_before_pfx}])(?P<pfx>{pct_before})(?P<psign>{sign})?(?P<pnum>{number}|百)"
             rf"|(?P<a>{number})(?P<ua>{units})?(?P<conn>{connectors})(?P<b>{number})"
-            rf"(?:(?P<binner>{inner})(?P<bmult>{mult})?)?(?P<ub>{units})"
-            rf"|(?P<sign>{sign})?(?P<n>{number})(?:(?P<inner>{inner})(?P<mult>{mult})?)?(?P<u>{units})"
+            rf"(?:(?P<binner>{inner})(?P<bmult>{mult})?)?{gap}(?P<ub>{units})"
+            rf"|(?P<sign>{sign})?(?P<n>{number})(?:(?P<inner>{inner})(?P<mult>{mult})?)?{gap}(?P<u>{units})"
             rf")(?P<post>{post})?"
         )
 
@@ -159,7 +161,7 @@ def _number_pattern(digits: str, all_units: list[str]) -> str:
     simple = f"(?:{mixed}|{chinese})"
     fraction = f"{simple}{re.escape(TABLES.fraction_marker)}{simple}"
     # nor in a code, a URL (30%25) or a version number
-    not_inside = rf"(?<![第0-9０-９A-Za-z.．%/=&_{digits}十百千万亿拾佰仟萬億])"
+    not_inside = rf"(?<![第0-9０-９A-Za-z.．%/=&_{digits}十百千万亿拾佰仟萬億])(?<!第 )"
     return f"{not_inside}(?:{fraction}|{simple})"
 
 
