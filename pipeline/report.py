@@ -166,15 +166,11 @@ def currencies_by_use(*frames: pd.DataFrame) -> list[str]:
 
 
 def format_amount(value: float) -> str:
-    """Chinese newsroom scale: 3135.7万, 12.5亿."""
-    size = abs(value)
-    if size >= 1e12:
-        return f"{value / 1e12:,.2f}万亿"
-    if size >= 1e8:
-        return f"{value / 1e8:,.2f}亿"
-    if size >= 1e4:
-        return f"{value / 1e4:,.2f}万".replace(".00万", "万")
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+    """Chinese newsroom scale, as the papers print it: 3135.7万, 1.2亿, 164.27万亿."""
+    for scale, unit in ((1e12, "万亿"), (1e8, "亿"), (1e4, "万"), (1.0, "")):
+        if abs(value) >= scale or scale == 1.0:
+            return f"{value / scale:.2f}".rstrip("0").rstrip(".") + unit
+    raise AssertionError("unreachable")
 
 
 def _number(value: Any) -> str:

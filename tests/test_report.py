@@ -1,0 +1,159 @@
+"""pipeline.report: content of the page, escaping, no network, and a headless Chromium rendering.
+
+The output folder is written without Prefect (the sample page through the
+stages, plus a hostile document made by hand), so these tests take seconds.
+Chromium is Debian's package: installed here only when it is missing, we are
+root and $CI or $PIPELINE_INSTALL_CHROMIUM is set; otherwise that test skips.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.report import (NO_ORG, build_report, format_amount, load_tables, money_by_month,
+                             money_with_organisations, value_text, write_report)
+from pipeline.types import Article, Document, ErrorRow, Mention, Sentence
+from pipeline.writers import OutputFolder, error_rows, run_row
+from tests.test_evaluate import extract_sample_page, installed_components
+
+CHROMIUM = Path("/usr/bin/chromium")
+HOSTILE_TITLE = "<script>alert('title')</script>"
+HOSTILE_TEXT = "## 通知<img src=x onerror=alert(1)>\n\n市财政局下达资金3135.7万元，见http://evil.example/x。"
+
+
+def hostile_document() -> Document:
+    """A document whose text and title try to inject markup and links."""
+    text = HOSTILE_TEXT
+    body = text.index("市财政局")
+    article = Article("h-a1", 1, HOSTILE_TITLE, 0, len(text))
+    sentence = Sentence("h-s1", "h-a1", 1, body, len(text), text[body:])
+    org = Mention("ORG", body, body + 4, "市财政局", "rules", norm="阳泉市财政局")
+    money_start = text.index("3135.7万元")
+    money = Mention("MONEY", money_start, money_start + 8, "3135.7万元", "numeric", value=Decimal("31357000"),
+                    currency="CNY")
+    return Document(doc_id="hostile000000000", source="in/hostile<b>.txt", source_format="txt", encoding="utf-8",
+                    pub_date=date(2025, 2, 3), title=HOSTILE_TITLE, text=text, content_sha256="0" * 64,
+                    articles=[article], sentences=[sentence], mentions=[org, money])
+
+
+@pytest.fixture(scope="module")
+def small_run(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("report-out")
+    folder = OutputFolder(out)
+    folder.prepare()
+    documents = [hostile_document()]
+    if installed_components():
+        documents.insert(0, extract_sample_page(installed_components()))
+    folder.commit_batch(documents, "run-1")
+    errors = [ErrorRow("in/broken.txt", "ingest", "undecodable", "bytes <b>not</b> text & more")]
+    now = datetime.now(timezone.utc)
+    folder.write_part("errors", "run-1", error_rows(errors, "run-1"))
+    folder.write_part("runs", "run-1", [run_row("run-1", now, now, 3, len(documents), 1, "0" * 64, "test")])
+    return out
+
+
+@pytest.fixture(scope="module")
+def page(small_run: Path, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("report") / "report.html"
+    write_report(small_run, path)
+    return path
+
+
+def test_the_page_shows_the_run_counts_and_errors(small_run: Path, page: Path):
+    html = page.read_text(encoding="utf-8")
+    entities = OutputFolder(small_run).read("entities")
+    for label, count in entities.groupby("label").size().items():
+        assert re.search(rf"<td>{label}</td><td>[^<]*</td><td class=\"num\">{count}</td>", html), label
+    assert "undecodable" in html and "bytes &lt;b&gt;not&lt;/b&gt; text &amp; more" in html
+    assert "nearest ORG mention in the same sentence" in html and "month of the document" in html
+    assert "阳泉市财政局" in html and "3135.7万 CNY" in html  # credited to the ORG in its sentence
+    assert 'title="MONEY: 31,357,000 CNY  [numeric]"' in html  # the value on hover
+
+
+def test_all_text_is_escaped_and_nothing_is_fetched(page: Path):
+    html = page.read_text(encoding="utf-8")
+    assert "<script>alert" not in html and "<img" not in html
+    assert "<b>not" not in html and "hostile<b>" not in html and "hostile&lt;b&gt;.txt" in html
+    assert "&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt;" in html
+    assert html.count("<script") == 1  # the page's own
+    assert not re.search(r"""(?:src|href|action)\s*=\s*["']?\s*(?:https?:)?//""", html, re.IGNORECASE)
+    assert "@import" not in html and "url(" not in html
+
+
+def test_the_documents_section_is_capped(small_run: Path):
+    tables = load_tables(small_run)
+    if len(tables.documents) < 2:
+        pytest.skip("needs the sample page too")
+    html = build_report(tables, "out", max_documents=1)
+    assert "The first 1 of 2 documents" in html
+    assert html.count('<article class="doc"') == 1
+
+
+def test_money_goes_to_the_nearest_org_in_its_sentence_and_the_earlier_one_on_a_tie():
+    rows = [
+        ("e1", "s1", "ORG", 0, 4, "甲局", None), ("e2", "s1", "MONEY", 6, 9, None, 10.0),
+        ("e3", "s1", "ORG", 11, 15, "乙局", None),                                          # tie: 甲局 wins
+        ("e4", "s2", "MONEY", 20, 23, None, 5.0), ("e5", "s2", "ORG", 40, 44, "丙局", None),
+        ("e6", "s2", "ORG", 24, 28, "丁局", None),                                          # nearer: 丁局
+        ("e7", "s3", "MONEY", 50, 53, None, 7.0),                                           # alone
+    ]
+    entities = pd.DataFrame(rows, columns=["entity_id", "sentence_id", "label", "start", "end", "norm", "value"])
+    entities = entities.assign(doc_id="d", text=entities["norm"].fillna("x"), currency="CNY")
+    credited = money_with_organisations(entities).set_index("entity_id")["org"].to_dict()
+    assert credited == {"e2": "甲局", "e4": "丁局", "e7": NO_ORG}
+    documents = pd.DataFrame({"doc_id": ["d"], "pub_date": [date(2025, 3, 12)]})
+    months = money_by_month(entities, documents)
+    assert months[["month", "total"]].values.tolist() == [["2025-03", 22.0]]
+
+
+def test_values_read_as_an_editor_would():
+    assert format_amount(31357000) == "3135.7万"
+    assert format_amount(1.2e8) == "1.2亿" and format_amount(20) == "20" and format_amount(0.5) == "0.5"
+    assert value_text({"label": "QUANTITY", "value": 100.0, "unit": "人", "qualifier": "more_than"}) == ">100 人"
+    assert value_text({"label": "DATE", "date_value": "2024", "date_start": date(2024, 1, 1),
+                       "date_end": date(2024, 12, 31)}) == "2024 (2024-01-01 – 2024-12-31)"
+    assert value_text({"label": "GPE", "norm": "阳泉市"}) == "阳泉市"
+
+
+# --- headless Chromium -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    if not CHROMIUM.exists():
+        allowed = os.environ.get("CI") or os.environ.get("PIPELINE_INSTALL_CHROMIUM")
+        if not (allowed and hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get")):
+            pytest.skip("chromium is not installed (/usr/bin/chromium); as root with CI or "
+                        "PIPELINE_INSTALL_CHROMIUM set, the test installs Debian's package")
+        environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "install", "-y", "chromium"], check=True, env=environment,
+                       stdout=subprocess.DEVNULL, timeout=900)
+    return CHROMIUM
+
+
+def run_chromium(chromium: Path, profile: Path, *arguments: str) -> subprocess.CompletedProcess:
+    command = [str(chromium), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0", *arguments]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60)
+
+
+def test_chromium_renders_the_page_without_script_errors(chromium: Path, page: Path, tmp_path: Path):
+    screenshot = tmp_path / "report.png"
+    shot = run_chromium(chromium, tmp_path / "profile-1", "--window-size=1280,2000",
+                        f"--screenshot={screenshot}", page.as_uri())
+    assert screenshot.exists(), shot.stderr[-2000:]
+    data = screenshot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000  # a blank page compresses to a few kB
+    dom = run_chromium(chromium, tmp_path / "profile-2", "--dump-dom", page.as_uri())
+    assert 'data-report-ready="ok"' in dom.stdout, "the page's script did not finish"
+    for output in (shot.stderr, dom.stderr):
+        assert "Uncaught" not in output, output[-2000:]
