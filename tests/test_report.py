@@ -2,7 +2,8 @@
 
 The output folder is written without Prefect (the sample page through the
 stages, plus a hostile document made by hand), so these tests take seconds.
-Chromium is Debian's package: installed here only when it is missing, we are
+Chromium is Debian's package (with fonts-wqy-microhei, so that the screenshot
+shows Chinese): installed here only when /usr/bin/chromium is missing, we are
 root and $CI or $PIPELINE_INSTALL_CHROMIUM is set; otherwise that test skips.
 """
 from __future__ import annotations
@@ -133,10 +134,18 @@ def chromium() -> Path:
         if not (allowed and hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get")):
             pytest.skip("chromium is not installed (/usr/bin/chromium); as root with CI or "
                         "PIPELINE_INSTALL_CHROMIUM set, the test installs Debian's package")
-        environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "install", "-y", "chromium"], check=True, env=environment,
-                       stdout=subprocess.DEVNULL, timeout=900)
+        install_chromium()
     return CHROMIUM
+
+
+def install_chromium() -> None:
+    """Debian's chromium, and a small CJK font so the screenshot shows the Chinese text."""
+    environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    install = ["apt-get", "install", "-y", "--no-install-recommends", "chromium", "fonts-wqy-microhei"]
+    if subprocess.run(install, env=environment, capture_output=True, timeout=900).returncode != 0:
+        # a fresh machine has no package lists yet
+        subprocess.run(["apt-get", "update"], env=environment, capture_output=True, check=True, timeout=900)
+        subprocess.run(install, env=environment, capture_output=True, check=True, timeout=900)
 
 
 def run_chromium(chromium: Path, profile: Path, *arguments: str) -> subprocess.CompletedProcess:
