@@ -152,6 +152,17 @@ class _Found:
 
 def find_dates(text: str, pub_date: Optional[date], rules: DateRules = RULES) -> list[Mention]:
     """All DATE mentions in ``text``; ranges (2024年1月至9月) are one mention."""
+    try:
+        return _find_dates(text, pub_date, rules)
+    except (ValueError, OverflowError):
+        if pub_date is None:
+            raise
+        # a publication date at the edge of the calendar (0001-01-01, 9999-12-31)
+        # leaves relative dates nowhere to go: read them as if it were unknown
+        return _find_dates(text, None, rules)
+
+
+def _find_dates(text: str, pub_date: Optional[date], rules: DateRules) -> list[Mention]:
     found = []
     for match in rules.single.finditer(text):
         item = _read_match(match, pub_date, rules)
