@@ -97,11 +97,11 @@ def run_command(args: argparse.Namespace) -> int:
     if missing and len(missing) == len(args.inputs):
         print(f"pipeline: no such input: {', '.join(missing)}", file=sys.stderr)
         return EXIT_USAGE
-    from .flow import extraction_flow
+    from .flow import run_pipeline
     from .writers import OutputError
 
     try:
-        summary = extraction_flow(inputs=[str(name) for name in args.inputs], out=str(args.out), config=config,
+        summary = run_pipeline(inputs=[str(name) for name in args.inputs], out=str(args.out), config=config,
                                   config_sha256=config_sha256, cli_pub_date=args.pub_date)
     except ConfigError as error:
         print(f"pipeline: configuration error: {error}", file=sys.stderr)

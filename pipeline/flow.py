@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import traceback
 import uuid
+from collections import deque
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -24,6 +25,7 @@ from .prefect_env import configure_prefect
 configure_prefect()
 
 from prefect import flow, get_run_logger, task  # noqa: E402
+from prefect.futures import PrefectFuture  # noqa: E402
 
 from . import __version__  # noqa: E402
 from .articles import find_articles  # noqa: E402
@@ -32,6 +34,7 @@ from .extract import extract_documents, nlp_for  # noqa: E402
 from .ingest import InputFile, discover_inputs, read_input  # noqa: E402
 from .layout import Layout, repair_layout  # noqa: E402
 from .normalize import normalize_text  # noqa: E402
+from .runner import shared_prefect_api, task_runner_for  # noqa: E402
 from .sentences import split_sentences  # noqa: E402
 from .types import Document, ErrorRow, RawDocument  # noqa: E402
 from .writers import OutputFolder, error_rows, run_row  # noqa: E402
@@ -49,9 +52,15 @@ class Staged:
 
 
 @dataclass
-class BatchResult:
-    documents: list[Document]
-    errors: list[ErrorRow]
+class Batch:
+    """One batch of inputs and what the stages have made of it so far."""
+
+    seq: int
+    items: list[InputFile]
+    raws: list[RawDocument] = field(default_factory=list)
+    staged: list[Staged] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+    errors: list[ErrorRow] = field(default_factory=list)
     n_skipped: int = 0
 
 
@@ -85,30 +94,29 @@ def _each(stage: str, items: list[T], work: Callable[[T], U], source: Callable[[
     return done
 
 
-# --- tasks: one run per batch ------------------------------------------------
+def _staged_source(item: Staged) -> str:
+    return item.document.source
+
+
+# --- tasks: one run per stage per batch -------------------------------------
 
 
 @task(name="ingest", retries=2, retry_delay_seconds=1)
-def ingest_task(items: list[InputFile], cli_pub_date: Optional[date],
-                known: frozenset[str]) -> tuple[list[RawDocument], list[ErrorRow], int]:
+def ingest_task(batch: Batch, cli_pub_date: Optional[date], known: frozenset[str]) -> Batch:
     """Reads and decodes the batch's files; documents already written are skipped."""
-    raws: list[RawDocument] = []
-    errors: list[ErrorRow] = []
-    for item in items:
+    for item in batch.items:
         documents, refused = read_input(item, cli_pub_date)
-        raws.extend(documents)
-        errors.extend(refused)
-    fresh = [raw for raw in raws if doc_id_for(raw) not in known]
-    skipped = len(raws) - len(fresh)
-    if skipped:
-        get_run_logger().info("%d document(s) unchanged since an earlier run: skipped", skipped)
-    return fresh, errors, skipped
+        batch.raws.extend(raw for raw in documents if doc_id_for(raw) not in known)
+        batch.n_skipped += sum(1 for raw in documents if doc_id_for(raw) in known)
+        batch.errors.extend(refused)
+    if batch.n_skipped:
+        get_run_logger().info("batch %d: %d document(s) unchanged since an earlier run, skipped",
+                              batch.seq, batch.n_skipped)
+    return batch
 
 
 @task(name="normalize")
-def normalize_task(raws: list[RawDocument]) -> tuple[list[Staged], list[ErrorRow]]:
-    errors: list[ErrorRow] = []
-
+def normalize_task(batch: Batch) -> Batch:
     def normalize(raw: RawDocument) -> Staged:
         text = normalize_text(raw.text)
         if not text.strip():
@@ -117,59 +125,56 @@ def normalize_task(raws: list[RawDocument]) -> tuple[list[Staged], list[ErrorRow
                                encoding=raw.encoding, pub_date=raw.pub_date, title=raw.title, text=text,
                                content_sha256=raw.content_sha256))
 
-    return _each("normalize", raws, normalize, lambda raw: raw.source, errors), errors
+    batch.staged = _each("normalize", batch.raws, normalize, lambda raw: raw.source, batch.errors)
+    batch.raws = []
+    return batch
 
 
 @task(name="layout repair")
-def layout_task(staged: list[Staged]) -> tuple[list[Staged], list[ErrorRow]]:
-    errors: list[ErrorRow] = []
-
+def layout_task(batch: Batch) -> Batch:
     def repair(item: Staged) -> Staged:
         layout = repair_layout(item.document.text)
-        document = replace(item.document, text=layout.text, regions=layout.regions)
-        return Staged(document, layout)
+        return Staged(replace(item.document, text=layout.text, regions=layout.regions), layout)
 
-    return _each("layout", staged, repair, lambda item: item.document.source, errors), errors
+    batch.staged = _each("layout", batch.staged, repair, _staged_source, batch.errors)
+    return batch
 
 
 @task(name="articles")
-def articles_task(staged: list[Staged]) -> tuple[list[Staged], list[ErrorRow]]:
-    errors: list[ErrorRow] = []
-
+def articles_task(batch: Batch) -> Batch:
     def articles(item: Staged) -> Staged:
         assert item.layout is not None
         found = find_articles(item.layout, item.document.doc_id, item.document.title)
         return Staged(replace(item.document, articles=found), item.layout)
 
-    return _each("articles", staged, articles, lambda item: item.document.source, errors), errors
+    batch.staged = _each("articles", batch.staged, articles, _staged_source, batch.errors)
+    return batch
 
 
 @task(name="sentences")
-def sentences_task(staged: list[Staged]) -> tuple[list[Document], list[ErrorRow]]:
-    errors: list[ErrorRow] = []
-
+def sentences_task(batch: Batch) -> Batch:
     def sentences(item: Staged) -> Document:
         assert item.layout is not None
         found = split_sentences(item.layout, item.document.articles, item.document.doc_id)
         return replace(item.document, sentences=found)
 
-    return _each("sentences", staged, sentences, lambda item: item.document.source, errors), errors
+    batch.documents = _each("sentences", batch.staged, sentences, _staged_source, batch.errors)
+    batch.staged = []
+    return batch
 
 
 @task(name="extract", retries=1)
-def extract_task(documents: list[Document], config: Config) -> tuple[list[Document], list[ErrorRow]]:
+def extract_task(batch: Batch, config: Config) -> Batch:
     try:
-        extract_documents(documents, config)
-        return documents, []
+        extract_documents(batch.documents, config)
     except Exception:
         # The batch failed as a whole; find the documents that cause it.
-        errors: list[ErrorRow] = []
-
         def one(document: Document) -> Document:
             extract_documents([document], config)
             return document
 
-        return _each("extract", documents, one, lambda document: document.source, errors), errors
+        batch.documents = _each("extract", batch.documents, one, lambda document: document.source, batch.errors)
+    return batch
 
 
 @task(name="write", retries=2, retry_delay_seconds=1)
@@ -207,35 +212,26 @@ def make_batches(items: list[InputFile], config: Config) -> list[list[InputFile]
     return batches
 
 
-def process_batch(items: list[InputFile], config: Config, cli_pub_date: Optional[date],
-                  known: frozenset[str]) -> BatchResult:
-    """The stages for one batch, each a task run."""
-    raws, errors, skipped = ingest_task(items, cli_pub_date, known)
-    staged, refused = normalize_task(raws)
-    errors += refused
-    staged, refused = layout_task(staged)
-    errors += refused
-    staged, refused = articles_task(staged)
-    errors += refused
-    documents, refused = sentences_task(staged)
-    errors += refused
-    documents, refused = extract_task(documents, config)
-    errors += refused
-    return BatchResult(documents, errors, skipped)
+def submit_batch(batch: Batch, config: Config, cli_pub_date: Optional[date], known: frozenset[str]) -> PrefectFuture:
+    """Submits the stages for one batch, each a task run fed by the one before."""
+    future = ingest_task.submit(batch, cli_pub_date, known)
+    for stage in (normalize_task, layout_task, articles_task, sentences_task):
+        future = stage.submit(future)
+    return extract_task.submit(future, config)
 
 
-def _drop_repeats(result: BatchResult, seen: dict[str, str]) -> BatchResult:
+def _drop_repeats(batch: Batch, seen: dict[str, str]) -> Batch:
     """The same content under a second name is refused with a pointer to the first."""
     kept: list[Document] = []
-    errors = list(result.errors)
-    for document in result.documents:
+    for document in batch.documents:
         first = seen.setdefault(document.doc_id, document.source)
         if first != document.source:
-            errors.append(ErrorRow(document.source, "ingest", "duplicate_content",
-                                   f"same content as {first} (doc_id {document.doc_id}); kept once"))
+            batch.errors.append(ErrorRow(document.source, "ingest", "duplicate_content",
+                                         f"same content as {first} (doc_id {document.doc_id}); kept once"))
         else:
             kept.append(document)
-    return BatchResult(kept, errors, result.n_skipped)
+    batch.documents = kept
+    return batch
 
 
 @flow(name="newspaper-extraction", validate_parameters=False)
@@ -255,11 +251,22 @@ def extraction_flow(inputs: list[str], out: str, config: Config, config_sha256: 
     batches = make_batches(items, config)
     logger.info("%d input file(s) in %d batch(es); %d document(s) already in %s",
                 len(items), len(batches), len(known), out)
-    for batch in batches:
-        result = _drop_repeats(process_batch(batch, config, cli_pub_date, known), seen)
-        summary.errors.extend(result.errors)
-        summary.n_skipped += result.n_skipped
-        summary.n_documents += write_task(output, result.documents, summary.run_id)
+    in_flight: deque[PrefectFuture] = deque()
+
+    def write_next() -> None:
+        batch = _drop_repeats(in_flight.popleft().result(), seen)
+        summary.errors.extend(batch.errors)
+        summary.n_skipped += batch.n_skipped
+        summary.n_documents += write_task(output, batch.documents, summary.run_id)
+
+    # A few batches in flight keep every worker busy while memory stays bounded;
+    # results are written in batch order, so output is the same for any runner.
+    for seq, items_in_batch in enumerate(batches):
+        in_flight.append(submit_batch(Batch(seq, items_in_batch), config, cli_pub_date, known))
+        if len(in_flight) >= batches_in_flight(config):
+            write_next()
+    while in_flight:
+        write_next()
     finished_at = datetime.now(timezone.utc)
     output.write_part("errors", summary.run_id, error_rows(summary.errors, summary.run_id))
     output.write_part("runs", summary.run_id, [run_row(
@@ -280,5 +287,18 @@ def load_components(config: Config) -> None:
         raise ConfigError(f"extract.components: {error}") from None
 
 
+def batches_in_flight(config: Config) -> int:
+    return 1 if config.runner.kind == "local" else 2 * config.runner.n_workers
+
+
 def new_run_id(started_at: datetime) -> str:
     return f"{started_at:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+
+
+def run_pipeline(inputs: list[str], out: str, config: Config, config_sha256: str,
+                 cli_pub_date: Optional[date] = None) -> RunSummary:
+    """The flow on the configured runner."""
+    with shared_prefect_api(config):
+        configured = extraction_flow.with_options(task_runner=task_runner_for(config))
+        return configured(inputs=inputs, out=out, config=config, config_sha256=config_sha256,
+                          cli_pub_date=cli_pub_date)

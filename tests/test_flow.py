@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.config import parse_config
-from pipeline.flow import extraction_flow
+from pipeline.flow import run_pipeline
 from pipeline.writers import OutputError, OutputFolder
 from tests.conftest import ROOT, SAMPLE_PAGE
 
@@ -30,8 +30,8 @@ def make_corpus(folder: Path, n: int) -> Path:
 
 
 def run(inputs, out, **config):
-    return extraction_flow(inputs=[str(p) for p in inputs], out=str(out), config=parse_config(config),
-                           config_sha256="test")
+    return run_pipeline(inputs=[str(p) for p in inputs], out=str(out), config=parse_config(config),
+                        config_sha256="test")
 
 
 def table(out, name):
@@ -108,3 +108,13 @@ def test_sigkill_mid_run_then_rerun_completes_without_duplicates_or_torn_files(t
         assert frame[KEYS[name]].is_unique, name
     assert len(pd.read_parquet(out / "documents")) == 30
     assert not list(out.rglob("*.tmp"))
+
+
+def test_a_local_dask_cluster_gives_the_same_tables_as_the_local_run(tmp_path):
+    corpus = make_corpus(tmp_path / "in", 4)
+    local = run([corpus], tmp_path / "local", batching={"max_chars": 1000, "max_documents": 1})
+    dask = run([corpus], tmp_path / "dask", batching={"max_chars": 1000, "max_documents": 1},
+               runner={"kind": "dask", "n_workers": 2})
+    assert local.n_documents == dask.n_documents == 4
+    for name in CONTENT_TABLES:
+        pd.testing.assert_frame_equal(table(tmp_path / "local", name), table(tmp_path / "dask", name))
