@@ -166,3 +166,27 @@ def test_chromium_renders_the_page_without_script_errors(chromium: Path, page: P
     assert 'data-report-ready="ok"' in dom.stdout, "the page's script did not finish"
     for output in (shot.stderr, dom.stderr):
         assert "Uncaught" not in output, output[-2000:]
+
+
+# --- the dashboard queries in docs/report-and-eval.md ---------------------------------------------
+
+
+def documented_queries() -> list[str]:
+    text = (Path(__file__).resolve().parent.parent / "docs" / "report-and-eval.md").read_text(encoding="utf-8")
+    return re.findall(r"```sql\n(.*?)```", text, re.DOTALL)
+
+
+def test_the_documented_duckdb_queries_agree_with_the_report(small_run: Path):
+    duckdb = pytest.importorskip("duckdb", reason="duckdb is optional; install it to test the dashboard queries")
+    money_query, mentions_query = documented_queries()
+    run = lambda query: duckdb.sql(query.replace("'out/", f"'{small_run}/")).df()  # noqa: E731
+    money = run(money_query)
+    tables = load_tables(small_run)
+    expected = money_with_organisations(tables.entities).groupby(["org", "currency"])["value"].sum()
+    got = money.groupby(["organisation", "currency"])["total"].sum()
+    assert got.to_dict() == pytest.approx(expected.to_dict())
+    assert "2025-02" in set(money["month"])  # the hand-made document's month
+    mentions = run(mentions_query)
+    orgs = tables.entities[tables.entities["label"] == "ORG"]
+    assert mentions["mentions"].sum() == len(orgs)
+    assert "阳泉市财政局" in set(mentions["organisation"])
