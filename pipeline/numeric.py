@@ -63,6 +63,7 @@ class NumericRules:
             unit: kind for kind, items in units["kinds"].items() for unit in items
         }
         self.determiner_kinds = frozenset(units["determiner_kinds"])
+        self.not_counts = {k: frozenset(v) for k, v in units["not_counts"].items()}
         self.currency_after: dict[str, str] = currencies["after_amount"]
         self.currency_before: dict[str, str] = currencies["before_amount"]
         self.percent_after = {k: _percent_unit(v) for k, v in units["percent_after"].items()}
@@ -161,7 +162,8 @@ def _number_pattern(digits: str, all_units: list[str]) -> str:
     simple = f"(?:{mixed}|{chinese})"
     fraction = f"{simple}{re.escape(TABLES.fraction_marker)}{simple}"
     # nor in a code, a URL (30%25) or a version number
-    not_inside = rf"(?<![第0-9０-９A-Za-z.．%/=&_{digits}十百千万亿拾佰仟萬億])(?<!第 )"
+    # 十四届二次全会: after 届 a number is an ordinal too
+    not_inside = rf"(?<![第届0-9０-９A-Za-z.．%/=&_{digits}十百千万亿拾佰仟萬億])(?<!第 )"
     return f"{not_inside}(?:{fraction}|{simple})"
 
 
@@ -288,6 +290,8 @@ def _single_amount(text: str, match: re.Match, rules: NumericRules) -> Optional[
         value = -value
     if number in TABLES.not_numbers_alone:
         return None  # 零部件, 队伍: a word, not a number
+    if unit in rules.not_counts.get(number, ()):
+        return None  # 二次创业: an ordinal
     is_determiner = (number in TABLES.determiners and unit not in rules.compound_units and not (
         inner or mult or match.group("pre") or match.group("post")))
     if is_determiner and kind in rules.determiner_kinds:
