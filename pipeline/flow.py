@@ -34,8 +34,10 @@ from .extract import extract_documents, nlp_for  # noqa: E402
 from .ingest import InputFile, discover_inputs, read_input  # noqa: E402
 from .layout import Layout, repair_layout  # noqa: E402
 from .normalize import normalize_text  # noqa: E402
+from .progress import RunProgress  # noqa: E402
 from .runner import shared_prefect_api, task_runner_for  # noqa: E402
 from .sentences import split_sentences  # noqa: E402
+from .summary import RunTotals  # noqa: E402
 from .types import Document, ErrorRow, RawDocument  # noqa: E402
 from .writers import OutputFolder, error_rows, run_row  # noqa: E402
 
@@ -253,11 +255,17 @@ def extraction_flow(inputs: list[str], out: str, config: Config, config_sha256: 
                 len(items), len(batches), len(known), out)
     in_flight: deque[PrefectFuture] = deque()
 
+    progress = RunProgress(len(items), len(batches))
+    totals = RunTotals()
+
     def write_next() -> None:
         batch = _drop_repeats(in_flight.popleft().result(), seen)
         summary.errors.extend(batch.errors)
         summary.n_skipped += batch.n_skipped
         summary.n_documents += write_task(output, batch.documents, summary.run_id)
+        totals.add(batch.documents)
+        progress.batch_written(len(batch.items), sum(len(d.text) for d in batch.documents),
+                               sum(len(d.mentions) for d in batch.documents))
 
     # A few batches in flight keep every worker busy while memory stays bounded;
     # results are written in batch order, so output is the same for any runner.
@@ -267,6 +275,7 @@ def extraction_flow(inputs: list[str], out: str, config: Config, config_sha256: 
             write_next()
     while in_flight:
         write_next()
+    progress.close()
     finished_at = datetime.now(timezone.utc)
     output.write_part("errors", summary.run_id, error_rows(summary.errors, summary.run_id))
     output.write_part("runs", summary.run_id, [run_row(
@@ -274,6 +283,7 @@ def extraction_flow(inputs: list[str], out: str, config: Config, config_sha256: 
         config_sha256, __version__)])
     if "csv" in config.output.formats:
         output.write_csv()
+    totals.publish()
     logger.info("run %s: %d new document(s), %d skipped, %d error(s)", summary.run_id, summary.n_documents,
                 summary.n_skipped, len(summary.errors))
     return summary
