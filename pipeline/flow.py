@@ -31,7 +31,7 @@ from . import __version__  # noqa: E402
 from .articles import find_articles  # noqa: E402
 from .config import Config, ConfigError  # noqa: E402
 from .extract import extract_documents, nlp_for  # noqa: E402
-from .ingest import InputFile, discover_inputs, read_input  # noqa: E402
+from .ingest import InputFile, discover_inputs, read_input, split_jsonl  # noqa: E402
 from .layout import Layout, repair_layout  # noqa: E402
 from .normalize import normalize_text  # noqa: E402
 from .progress import RunProgress  # noqa: E402
@@ -190,25 +190,22 @@ def write_task(output: OutputFolder, documents: list[Document], run_id: str) -> 
 
 
 def make_batches(items: list[InputFile], config: Config) -> list[list[InputFile]]:
-    """Groups files into batches of about ``batching.max_chars`` characters.
+    """Groups inputs into batches of about ``batching.max_chars`` characters.
 
     File size stands in for characters (Chinese text in UTF-8 or GBK takes
-    two to three bytes a character), so batches are known before reading.
+    two to three bytes a character), so batches are known before reading;
+    a large JSONL feed is cut into chunks of whole lines first.
     """
     budget = config.batching.max_chars * 3
     batches: list[list[InputFile]] = []
     current: list[InputFile] = []
     size = 0
-    for item in items:
-        try:
-            item_size = item.path.stat().st_size
-        except OSError:
-            item_size = 0
-        if current and (size + item_size > budget or len(current) >= config.batching.max_documents):
+    for item in (chunk for item in items for chunk in split_jsonl(item, budget)):
+        if current and (size + item.size > budget or len(current) >= config.batching.max_documents):
             batches.append(current)
             current, size = [], 0
         current.append(item)
-        size += item_size
+        size += item.size
     if current:
         batches.append(current)
     return batches
@@ -255,7 +252,7 @@ def extraction_flow(inputs: list[str], out: str, config: Config, config_sha256: 
                 len(items), len(batches), len(known), out)
     in_flight: deque[PrefectFuture] = deque()
 
-    progress = RunProgress(len(items), len(batches))
+    progress = RunProgress(sum(len(batch) for batch in batches), len(batches))
     totals = RunTotals()
 
     def write_next() -> None:

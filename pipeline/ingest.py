@@ -38,8 +38,47 @@ class IngestError(Exception):
 
 @dataclass(frozen=True)
 class InputFile:
+    """A file to read, or a run of whole lines of a large JSONL file."""
+
     path: Path
     source_format: str
+    byte_range: Optional[tuple[int, int]] = None  # [start, end) of a JSONL chunk
+    first_line: int = 1  # line number of the chunk's first line
+
+    @property
+    def size(self) -> int:
+        if self.byte_range is not None:
+            return self.byte_range[1] - self.byte_range[0]
+        try:
+            return self.path.stat().st_size
+        except OSError:
+            return 0
+
+
+def split_jsonl(item: InputFile, max_bytes: int) -> list[InputFile]:
+    """A JSONL file larger than ``max_bytes`` as chunks of whole lines.
+
+    Lets a feed of any size go through the stages a batch at a time.  UTF-16
+    feeds (NUL bytes) are left whole: their line ends are not single bytes.
+    """
+    if item.source_format != "jsonl" or item.size <= max_bytes:
+        return [item]
+    with item.path.open("rb") as handle:
+        if b"\x00" in handle.read(4096):
+            return [item]
+        handle.seek(0)
+        chunks: list[InputFile] = []
+        start, first_line, line = 0, 1, 1
+        position = 0
+        for raw_line in handle:
+            position += len(raw_line)
+            line += 1
+            if position - start >= max_bytes:
+                chunks.append(InputFile(item.path, "jsonl", (start, position), first_line))
+                start, first_line = position, line
+        if position > start:
+            chunks.append(InputFile(item.path, "jsonl", (start, position), first_line))
+    return chunks
 
 
 def discover_inputs(paths: Iterable[Union[str, Path]]) -> tuple[list[InputFile], list[ErrorRow]]:
@@ -171,7 +210,7 @@ def read_input(item: InputFile, cli_pub_date: Optional[date]) -> tuple[list[RawD
     """All documents in one input file, and an error row per refused part."""
     source = str(item.path)
     try:
-        data = item.path.read_bytes()
+        data = _read_bytes(item)
     except OSError as error:
         return [], [ErrorRow(source, "ingest", "unreadable", f"cannot read the file: {error.strerror}")]
     try:
@@ -181,7 +220,7 @@ def read_input(item: InputFile, cli_pub_date: Optional[date]) -> tuple[list[RawD
     meta = _sidecar(item.path)
     pub_date = _meta_pub_date(meta) or date_from_path(item.path) or cli_pub_date
     if item.source_format == "jsonl":
-        return _read_jsonl(source, text, encoding, pub_date)
+        return _read_jsonl(source, text, encoding, pub_date, item.first_line)
     try:
         if item.source_format == "html":
             return [_read_html(source, text, encoding, pub_date)], []
@@ -210,12 +249,21 @@ def _read_html(source: str, html: str, encoding: str, pub_date: Optional[date]) 
     return _document(source, "html", encoding, extracted.text, extracted.title or None, pub_date or page_date)
 
 
-def _read_jsonl(source: str, text: str, encoding: str,
-                fallback_date: Optional[date]) -> tuple[list[RawDocument], list[ErrorRow]]:
+def _read_bytes(item: InputFile) -> bytes:
+    if item.byte_range is None:
+        return item.path.read_bytes()
+    start, end = item.byte_range
+    with item.path.open("rb") as handle:
+        handle.seek(start)
+        return handle.read(end - start)
+
+
+def _read_jsonl(source: str, text: str, encoding: str, fallback_date: Optional[date],
+                first_line: int = 1) -> tuple[list[RawDocument], list[ErrorRow]]:
     """Each line is a document; the file's own date applies where a line has none."""
     documents: list[RawDocument] = []
     errors: list[ErrorRow] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=first_line):
         if not line.strip():
             continue
         line_source = f"{source}#L{number}"

@@ -33,7 +33,7 @@ class RunProgress:
 
         self._bar = Progress(
             TextColumn("[bold]extracting"), BarColumn(),
-            TextColumn("{task.completed}/{task.total} files"),
+            TextColumn("{task.completed}/{task.total} inputs"),
             TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TimeRemainingColumn(),
             transient=False,
         )
@@ -49,7 +49,7 @@ class RunProgress:
         if self._bar is not None:
             self._bar.update(self._task, completed=self.files, rate=rate)
         else:
-            log.info("batch %d/%d written: %d/%d files, %s", self.batches, self.n_batches, self.files,
+            log.info("batch %d/%d written: %d/%d inputs, %s", self.batches, self.n_batches, self.files,
                      self.n_files, rate)
 
     def rate(self) -> str:

@@ -133,3 +133,23 @@ def test_named_missing_and_unsupported_inputs_are_errors(tmp_path):
 def test_decode_refuses_whitespace_only():
     with pytest.raises(IngestError):
         decode_bytes(b"   \n ")
+
+
+def test_a_large_jsonl_feed_is_read_in_chunks_of_whole_lines(tmp_path):
+    from pipeline.ingest import split_jsonl
+
+    lines = [json.dumps({"id": i, "text": f"{TEXT}第{i}篇。"}, ensure_ascii=False) for i in range(1, 101)]
+    lines[41] = "{broken"
+    path = tmp_path / "feed.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    items, _ = discover_inputs([path])
+    chunks = split_jsonl(items[0], max_bytes=2_000)
+    assert len(chunks) > 5
+    documents, errors = [], []
+    for chunk in chunks:
+        found, refused = read_input(chunk, None)
+        documents += found
+        errors += refused
+    assert [d.external_id for d in documents] == [str(i) for i in range(1, 101) if i != 42]
+    assert [e.source.rsplit("#", 1)[1] for e in errors] == ["L42"]
+    assert documents[-1].source.endswith("#L100")

@@ -10,8 +10,8 @@ def test_plain_log_lines_when_not_on_a_terminal(caplog):
     progress.batch_written(1, 5_000, 20)
     progress.close()
     lines = [r.getMessage() for r in caplog.records]
-    assert lines[0].startswith("batch 1/2 written: 2/3 files") and "chars/s" in lines[0] and "entities/s" in lines[0]
-    assert lines[1].startswith("batch 2/2 written: 3/3 files")
+    assert lines[0].startswith("batch 1/2 written: 2/3 inputs") and "chars/s" in lines[0] and "entities/s" in lines[0]
+    assert lines[1].startswith("batch 2/2 written: 3/3 inputs")
 
 
 def test_the_bar_tracks_files():
