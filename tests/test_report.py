@@ -51,8 +51,9 @@ def small_run(tmp_path_factory) -> Path:
     folder = OutputFolder(out)
     folder.prepare()
     documents = [hostile_document()]
-    if installed_components():
-        documents.insert(0, extract_sample_page(installed_components()))
+    components = installed_components()
+    if components:
+        documents.insert(0, extract_sample_page(components))
     folder.commit_batch(documents, "run-1")
     errors = [ErrorRow("in/broken.txt", "ingest", "undecodable", "bytes <b>not</b> text & more")]
     now = datetime.now(timezone.utc)
