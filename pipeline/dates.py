@@ -85,6 +85,8 @@ class DateRules:
         year = (
             rf"(?:(?<![0-9０-９.])(?<![0-9],)(?P<ya>[12１２][0-9０-９]{{3}}) ?年"
             rf"|(?<![{cn_digit}十百千万])(?P<yc>[{cn_digit}]{{4}})年"
+            # 08年, 零八年: a leading zero makes a two-digit year (never a duration)
+            rf"|(?<![0-9０-９.{cn_digit}十百千万])(?P<y2>[0０][0-9０-９]|[零〇][{cn_digit}]) ?年(?![代级])"
             rf"|(?P<ry>{_alternation(self.relative_years)}))(?P<fy>度)?"
         )
         parts = (
@@ -261,6 +263,8 @@ def _read_year(g: dict, pub: Optional[date], rules: DateRules):
         return int(fold_digits(g["ya"]))
     if g["yc"]:
         return parse_digit_string(g["yc"])
+    if g["y2"]:
+        return 2000 + parse_digit_string(g["y2"])
     if g["ry"]:
         shifted = _shift_year(pub, rules.relative_years[g["ry"]])
         return shifted if shifted is not None else _UNRESOLVED_YEAR
