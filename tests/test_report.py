@@ -191,3 +191,27 @@ def test_the_documented_duckdb_queries_agree_with_the_report(small_run: Path):
     orgs = tables.entities[tables.entities["label"] == "ORG"]
     assert mentions["mentions"].sum() == len(orgs)
     assert "阳泉市财政局" in set(mentions["organisation"])
+
+
+# --- the commands ---------------------------------------------------------------------------------------
+
+
+def test_the_report_and_eval_commands(small_run: Path, tmp_path: Path, capsys):
+    import json
+
+    from pipeline.cli import main
+    from tests.test_evaluate import GOLD
+
+    page = tmp_path / "page.html"
+    assert main(["report", str(small_run), "--html", str(page), "--max-documents", "1"]) == 0
+    assert page.exists() and 'data-label="MONEY"' in page.read_text(encoding="utf-8")
+    if len(load_tables(small_run).documents) > 1:  # the sample page is there: score it
+        scores = tmp_path / "scores.json"
+        assert main(["eval", str(GOLD), str(small_run), "--json", str(scores)]) == 0
+        assert "QUANTITY" in capsys.readouterr().out
+        assert json.loads(scores.read_text(encoding="utf-8"))["micro"]["tp"] > 50
+    missing = tmp_path / "missing.jsonl"
+    missing.write_text(json.dumps({"source": "nowhere.txt", "label": "ORG", "text": "市委", "start": 0, "end": 2}),
+                       encoding="utf-8")
+    assert main(["eval", str(missing), str(small_run)]) == 2
+    assert main(["report", str(tmp_path / "no-such-out"), "--html", str(page)]) == 2
