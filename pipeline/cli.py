@@ -1,5 +1,7 @@
 """The command line: ``pipeline run INPUT... --out DIR [--config FILE] [--pub-date YYYY-MM-DD]``.
 
+``pipeline serve`` takes the same plus ``--cron EXPR`` and runs on that schedule (pipeline/serve.py).
+
 Exit status: 0 when every input was processed, 1 when some were refused (they
 are in the ``errors`` table), 2 on a usage or configuration error or when the
 output folder cannot be written (nothing written then).
@@ -28,14 +30,26 @@ def _iso_date(value: str) -> date:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pipeline", description="Chinese newspaper pages in, entity tables out.")
     commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run", help="process inputs into the output tables")
+    add_run_arguments(commands.add_parser("run", help="process inputs into the output tables"))
+    add_serve_command(commands)
+    add_report_and_eval_commands(commands)
+    return parser
+
+
+def add_run_arguments(run: argparse.ArgumentParser) -> None:
     run.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders (.txt .md .html .htm .jsonl)")
     run.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
     run.add_argument("--config", type=Path, metavar="FILE", help="YAML configuration")
     run.add_argument("--pub-date", type=_iso_date, metavar="YYYY-MM-DD",
                      help="publication date for inputs with no sidecar, JSONL field or date in their path")
-    add_report_and_eval_commands(commands)
-    return parser
+
+
+def add_serve_command(commands: argparse._SubParsersAction) -> None:
+    """``serve`` takes what ``run`` takes plus a schedule (pipeline.serve; needs a real Prefect server)."""
+    serve = commands.add_parser("serve", help="run on a schedule, served to a Prefect server (PREFECT_API_URL)")
+    add_run_arguments(serve)
+    serve.add_argument("--cron", required=True, metavar="EXPR", help='cron schedule in UTC, e.g. "0 6 * * *"')
+    serve.add_argument("--name", default="nightly", help="deployment name (default: nightly)")
 
 
 def add_report_and_eval_commands(commands: argparse._SubParsersAction) -> None:
@@ -58,6 +72,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         logging.getLogger(chatty).setLevel(logging.WARNING)
     if args.command == "run":
         return run_command(args)
+    if args.command == "serve":
+        from .serve import serve_command
+
+        return serve_command(args)
     if args.command in ("report", "eval"):
         return report_or_eval_command(args)
     return EXIT_USAGE
