@@ -225,7 +225,8 @@ def bar_chart_svg(names: list[str], values: list[float], formatter: Callable[[fl
         parts.append(f'<text x="{label_width - 8}" y="{y + 16}" text-anchor="end">{esc(shown)}</text>'
                      f'<rect x="{label_width}" y="{y + 3}" width="{length:.1f}" height="{row - 7}" rx="3">'
                      f'<title>{esc(name)}: {esc(formatter(value))}</title></rect>'
-                     f'<text x="{label_width + length + 6:.1f}" y="{y + 16}" class="num">{esc(formatter(value))}</text>')
+                     f'<text x="{label_width + length + 6:.1f}" y="{y + 16}" class="num">'
+                     f'{esc(formatter(value))}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
