@@ -64,6 +64,7 @@ class DateRules:
         self.weekend: str = data["weekend"]
         self.week_shifts: dict[str, int] = data["week_shifts"]
         self.bare_zhou_followers = frozenset(data["bare_zhou_followers"])
+        self.relative_centuries: dict[str, int] = data["relative_centuries"]
         self.single = re.compile(f"{self._fast_start()}(?:{self._single_pattern()})")
         self.partial_day = re.compile(
             f"(?:{_alternation(self.connectors)})(?P<d>{_CN_DAY}|{_AR_DAY})[日号]"
@@ -76,7 +77,7 @@ class DateRules:
         words = [*self.relative_years, *self.year_phrases, *self.relative_months,
                  *self.relative_weeks, *self.relative_days, *self.halves,
                  *self.quarter_runs, *map(str, self.quarter_digits),
-                 *self.weekday_words, *self.week_shifts]
+                 *self.weekday_words, *self.week_shifts, *self.relative_centuries]
         first |= {w[0] for w in words}
         return "(?=[" + "".join(re.escape(c) for c in sorted(first)) + "])"
 
@@ -109,8 +110,13 @@ class DateRules:
             rf"(?<![每几数个0-9０-９{cn_digit}十百])(?P<wshift>{_alternation(self.week_shifts)})?"
             rf"(?P<wname>{_alternation(self.weekday_words)})(?P<wday>[{''.join(self.weekdays)}{self.weekend}])"
         )
+        decade = (
+            rf"(?:(?P<crel>{_alternation(self.relative_centuries)})"
+            rf"|(?<![0-9０-９{cn_digit}十])(?P<cabs>1[0-9]|2[01]|十[一二三四五六七八九]|二十一?)世纪)?"
+            rf"(?<![0-9０-９.{cn_digit}十])(?P<dec>[1-9]0|[一二三四五六七八九]十)年代"
+        )
         words = (
-            rf"{weekday}|(?P<rphrase>{_alternation(self.year_phrases)})"
+            rf"{decade}|{weekday}|(?P<rphrase>{_alternation(self.year_phrases)})"
             rf"|(?P<rmonth>{_alternation(self.relative_months)})(?:(?P<rmd>{_AR_DAY}|{_CN_DAY})[日号])?"
             rf"|(?P<rweek>{_alternation(self.relative_weeks)})"
             rf"|(?P<rday>{_alternation(self.relative_days)})"
@@ -183,6 +189,8 @@ def _small_number(raw: Optional[str]) -> Optional[int]:
 def _read_match(match: re.Match, pub: Optional[date], rules: DateRules) -> Optional[_Found]:
     g = match.groupdict()
     start, end = match.span()
+    if g["dec"]:
+        return _decade(match, pub, rules)
     if g["wname"]:
         return _weekday(match, pub, rules)
     if g["rphrase"]:
@@ -231,6 +239,27 @@ def _read_match(match: re.Match, pub: Optional[date], rules: DateRules) -> Optio
     if month is None and year is None:
         return None
     return _Found(start, end, year, month, day, None)
+
+
+def _decade(match: re.Match, pub: Optional[date], rules: DateRules) -> Optional[_Found]:
+    """上世纪90年代 -> 1990 to 1999; 90年代 alone -> the latest 90s begun by pub_date."""
+    decade = int(parse_number(match.group("dec")))
+    if match.group("cabs"):
+        first_year = (int(parse_number(match.group("cabs"))) - 1) * 100 + decade
+    elif match.group("crel") and pub is not None:
+        first_year = (pub.year // 100 + rules.relative_centuries[match.group("crel")]) * 100 + decade
+    elif pub is not None and not match.group("crel"):
+        first_year = (pub.year // 100) * 100 + decade
+        if first_year > pub.year:
+            first_year -= 100
+    else:
+        period = Period(f"XX{decade // 10}X", None, None, "decade")
+        return _Found(match.start(), match.end(), None, None, None, period)
+    if not 1 <= first_year <= 9990:
+        return None
+    period = Period(f"{first_year // 10:03d}X", date(first_year, 1, 1),
+                    date(first_year + 9, 12, 31), "decade")
+    return _Found(match.start(), match.end(), None, None, None, period)
 
 
 def _weekday(match: re.Match, pub: Optional[date], rules: DateRules) -> Optional[_Found]:

@@ -56,8 +56,8 @@ FLOORS = {
     "Number/Chinese/NumberRangeModel.json": 0.95,
     "DateTime/Chinese/DateExtractor.json": 0.96,
     "DateTime/Chinese/DateParser.json": 0.97,
-    "DateTime/Chinese/DatePeriodExtractor.json": 0.96,
-    "DateTime/Chinese/DatePeriodParser.json": 0.96,
+    "DateTime/Chinese/DatePeriodExtractor.json": 0.97,
+    "DateTime/Chinese/DatePeriodParser.json": 0.97,
 }
 
 
