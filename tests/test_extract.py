@@ -1,0 +1,65 @@
+from datetime import date
+
+from hypothesis import given, settings, strategies as st
+
+from pipeline.articles import find_articles
+from pipeline.config import parse_config
+from pipeline.extract import entity_rows, extract_documents, nlp_for, resolve_overlaps
+from pipeline.layout import repair_layout
+from pipeline.nlp import get_mentions
+from pipeline.normalize import normalize_text
+from pipeline.sentences import split_sentences
+from pipeline.types import Document, Mention
+
+CONFIG = parse_config({"home": {"province": "山西省", "city": "阳泉市"}})
+
+
+def process(raw: str, pub_date=date(2025, 3, 12)) -> Document:
+    layout = repair_layout(normalize_text(raw))
+    articles = find_articles(layout, "d")
+    document = Document("d", "s", "txt", "utf_8", pub_date, None, layout.text, "x", articles,
+                        split_sentences(layout, articles, "d"))
+    extract_documents([document], CONFIG)
+    return document
+
+
+def test_the_longer_span_wins_and_ties_go_to_the_earlier():
+    mentions = [Mention("GPE", 0, 2, "我市", "rules"), Mention("ORG", 0, 5, "我市民政局", "rules"),
+                Mention("DATE", 4, 8, "局xxx", "numeric"), Mention("MONEY", 6, 10, "xxxx", "numeric")]
+    assert [(m.start, m.end) for m in resolve_overlaps(mentions)] == [(0, 5), (6, 10)]
+
+
+def test_mentions_sit_in_their_sentences_with_exact_offsets():
+    document = process("## 我市召开会议\n\n2024年，市民政局下达老年助餐补助资金2340.8万元。增长12.5%。")
+    assert document.mentions
+    for row in entity_rows(document):
+        sentence = next(s for s in document.sentences if s.sentence_id == row.sentence_id)
+        assert sentence.start <= row.mention.start < row.mention.end <= sentence.end
+        assert document.text[row.mention.start:row.mention.end] == row.mention.text
+    assert {"DATE", "MONEY", "PERCENT"} <= {m.label for m in document.mentions}
+
+
+def test_a_two_million_character_line_without_punctuation():
+    line = ("我市召开会议提升社会治理效能市民政局下达资金2340万元" * 80_000)[:2_000_000]
+    document = process(line)
+    assert len(document.sentences) >= 2_000 and max(s.end - s.start for s in document.sentences) <= 1_000
+    assert len(document.mentions) > 50_000
+    assert all(document.text[m.start:m.end] == m.text for m in document.mentions)
+
+
+def test_text_in_other_languages_is_processed():
+    document = process("The State Council met on March 5. Прогресс. 東京都は3月11日に会議を開いた。")
+    assert document.sentences and all(document.text[m.start:m.end] == m.text for m in document.mentions)
+
+
+_ALPHABET = list("我市召开会议民政局阳泉县委组织部万亿千百十一二三四五六七八九零两元年月日号%％.,，。、-—至到约多余以上") + list("0123456789")
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_ALPHABET), max_size=80), st.one_of(st.none(), st.dates()))
+def test_every_component_keeps_offsets_exact_and_never_raises(text, pub_date):
+    nlp = nlp_for(CONFIG)
+    doc = nlp.make_doc(text)
+    doc._.pub_date = pub_date
+    for mention in resolve_overlaps(get_mentions(nlp(doc))):
+        assert text[mention.start:mention.end] == mention.text
