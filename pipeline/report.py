@@ -12,9 +12,11 @@ piece of text from the tables is escaped, since it is untrusted input.
 
 The rules behind the money figures (also stated on the page):
 
-- a MONEY mention is credited to the nearest ORG mention in the same sentence
-  (distance in characters between the spans; on a tie the one before it wins,
-  since Chinese puts the actor first); without one it is "(no organisation)";
+- a MONEY mention is credited to the nearest ORG mention before it in the same
+  sentence (Chinese names the actor first), else the nearest one after it;
+  without one it is "(no organisation in the sentence)".  This is the rule of
+  the run's own money artifact (pipeline.summary.money_owner), so the two agree;
+- an amount in a passage printed twice (``sentences.duplicate_of``) counts once;
 - a month is the document's ``pub_date`` month; a document without one is
   "(no pub_date)";
 - a range counts at its low end (``value``); each currency is totalled apart.
@@ -34,7 +36,7 @@ DEFAULT_MAX_DOCUMENTS = 50
 TOP_N = 15
 OPEN_DOCUMENTS = 3  # shown unfolded; the rest open on a click, so a long page stays scannable
 MAX_ERRORS_LISTED = 200
-NO_ORG = "(no organisation)"
+NO_ORG = "(no organisation in the sentence)"
 NO_DATE = "(no pub_date)"
 
 LABEL_ORDER = ("ORG", "PERSON", "GPE", "LOC", "DATE", "MONEY", "PERCENT", "QUANTITY")
@@ -76,6 +78,8 @@ class RunTables:
     errors: pd.DataFrame
     n_articles: int
     n_sentences: int
+    # sentences that repeat an earlier one (a passage printed twice): their money is not counted again
+    duplicate_sentences: frozenset[str] = frozenset()
 
 
 def load_tables(out: Union[str, Path]) -> RunTables:
@@ -89,8 +93,16 @@ def load_tables(out: Union[str, Path]) -> RunTables:
     def count(table: str) -> int:
         return sum(pq.ParquetFile(part).metadata.num_rows for part in (folder.root / table).glob("part-*.parquet"))
 
+    def duplicate_sentences() -> frozenset[str]:
+        ids: set[str] = set()
+        for part in (folder.root / "sentences").glob("part-*.parquet"):
+            frame = pq.read_table(part, columns=["sentence_id", "duplicate_of"]).to_pandas()
+            ids.update(frame.loc[frame["duplicate_of"].notna(), "sentence_id"])
+        return frozenset(ids)
+
     return RunTables(documents=folder.read("documents"), entities=folder.read("entities"), runs=folder.read("runs"),
-                     errors=folder.read("errors"), n_articles=count("articles"), n_sentences=count("sentences"))
+                     errors=folder.read("errors"), n_articles=count("articles"), n_sentences=count("sentences"),
+                     duplicate_sentences=duplicate_sentences())
 
 
 def _name_of(frame: pd.DataFrame) -> pd.Series:
@@ -115,9 +127,16 @@ def top_names(entities: pd.DataFrame, labels: Iterable[str], n: int = TOP_N) -> 
     return grouped.sort_values(["mentions", "documents"], ascending=False).head(n).reset_index()
 
 
-def money_with_organisations(entities: pd.DataFrame) -> pd.DataFrame:
-    """Each MONEY mention with the nearest ORG in its sentence (NO_ORG if none)."""
+def countable_money(entities: pd.DataFrame, duplicate_sentences: frozenset[str] = frozenset()) -> pd.DataFrame:
+    """MONEY mentions with a value, once each: not again in a passage printed twice."""
     money = entities[(entities["label"] == "MONEY") & entities["value"].notna()]
+    return money[~money["sentence_id"].isin(list(duplicate_sentences))]
+
+
+def money_with_organisations(entities: pd.DataFrame,
+                             duplicate_sentences: frozenset[str] = frozenset()) -> pd.DataFrame:
+    """Each MONEY mention with its ORG: the nearest before it in its sentence, else the nearest after."""
+    money = countable_money(entities, duplicate_sentences)
     money = money[["entity_id", "doc_id", "sentence_id", "start", "end", "value", "currency"]]
     orgs = entities[entities["label"] == "ORG"]
     orgs = orgs.assign(org=_name_of(orgs))[["doc_id", "sentence_id", "start", "end", "org"]]
@@ -126,8 +145,8 @@ def money_with_organisations(entities: pd.DataFrame) -> pd.DataFrame:
         before = pairs["start"] - pairs["end_org"]
         after = pairs["start_org"] - pairs["end"]
         pairs["distance"] = before.where(before >= 0, after.where(after >= 0, 0))
-        pairs["after"] = pairs["start_org"] >= pairs["end"]  # False sorts first: an ORG before wins a tie
-        pairs = pairs.sort_values(["entity_id", "distance", "after", "start_org"])
+        pairs["after"] = pairs["start_org"] >= pairs["end"]  # False sorts first: any ORG before wins
+        pairs = pairs.sort_values(["entity_id", "after", "distance", "start_org"])
         pairs = pairs.drop_duplicates("entity_id")[["entity_id", "org"]]
     else:
         pairs = pd.DataFrame(columns=["entity_id", "org"])
@@ -137,14 +156,16 @@ def money_with_organisations(entities: pd.DataFrame) -> pd.DataFrame:
     return joined
 
 
-def money_by_organisation(entities: pd.DataFrame) -> pd.DataFrame:
-    money = money_with_organisations(entities)
+def money_by_organisation(entities: pd.DataFrame,
+                          duplicate_sentences: frozenset[str] = frozenset()) -> pd.DataFrame:
+    money = money_with_organisations(entities, duplicate_sentences)
     grouped = money.groupby(["currency", "org"]).agg(total=("value", "sum"), mentions=("value", "size"))
     return grouped.reset_index().sort_values(["currency", "total"], ascending=[True, False])
 
 
-def money_by_month(entities: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
-    money = entities[(entities["label"] == "MONEY") & entities["value"].notna()]
+def money_by_month(entities: pd.DataFrame, documents: pd.DataFrame,
+                   duplicate_sentences: frozenset[str] = frozenset()) -> pd.DataFrame:
+    money = countable_money(entities, duplicate_sentences)
     dates = documents[["doc_id", "pub_date"]].drop_duplicates("doc_id")
     money = money.merge(dates, on="doc_id", how="left")
     month = pd.to_datetime(money["pub_date"], errors="coerce").dt.strftime("%Y-%m")
@@ -338,12 +359,13 @@ def names_section(entities: pd.DataFrame) -> str:
     return "".join(parts)
 
 
-def money_section(entities: pd.DataFrame, documents: pd.DataFrame) -> str:
-    by_org = money_by_organisation(entities)
-    by_month = money_by_month(entities, documents)
-    rules = ('<p class="note">Each MONEY mention is credited to the <b>nearest ORG mention in the same sentence</b> '
-             '(fewest characters between them; on a tie, the one before it); with no ORG in its sentence it is '
-             f'counted under {esc(NO_ORG)}. Months are the <b>month of the document\'s publication date</b> '
+def money_section(tables: RunTables) -> str:
+    by_org = money_by_organisation(tables.entities, tables.duplicate_sentences)
+    by_month = money_by_month(tables.entities, tables.documents, tables.duplicate_sentences)
+    rules = ('<p class="note">Each MONEY mention is credited to the <b>nearest ORG mention before it in the same '
+             'sentence</b> (Chinese names the actor first), else to the nearest ORG after it; with no ORG in its '
+             f'sentence it is counted under {esc(NO_ORG)}. An amount in a passage printed twice counts once. '
+             'Months are the <b>month of the document\'s publication date</b> '
              f'(<code>pub_date</code>; undated documents under {esc(NO_DATE)}), not dates named in the text. '
              'Ranges count at their low end. Currencies are never added together.</p>')
     if by_org.empty:
@@ -493,7 +515,7 @@ SCRIPT = """
 def build_report(tables: RunTables, out_name: str, max_documents: int = DEFAULT_MAX_DOCUMENTS) -> str:
     generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     sections = [summary_section(tables), labels_section(tables.entities), names_section(tables.entities),
-                money_section(tables.entities, tables.documents),
+                money_section(tables),
                 documents_section(tables.documents, tables.entities, max_documents)]
     nav = "".join(f'<a href="#{anchor}">{name}</a>' for anchor, name in (
         ("summary", "Run summary"), ("labels", "Labels"), ("names", "Organisations and places"),

@@ -75,7 +75,7 @@ def test_the_page_shows_the_run_counts_and_errors(small_run: Path, page: Path):
     for label, count in entities.groupby("label").size().items():
         assert re.search(rf"<td>{label}</td><td>[^<]*</td><td class=\"num\">{count}</td>", html), label
     assert "undecodable" in html and "bytes &lt;b&gt;not&lt;/b&gt; text &amp; more" in html
-    assert "nearest ORG mention in the same sentence" in html and "month of the document" in html
+    assert "nearest ORG mention before it in the same sentence" in html and "month of the document" in html
     assert "阳泉市财政局" in html and "3135.7万 CNY" in html  # credited to the ORG in its sentence
     assert 'title="MONEY: 31,357,000 CNY  [numeric]"' in html  # the value on hover
 
@@ -99,21 +99,36 @@ def test_the_documents_section_is_capped(small_run: Path):
     assert html.count('<article class="doc"') == 1
 
 
-def test_money_goes_to_the_nearest_org_in_its_sentence_and_the_earlier_one_on_a_tie():
+def test_money_goes_to_the_nearest_org_before_it_in_its_sentence_else_after_and_duplicates_count_once():
     rows = [
-        ("e1", "s1", "ORG", 0, 4, "甲局", None), ("e2", "s1", "MONEY", 6, 9, None, 10.0),
-        ("e3", "s1", "ORG", 11, 15, "乙局", None),                                          # tie: 甲局 wins
+        ("e1", "s1", "ORG", 0, 4, "甲局", None), ("e2", "s1", "MONEY", 10, 13, None, 10.0),
+        ("e3", "s1", "ORG", 14, 18, "乙局", None),               # nearer, but after: 甲局 wins
         ("e4", "s2", "MONEY", 20, 23, None, 5.0), ("e5", "s2", "ORG", 40, 44, "丙局", None),
-        ("e6", "s2", "ORG", 24, 28, "丁局", None),                                          # nearer: 丁局
-        ("e7", "s3", "MONEY", 50, 53, None, 7.0),                                           # alone
+        ("e6", "s2", "ORG", 24, 28, "丁局", None),               # none before: the nearest after
+        ("e7", "s3", "MONEY", 50, 53, None, 7.0),                # alone in its sentence
+        ("e8", "s4", "MONEY", 60, 63, None, 100.0),              # in a repeated passage
     ]
     entities = pd.DataFrame(rows, columns=["entity_id", "sentence_id", "label", "start", "end", "norm", "value"])
     entities = entities.assign(doc_id="d", text=entities["norm"].fillna("x"), currency="CNY")
-    credited = money_with_organisations(entities).set_index("entity_id")["org"].to_dict()
+    credited = money_with_organisations(entities, frozenset({"s4"})).set_index("entity_id")["org"].to_dict()
     assert credited == {"e2": "甲局", "e4": "丁局", "e7": NO_ORG}
     documents = pd.DataFrame({"doc_id": ["d"], "pub_date": [date(2025, 3, 12)]})
-    months = money_by_month(entities, documents)
+    months = money_by_month(entities, documents, frozenset({"s4"}))
     assert months[["month", "total"]].values.tolist() == [["2025-03", 22.0]]
+
+
+def test_the_report_credits_money_as_the_runs_own_artifact_does():
+    from pipeline.summary import money_owner
+
+    text = "财政局拨给民政局100万元"
+    money = Mention("MONEY", 8, 13, "100万元", "numeric", value=Decimal(1000000), currency="CNY")
+    orgs = [Mention("ORG", 0, 3, "财政局", "rules"), Mention("ORG", 5, 8, "民政局", "rules")]
+    owner = money_owner([*orgs, money], money, (0, len(text)))
+    frame = pd.DataFrame([{"entity_id": f"e{i}", "doc_id": "d", "sentence_id": "s", "label": m.label,
+                           "start": m.start, "end": m.end, "text": m.text, "norm": None,
+                           "value": float(m.value) if m.value else None, "currency": m.currency}
+                          for i, m in enumerate([*orgs, money])])
+    assert money_with_organisations(frame)["org"].tolist() == [owner.text] == ["民政局"]
 
 
 def test_values_read_as_an_editor_would():
@@ -183,7 +198,8 @@ def test_the_documented_duckdb_queries_agree_with_the_report(small_run: Path):
     run = lambda query: duckdb.sql(query.replace("'out/", f"'{small_run}/")).df()  # noqa: E731
     money = run(money_query)
     tables = load_tables(small_run)
-    expected = money_with_organisations(tables.entities).groupby(["org", "currency"])["value"].sum()
+    credited = money_with_organisations(tables.entities, tables.duplicate_sentences)
+    expected = credited.groupby(["org", "currency"])["value"].sum()
     got = money.groupby(["organisation", "currency"])["total"].sum()
     assert got.to_dict() == pytest.approx(expected.to_dict())
     assert "2025-02" in set(money["month"])  # the hand-made document's month
