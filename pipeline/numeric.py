@@ -162,8 +162,10 @@ def _number_pattern(digits: str, all_units: list[str]) -> str:
     simple = f"(?:{mixed}|{chinese})"
     fraction = f"{simple}{re.escape(TABLES.fraction_marker)}{simple}"
     # nor in a code, a URL (30%25) or a version number
-    # 十四届二次全会: after 届 a number is an ordinal too
-    not_inside = rf"(?<![第届0-9０-９A-Za-z.．%/=&_{digits}十百千万亿拾佰仟萬億])(?<!第 )"
+    # 十四届二次全会: after 届 a number is an ordinal too; 5·1% (old
+    # typesetting's decimal point) must not yield 1%
+    not_inside = (rf"(?<![第届0-9０-９A-Za-z.．%/=&_{digits}十百千万亿拾佰仟萬億])(?<!第 )"
+                  rf"(?<![0-9０-９][·・])")
     return f"{not_inside}(?:{fraction}|{simple})"
 
 
