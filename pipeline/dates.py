@@ -58,11 +58,12 @@ class DateRules:
         self.quarter_digits: dict[str, int] = {str(k): v for k, v in data["quarter_digits"].items()}
         self.quarter_runs: dict[str, list[int]] = data["quarter_runs"]
         self.year_edges: dict[str, int] = data["year_edges"]
-        self.connectors = frozenset(data["range_connectors"])
+        self.connectors = frozenset(TABLES.range_connectors)
         self.weekday_words: list[str] = data["weekday_words"]
         self.weekdays: dict[str, int] = data["weekdays"]
         self.weekend: str = data["weekend"]
         self.week_shifts: dict[str, int] = data["week_shifts"]
+        self.surname_weekday_words = frozenset(data["surname_weekday_words"])
         self.bare_zhou_followers = frozenset(data["bare_zhou_followers"])
         self.relative_centuries: dict[str, int] = data["relative_centuries"]
         self.single = re.compile(f"{self._fast_start()}(?:{self._single_pattern()})")
@@ -266,12 +267,12 @@ def _weekday(match: re.Match, pub: Optional[date], rules: DateRules) -> Optional
     """星期三, 上周一: a day of pub_date's week (Monday first), shifted."""
     shift_word, name = match.group("wshift"), match.group("wname")
     end = match.end()
-    if shift_word is None and name in ("周", "週") and end < len(match.string):
+    if shift_word is None and name in rules.surname_weekday_words and end < len(match.string):
         following = match.string[end]
         if "\u4e00" <= following <= "\u9fff" and following not in rules.bare_zhou_followers:
             return None  # 周一鸣: a name, not Monday
     weekend = match.group("wday") == rules.weekend
-    if weekend and shift_word is None and name in ("周", "週"):
+    if weekend and shift_word is None and name in rules.surname_weekday_words:
         return None  # 周末 alone: any weekend, not a calendar one
     first = 6 if weekend else rules.weekdays[match.group("wday")]
     if pub is None:

@@ -40,6 +40,9 @@ class NumeralTables:
     approx_pairs: dict[str, tuple[int, int]]
     not_numbers_alone: frozenset[str]
     determiners: frozenset[str]
+    ordinal_markers: tuple[str, ...]
+    vague_markers: tuple[str, ...]
+    range_connectors: tuple[str, ...]
 
     @property
     def chinese_chars(self) -> str:
@@ -62,6 +65,9 @@ def load_numeral_tables(path: Path = CONFIG_DIR / "numerals.yaml") -> NumeralTab
         approx_pairs={str(k): (int(v[0]), int(v[1])) for k, v in data["approx_pairs"].items()},
         not_numbers_alone=frozenset(data["not_numbers_alone"]),
         determiners=frozenset(data["determiners"]),
+        ordinal_markers=tuple(data["ordinal_markers"]),
+        vague_markers=tuple(data["vague_markers"]),
+        range_connectors=tuple(data["range_connectors"]),
     )
 
 

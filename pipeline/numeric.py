@@ -90,8 +90,10 @@ class NumericRules:
 
     def _first_chars(self) -> set[str]:
         """Every character an amount can start with."""
-        first = set("0123456789０１２３４５６７８９十拾百千负負-－−") | set(TABLES.digits)
-        for word in [*self.before, *self.currency_before, *self.percent_before]:
+        first = set("0123456789０１２３４５６７８９") | set(TABLES.digits) | set(TABLES.small_units)
+        first |= set(TABLES.negative_signs)
+        for word in [*self.before, *self.currency_before, *self.percent_before,
+                     *TABLES.negative_words]:
             first.add(word[0])
         return first
 
@@ -108,7 +110,7 @@ class NumericRules:
         post = _alternation(self.after)
         symbols = _alternation(self.currency_before)
         pct_before = _alternation(self.percent_before)
-        connectors = "至|到|—|–|-|～|~|－"
+        connectors = _alternation(TABLES.range_connectors)
         # 2.4 米, 5.2 %: text from PDF layouts puts a space after Arabic digits
         gap = "(?:(?<=[0-9０-９]) )?"
         # 五百分之2.2 is a fraction, not a percentage
@@ -156,7 +158,8 @@ def _number_pattern(digits: str, all_units: list[str]) -> str:
     )
     # 百亿元, 千万人: a bare 百/千 starts a number only before 万/亿 (百年 is an idiom)
     # 几十年, 数百万: a vague count is not a number (十 alone would be read)
-    chinese = (rf"(?:[{digits}]|(?<![几数])(?:十|拾|[百千](?=[万亿萬億])))"
+    vague = "".join(TABLES.vague_markers)
+    chinese = (rf"(?:[{digits}]|(?<![{vague}])(?:十|拾|[百千](?=[万亿萬億])))"
                rf"(?:[{digits}]|{unit}|[{points}](?=[{digits}]))*")
     mixed = rf"{arabic}(?:{unit}+(?:[零〇]?(?:{arabic}|[{digits}]))?)*"
     simple = f"(?:{mixed}|{chinese})"
@@ -164,7 +167,9 @@ def _number_pattern(digits: str, all_units: list[str]) -> str:
     # nor in a code, a URL (30%25) or a version number
     # 十四届二次全会: after 届 a number is an ordinal too; 5·1% (old
     # typesetting's decimal point) must not yield 1%
-    not_inside = (rf"(?<![第届0-9０-９A-Za-z.．%/=&_{digits}十百千万亿拾佰仟萬億])(?<!第 )"
+    ordinal = "".join(TABLES.ordinal_markers)
+    not_inside = (rf"(?<![{ordinal}0-9０-９A-Za-z.．%/=&_{digits}十百千万亿拾佰仟萬億])"
+                  rf"(?<![{ordinal}] )"
                   rf"(?<![0-9０-９][·・])")
     return f"{not_inside}(?:{fraction}|{simple})"
 
