@@ -131,8 +131,13 @@ class DateRules:
             r"(?P=sep)(?P<sd>3[01]|[12][0-9]|0?[1-9])(?![0-9０-９])"
         )
         bare_day = r"(?<![0-9０-９.月])(?P<bd>3[01]|[12][0-9]|0?[1-9])日(?!内|以内|之内)"
+        # 2010-2012年: one 年 for both ends of a range of years
+        year_span = (
+            rf"(?<![0-9０-９.])(?P<yr1>[12][0-9]{{3}})(?:{_alternation(self.connectors)})"
+            rf"(?P<yr2>[12][0-9]{{3}}) ?年(?![代级])(?P<fyr>度)?"
+        )
         return (
-            f"{words}|{year}(?:{parts})?|{no_year_parts}|{compact}|{dashed}|{bare_day}"
+            f"{words}|{year_span}|{year}(?:{parts})?|{no_year_parts}|{compact}|{dashed}|{bare_day}"
         )
 
 
@@ -214,6 +219,13 @@ def _read_match(match: re.Match, pub: Optional[date], rules: DateRules) -> Optio
         return _exact_day(start, end, int(g["sy"]), int(g["sm"]), int(g["sd"]))
     if g["bd"]:
         return _Found(start, end, None, None, int(g["bd"]), None)
+    if g["yr1"]:
+        first, last = int(g["yr1"]), int(g["yr2"])
+        if first >= last:
+            return None
+        a, b = _year_period(first), _year_period(last)
+        return _Found(start, end, first, None, None,
+                      Period(f"{a.value}/{b.value}", a.start, b.end, "year"))
     year = _read_year(g, pub, rules)
     if year is False:
         return None

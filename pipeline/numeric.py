@@ -79,6 +79,7 @@ class NumericRules:
         self.inner: dict[str, str] = qualifiers["inner"]
         self.after: dict[str, str] = qualifiers["after"]
         self.pattern = re.compile(_fast_start(self._first_chars()) + self._amount_pattern())
+        self.single = re.compile(self._amount_pattern(ranges=False))
         self.stopwords = re.compile(_alternation(stopwords["words"]))
 
     def kind_of(self, unit: str) -> str:
@@ -97,7 +98,7 @@ class NumericRules:
             first.add(word[0])
         return first
 
-    def _amount_pattern(self) -> str:
+    def _amount_pattern(self, ranges: bool = True) -> str:
         all_units = [*self.unit_kind, *self.currency_after, *self.percent_after]  # with compounds
         digits = "".join(TABLES.digits)
         number = _number_pattern(digits, all_units)
@@ -115,12 +116,15 @@ class NumericRules:
         gap = "(?:(?<=[0-9０-９]) )?"
         # 五百分之2.2 is a fraction, not a percentage
         not_before_pfx = "0-9０-９" + digits + "".join([*TABLES.small_units, *TABLES.big_units])
+        range_branch = (
+            rf"|(?P<a>{number})(?P<ua>{units})?(?P<conn>{connectors})(?P<b>{number})"
+            rf"(?:(?P<binner>{inner})(?P<bmult>{mult})?)?{gap}(?P<ub>{units})"
+        ) if ranges else ""
         return (
             rf"(?P<pre>{pre})?(?:"
             rf"(?P<sym>{symbols})(?P<snum>{number})(?P<smult>{mult})?"
             rf"|(?<![{not_before_pfx}])(?P<pfx>{pct_before})(?P<psign>{sign})?(?P<pnum>{number}|百)"
-            rf"|(?P<a>{number})(?P<ua>{units})?(?P<conn>{connectors})(?P<b>{number})"
-            rf"(?:(?P<binner>{inner})(?P<bmult>{mult})?)?{gap}(?P<ub>{units})"
+            rf"{range_branch}"
             rf"|(?P<sign>{sign})?(?P<n>{number})(?:(?P<inner>{inner})(?P<mult>{mult})?)?{gap}(?P<u>{units})"
             rf")(?P<post>{post})?"
         )
@@ -187,14 +191,33 @@ def extract_numeric(text: str, pub_date: Optional[date] = None,
     if not text:
         return []
     candidates = find_dates(text, pub_date)
-    for match in rules.pattern.finditer(text):
-        mention = _amount_mention(text, match, rules)
-        if mention is not None:
-            candidates.append(mention)
+    candidates.extend(_amounts(text, rules))
     if not candidates:
         return []
     candidates = _outside_stopwords(text, candidates, rules)
     return _longest_first(candidates)
+
+
+def _amounts(text: str, rules: NumericRules) -> list[Mention]:
+    """Every amount; a match the rules reject is retried as a single amount
+    (3个至5人), then scanning resumes one character on, so a rejected reading
+    never hides the amount inside it (2024-2023个 still gives 2023个)."""
+    found = []
+    search, single = rules.pattern.search, rules.single.match
+    pos = 0
+    while True:
+        match = search(text, pos)
+        if match is None:
+            return found
+        mention = _amount_mention(text, match, rules)
+        if mention is None and match.group("a"):
+            retry = single(text, match.start())
+            mention = _amount_mention(text, retry, rules) if retry else None
+        if mention is None:
+            pos = match.start() + 1
+        else:
+            found.append(mention)
+            pos = mention.end if mention.end > match.start() else match.start() + 1
 
 
 def _outside_stopwords(text: str, candidates: list[Mention], rules: NumericRules) -> list[Mention]:
@@ -241,12 +264,11 @@ class _Amount:
 
 
 def _amount_mention(text: str, match: re.Match, rules: NumericRules) -> Optional[Mention]:
-    g = match.groupdict()
-    if g["sym"]:
+    if match.group("sym"):
         return _symbol_money(text, match, rules)
-    if g["pfx"]:
+    if match.group("pfx"):
         return _prefixed_percent(text, match, rules)
-    if g["a"]:
+    if "a" in match.re.groupindex and match.group("a"):
         return _range_amount(text, match, rules)
     return _single_amount(text, match, rules)
 

@@ -208,6 +208,11 @@ def test_precision_no_numbers_out_of_words(text):
     assert extract_numeric(text, PUB) == []
 
 
+def test_a_rejected_range_does_not_hide_its_amounts():
+    assert [m.text for m in extract_numeric("3个至5人", PUB)] == ["3个", "5人"]
+    assert [m.text for m in extract_numeric("2024-2023个", PUB)] == ["2023个"]
+
+
 def test_no_80_weeks_out_of_80_years_of_age():
     assert [m.text for m in extract_numeric("80周岁老人", PUB)] == ["80周岁"]
 
