@@ -66,6 +66,7 @@ class DateRules:
         self.surname_weekday_words = frozenset(data["surname_weekday_words"])
         self.bare_zhou_followers = frozenset(data["bare_zhou_followers"])
         self.relative_centuries: dict[str, int] = data["relative_centuries"]
+        self.era_words: dict[str, int] = data["era_words"]
         self.single = re.compile(f"{self._fast_start()}(?:{self._single_pattern()})")
         self.partial_day = re.compile(
             f"(?:{_alternation(self.connectors)})(?P<d>{_CN_DAY}|{_AR_DAY})[日号]"
@@ -78,7 +79,8 @@ class DateRules:
         words = [*self.relative_years, *self.year_phrases, *self.relative_months,
                  *self.relative_weeks, *self.relative_days, *self.halves,
                  *self.quarter_runs, *map(str, self.quarter_digits),
-                 *self.weekday_words, *self.week_shifts, *self.relative_centuries]
+                 *self.weekday_words, *self.week_shifts, *self.relative_centuries,
+                 *self.era_words]
         first |= {w[0] for w in words}
         return "(?=[" + "".join(re.escape(c) for c in sorted(first)) + "])"
 
@@ -136,8 +138,9 @@ class DateRules:
             rf"(?<![0-9０-９.])(?P<yr1>[12][0-9]{{3}})(?:{_alternation(self.connectors)})"
             rf"(?P<yr2>[12][0-9]{{3}}) ?年(?![代级])(?P<fyr>度)?"
         )
+        era_year = rf"(?P<era>{_alternation(self.era_words)})(?P<ey>[0-9]{{1,4}})年(?![代级])"
         return (
-            f"{words}|{year_span}|{year}(?:{parts})?|{no_year_parts}|{compact}|{dashed}|{bare_day}"
+            f"{words}|{era_year}|{year_span}|{year}(?:{parts})?|{no_year_parts}|{compact}|{dashed}|{bare_day}"
         )
 
 
@@ -219,6 +222,8 @@ def _read_match(match: re.Match, pub: Optional[date], rules: DateRules) -> Optio
         return _exact_day(start, end, int(g["sy"]), int(g["sm"]), int(g["sd"]))
     if g["bd"]:
         return _Found(start, end, None, None, int(g["bd"]), None)
+    if g["era"]:
+        return _era_year(start, end, rules.era_words[g["era"]] * int(g["ey"]))
     if g["yr1"]:
         first, last = int(g["yr1"]), int(g["yr2"])
         if first >= last:
@@ -252,6 +257,17 @@ def _read_match(match: re.Match, pub: Optional[date], rules: DateRules) -> Optio
     if month is None and year is None:
         return None
     return _Found(start, end, year, month, day, None)
+
+
+def _era_year(start: int, end: int, year: int) -> Optional[_Found]:
+    """公元330年 -> 0330; 公元前221年 -> -0220 (there is no year 0)."""
+    if year == 0:
+        return None
+    if year > 0:
+        return _Found(start, end, year, None, None, _year_period(year))
+    astronomical = year + 1
+    return _Found(start, end, None, None, None,
+                  Period(f"-{-astronomical:04d}", None, None, "year"))
 
 
 def _decade(match: re.Match, pub: Optional[date], rules: DateRules) -> Optional[_Found]:
