@@ -35,7 +35,7 @@ HEALTH_TIMEOUT_S = 10
 HOW_TO_START_A_SERVER = """\
 Start one and point the CLI at it, e.g. on this machine (SQLite in $PREFECT_HOME):
 
-    PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED=true prefect server start --host 127.0.0.1 --port 4200 &
+    prefect server start --host 127.0.0.1 --port 4200 --scheduler --analytics-off &
     export PREFECT_API_URL=http://127.0.0.1:4200/api
 
 For production set PREFECT_SERVER_DATABASE_CONNECTION_URL=postgresql+asyncpg://USER:PASSWORD@HOST:5432/prefect

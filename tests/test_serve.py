@@ -131,7 +131,7 @@ def test_a_scheduled_run_completes_and_writes_the_tables(tmp_path):
     processes: list[tuple[subprocess.Popen, Path]] = []
     try:
         server = start([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-                        "--port", str(port)], server_env, server_log)
+                        "--port", str(port), "--scheduler"], server_env, server_log)
         processes.append((server, server_log))
         wait_for(lambda: server_healthy(api_url), SERVER_START_TIMEOUT_S, "server health", processes)
         serve = start([sys.executable, "-m", "pipeline", "serve", str(SAMPLES), "--out", str(out),
