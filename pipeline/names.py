@@ -30,7 +30,7 @@ import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import names_features  # noqa: F401  registers the model's architecture
+from .names_features import TEXT_KEY, make_char_doc  # also registers the model's architecture
 from .config import CONFIG_DIR
 from .nlp import add_mentions
 from .types import Mention
@@ -355,12 +355,23 @@ def find_rule_mentions(text: str, tables: NameTables) -> list[Mention]:
     return resolve_overlaps(found)
 
 
+def doc_text(doc: Doc) -> str:
+    """doc.text, computed once per doc: spaCy rebuilds it from the tokens on
+    every access, which costs as much as a layer of the model."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.text
+        doc.user_data[TEXT_KEY] = text
+    return text
+
+
 class NameRules:
     def __init__(self, tables: NameTables):
         self.tables = tables
 
     def __call__(self, doc: Doc) -> Doc:
-        add_mentions(doc, find_rule_mentions(doc.text, self.tables))
+        text = doc_text(doc)
+        add_mentions(doc, find_rule_mentions(text, self.tables))
         return doc
 
 
@@ -426,8 +437,8 @@ class StatisticalNames:
         self.tables = tables
         self.batch_size = batch_size
 
-    def _finish(self, doc: Doc, predicted: Doc) -> Doc:
-        found = model_mentions(doc.text, predicted, self.tables)
+    def _finish(self, doc: Doc, text: str, predicted: Doc) -> Doc:
+        found = model_mentions(text, predicted, self.tables)
         existing = doc._.mentions or []
         rules = [m for m in existing if m.source == RULES_SOURCE]
         others = [m for m in existing if m.source != RULES_SOURCE]
@@ -436,15 +447,18 @@ class StatisticalNames:
         return doc
 
     def __call__(self, doc: Doc) -> Doc:
-        return self._finish(doc, self.model(doc.text))
+        text = doc_text(doc)
+        return self._finish(doc, text, self.model(make_char_doc(self.model, text)))
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 256) -> Iterator[Doc]:
         from spacy.util import minibatch
 
         for batch in minibatch(docs, size=batch_size or self.batch_size):
-            predicted = self.model.pipe([d.text for d in batch], batch_size=self.batch_size)
-            for doc, model_doc in zip(batch, predicted):
-                yield self._finish(doc, model_doc)
+            texts = [doc_text(doc) for doc in batch]
+            char_docs = [make_char_doc(self.model, text) for text in texts]
+            predicted = self.model.pipe(char_docs, batch_size=self.batch_size)
+            for doc, text, model_doc in zip(batch, texts, predicted):
+                yield self._finish(doc, text, model_doc)
 
 
 @Language.factory(

@@ -27,6 +27,7 @@ _RIGHT_MULT = numpy.uint64(0xC2B2AE3D27D4EB4F)
 _EDGE = numpy.uint64(0x5F3759DF)  # stands for the text boundary
 MAX_WORD = 4  # longest lexicon word looked up at each position
 N_COLUMNS = 4
+TEXT_KEY = "zh_names_text"
 
 _lexicon_cache: dict[int, frozenset[str]] = {}
 
@@ -69,12 +70,25 @@ def char_feature_columns(doc: Doc, lexicon: frozenset[str]) -> numpy.ndarray:
     with numpy.errstate(over="ignore"):
         left_bigram = previous * _LEFT_MULT + orth
         right_bigram = orth * _RIGHT_MULT + following
-    text = doc.text  # built from the tokens on every access: read it once
+    # doc.text is rebuilt from the tokens on every access (slow); the name
+    # component hands the text over in user_data.
+    text = doc.user_data.get(TEXT_KEY) or doc.text
     if len(text) == len(orth):
         lexical = lexicon_codes(text, lexicon)
     else:  # not character tokens (never the case in this pipeline): no lexicon evidence
         lexical = numpy.ones(len(orth), dtype="uint64")
     return numpy.stack([orth, left_bigram, right_bigram, lexical], axis=1)
+
+
+def make_char_doc(nlp, text: str) -> Doc:
+    """The model's doc for a text: one token per character, as its tokenizer
+    makes it, built directly when there is no whitespace to attach."""
+    if any(ch.isspace() for ch in text):
+        doc = nlp.make_doc(text)
+    else:
+        doc = Doc(nlp.vocab, words=list(text), spaces=[False] * len(text))
+    doc.user_data[TEXT_KEY] = text
+    return doc
 
 
 def _extract_forward(model: Model, docs: List[Doc], is_train: bool) -> Tuple[List[Ints2d], Callable]:
