@@ -402,16 +402,43 @@ def load_name_model(models_dir: str) -> Language:
     return spacy.load(path)
 
 
+_HAN_CHAR = re.compile(f"[{HAN}]")
+_NAME_CHAR = re.compile(f"[{HAN}0-9A-Za-z]")
+_PERSON_SEPARATORS = re.compile(r"[\s\u3000、，]+")
+
+
+def _trimmed(start: int, end: int, text: str) -> tuple[int, int]:
+    """The span without leading/trailing marks (## headings, quotes, spaces)."""
+    while start < end and not _NAME_CHAR.match(text[start]):
+        start += 1
+    while end > start and not _NAME_CHAR.match(text[end - 1]):
+        end -= 1
+    return start, end
+
+
+def _split_people(start: int, end: int, text: str) -> Iterator[tuple[int, int]]:
+    """A byline run (刘阳 王馨昱) read as one name is two people."""
+    pos = start
+    for separator in _PERSON_SEPARATORS.finditer(text, start, end):
+        yield pos, separator.start()
+        pos = separator.end()
+    yield pos, end
+
+
 def model_mentions(text: str, doc: Doc, tables: NameTables) -> list[Mention]:
     """Entities of the model's doc as mentions, cleaned with the tables."""
     spans: list[tuple[int, int, str]] = []
     for ent in doc.ents:
-        start, end, label = ent.start_char, ent.end_char, ent.label_
-        if label in ("ORG", "PERSON"):
-            end = strip_title(start, end, text, tables)
-            if label == "ORG" and not is_org_name(text[start:end], tables):
-                continue
-        spans.append((start, end, label))
+        label = ent.label_
+        start, end = _trimmed(ent.start_char, ent.end_char, text)
+        pieces = list(_split_people(start, end, text)) if label == "PERSON" else [(start, end)]
+        for start, end in pieces:
+            if label in ("ORG", "PERSON"):
+                end = strip_title(start, end, text, tables)
+                if end - start < 2 or (label == "ORG" and not is_org_name(text[start:end], tables)):
+                    continue
+            if _HAN_CHAR.search(text[start:end]):
+                spans.append((start, end, label))
     mentions = []
     for start, end, label in merge_place_chains(spans):
         if label == "PLACE":

@@ -245,3 +245,14 @@ def test_accuracy_floor_on_heldout_slice():
 ])
 def test_titles_and_common_words_do_not_extend_names(tables, text, expected):
     assert found(text, tables) == expected
+
+
+def test_model_spans_are_trimmed_split_and_cleaned(tables):
+    from pipeline.names import model_mentions
+
+    nlp = spacy.blank("zh")
+    text = "## 新中国（刘阳 王馨昱）中共党员"
+    doc = nlp.make_doc(text)
+    doc.ents = [doc.char_span(0, 6, "PLACE"), doc.char_span(7, 13, "PERSON"), doc.char_span(14, 18, "ORG")]
+    assert [(m.label, m.text) for m in model_mentions(text, doc, tables)] == [
+        ("GPE", "新中国"), ("PERSON", "刘阳"), ("PERSON", "王馨昱"), ("ORG", "中共")]

@@ -38,6 +38,7 @@ def main(argv: list[str]) -> None:
         package.package_ner()
         package.package_segmenter()
         print("fixture rows:", fixture.write_fixture())
+        print("CI floors:", fixture.write_floors(package.MODELS_DIR))
     if "evaluate" in steps:
         metrics["ner"] = evaluate.evaluate_ner(package.MODELS_DIR / "ner")
         metrics["segmenter"] = {**metrics.get("segmenter", {}), **evaluate.evaluate_segmenter(package.MODELS_DIR)}
