@@ -35,7 +35,7 @@ from typing import Any, Optional
 
 from bench.corpus import Corpus, build_corpus
 from bench.measure import StageClock, peak_rss_self_bytes, timing_stages
-from bench.peers import PeerResult, first_chars, installed, time_jieba_posseg, time_jionlp
+from bench.peers import PeerResult, installed, spread_sample, time_jieba_posseg, time_jionlp
 
 # The stages a document goes through, in order; the other timed rows are set-up and bookkeeping.
 STAGES = ("ingest", "normalize", "layout repair", "articles", "sentences", "extract", "write")
@@ -196,8 +196,8 @@ def time_tokenizer_ner(out: Path, config_path: Optional[Path], limit_chars: int)
         return result
     import pyarrow.dataset as ds
 
-    sentences = first_chars(ds.dataset(out / "sentences").to_table(columns=["text"]).column("text").to_pylist(),
-                            limit_chars)
+    sentences = spread_sample(ds.dataset(out / "sentences").to_table(columns=["text"]).column("text").to_pylist(),
+                              limit_chars)
     nlp = build_nlp(config.model_copy(update={"extract": config.extract.model_copy(update={"components": ["ner"]})}))
     list(nlp.pipe(["预热一下模型。"]))
     wall, cpu = time.perf_counter(), time.process_time()
@@ -205,7 +205,7 @@ def time_tokenizer_ner(out: Path, config_path: Optional[Path], limit_chars: int)
         result.found += len(doc._.mentions or [])
     result.wall_s, result.cpu_s = time.perf_counter() - wall, time.process_time() - cpu
     result.n_chars = sum(len(text) for text in sentences)
-    result.subset = True
+    result.subset = len(sentences) < count_rows(out, "sentences")
     return result
 
 

@@ -109,7 +109,9 @@ def serve(inputs: Sequence[Path | str], out: Path, config_path: Optional[Path], 
     api_url = require_real_server()
     print(f"serving deployment '{scheduled_extraction.name}/{name}' on {api_url}, cron '{cron}' (UTC)",
           file=sys.stderr)
-    scheduled_extraction.serve(name=name, cron=cron,
+    # limit=1: a run that outlasts the interval delays the next one instead of
+    # running beside it, since two runs into one --out would both write the same documents.
+    scheduled_extraction.serve(name=name, cron=cron, limit=1,
                                parameters=deployment_parameters(inputs, out, config_path, pub_date),
                                description="Chinese newspaper pages in, entity tables out (pipeline serve).")
 
