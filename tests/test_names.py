@@ -256,3 +256,27 @@ def test_model_spans_are_trimmed_split_and_cleaned(tables):
     doc.ents = [doc.char_span(0, 6, "PLACE"), doc.char_span(7, 13, "PERSON"), doc.char_span(14, 18, "ORG")]
     assert [(m.label, m.text) for m in model_mentions(text, doc, tables)] == [
         ("GPE", "新中国"), ("PERSON", "刘阳"), ("PERSON", "王馨昱"), ("ORG", "中共")]
+
+
+# ------------------------------------------------------- training conversion
+
+
+def test_peoples_daily_line_to_entities():
+    from training.corpora import parse_pd_line
+
+    line = ("19980101-01-001-006/m  通过/p  [中央/n  人民/n  广播/vn  电台/n]nt  、/w  向/p  "
+            "[香港/ns  特别/a  行政区/n]ns  同胞/n  ，/w  国家/n  主席/n  江/nr  泽民/nr  １９９８年/t  ")
+    paragraph = parse_pd_line(line)
+    text = paragraph.text
+    assert paragraph.day == 1 and "1998年" in text  # full-width digits folded like run-time text
+    assert [(text[s:e], label) for s, e, label in paragraph.entities] == [
+        ("中央人民广播电台", "ORG"), ("香港特别行政区", "PLACE"), ("江泽民", "PERSON")]
+
+
+def test_msra_sentences_with_xml_debris_are_dropped(tmp_path):
+    from training.corpora import read_msra
+
+    corpus = tmp_path / "msra"
+    corpus.write_text("中\tB-LOC\n国\tI-LOC\n人\tO\n\n<\tO\n0\t\n>\tO\n\n李\tB-PER\n四\tI-PER\n\n", encoding="utf-8")
+    sentences = list(read_msra(corpus))
+    assert [(s.text, s.entities) for s in sentences] == [("中国人", [(0, 2, "PLACE")]), ("李四", [(0, 2, "PERSON")])]
