@@ -109,7 +109,10 @@ class NameTables:
         not_title = f"(?!{_alternation(self.orgs['unit_not_followed_by'])})"
         unit = f"(?:{level}?(?:{_alternation(self.orgs['units'])}){not_title})"
         free = f"(?:[{HAN}]{{1,{int(self.orgs['max_free_body'])}}}?(?:{_alternation(self.orgs['sub_unit_suffixes'])}))"
-        head = f"(?:(?:{_alternation(anchors)}){unit}|{bare_level}{unit}|(?:{_alternation(self.orgs['standalone'])}){not_title})"
+        institution = (f"(?:{_alternation(anchors)})[{HAN}]{{1,{int(self.orgs['max_free_body'])}}}?"
+                       f"(?:{_alternation(self.orgs['institution_suffixes'])})")
+        head = (f"(?:(?:{_alternation(anchors)}){unit}|{bare_level}{unit}"
+                f"|(?:{_alternation(self.orgs['standalone'])}){not_title}|{institution})")
         self.org_pattern = re.compile(f"{head}(?:{unit}|{free})*")
         self.anchor_pattern = re.compile(f"(?:{_alternation(anchors)})")
         body_max = int(self.places["chain_body_max"])
@@ -201,8 +204,10 @@ def find_orgs(text: str, tables: NameTables) -> Iterator[tuple[int, int]]:
     for match in tables.org_pattern.finditer(text):
         start, end = match.span()
         end = strip_title(start, end, text, tables)
-        if is_org_name(text[start:end], tables):
-            yield start, end
+        anchor = tables.anchor_pattern.match(text, start)
+        body = text[anchor.end():end] if anchor else ""
+        if is_org_name(text[start:end], tables) and body not in tables.generic_nouns:
+            yield start, end  # 阳泉市 + 公立医院 is still a generic noun
 
 
 def is_org_name(name: str, tables: NameTables) -> bool:

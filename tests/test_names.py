@@ -280,3 +280,12 @@ def test_msra_sentences_with_xml_debris_are_dropped(tmp_path):
     corpus.write_text("中\tB-LOC\n国\tI-LOC\n人\tO\n\n<\tO\n0\t\n>\tO\n\n李\tB-PER\n四\tI-PER\n\n", encoding="utf-8")
     sentences = list(read_msra(corpus))
     assert [(s.text, s.entities) for s in sentences] == [("中国人", [(0, 2, "PLACE")]), ("李四", [(0, 2, "PERSON")])]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("患者被送往阳泉市第一人民医院救治。", {("ORG", "阳泉市第一人民医院")}),
+    ("平定县第二中学举行开学典礼。", {("ORG", "平定县第二中学")}),
+    ("阳泉市公立医院改革持续推进。", {("GPE", "阳泉市")}),
+])
+def test_named_institutions_after_a_known_place(tables, text, expected):
+    assert found(text, tables) == expected
