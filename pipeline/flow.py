@@ -25,6 +25,7 @@ from .prefect_env import configure_prefect
 configure_prefect()
 
 from prefect import flow, get_run_logger, task  # noqa: E402
+from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.futures import PrefectFuture  # noqa: E402
 
 from . import __version__  # noqa: E402
@@ -53,17 +54,22 @@ class Staged:
     layout: Optional[Layout] = None
 
 
-@dataclass
 class Batch:
-    """One batch of inputs and what the stages have made of it so far."""
+    """One batch of inputs and what the stages have made of it so far.
 
-    seq: int
-    items: list[InputFile]
-    raws: list[RawDocument] = field(default_factory=list)
-    staged: list[Staged] = field(default_factory=list)
-    documents: list[Document] = field(default_factory=list)
-    errors: list[ErrorRow] = field(default_factory=list)
-    n_skipped: int = 0
+    A plain class on purpose: Prefect walks dataclasses, lists and dicts
+    passed to a task looking for futures, which for a batch of documents
+    means every sentence and mention; a plain object is left alone.
+    """
+
+    def __init__(self, seq: int, items: list[InputFile]):
+        self.seq = seq
+        self.items = items
+        self.raws: list[RawDocument] = []
+        self.staged: list[Staged] = []
+        self.documents: list[Document] = []
+        self.errors: list[ErrorRow] = []
+        self.n_skipped = 0
 
 
 @dataclass
@@ -101,9 +107,11 @@ def _staged_source(item: Staged) -> str:
 
 
 # --- tasks: one run per stage per batch -------------------------------------
+# No cache policy: the default one hashes every input (the whole batch) for a
+# cache key this pipeline never uses; the content hash already skips re-work.
 
 
-@task(name="ingest", retries=2, retry_delay_seconds=1)
+@task(name="ingest", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def ingest_task(batch: Batch, cli_pub_date: Optional[date], known: frozenset[str]) -> Batch:
     """Reads and decodes the batch's files; documents already written are skipped."""
     for item in batch.items:
@@ -117,7 +125,7 @@ def ingest_task(batch: Batch, cli_pub_date: Optional[date], known: frozenset[str
     return batch
 
 
-@task(name="normalize")
+@task(name="normalize", cache_policy=NO_CACHE)
 def normalize_task(batch: Batch) -> Batch:
     def normalize(raw: RawDocument) -> Staged:
         text = normalize_text(raw.text)
@@ -132,7 +140,7 @@ def normalize_task(batch: Batch) -> Batch:
     return batch
 
 
-@task(name="layout repair")
+@task(name="layout repair", cache_policy=NO_CACHE)
 def layout_task(batch: Batch) -> Batch:
     def repair(item: Staged) -> Staged:
         layout = repair_layout(item.document.text)
@@ -142,7 +150,7 @@ def layout_task(batch: Batch) -> Batch:
     return batch
 
 
-@task(name="articles")
+@task(name="articles", cache_policy=NO_CACHE)
 def articles_task(batch: Batch) -> Batch:
     def articles(item: Staged) -> Staged:
         assert item.layout is not None
@@ -153,7 +161,7 @@ def articles_task(batch: Batch) -> Batch:
     return batch
 
 
-@task(name="sentences")
+@task(name="sentences", cache_policy=NO_CACHE)
 def sentences_task(batch: Batch) -> Batch:
     def sentences(item: Staged) -> Document:
         assert item.layout is not None
@@ -165,7 +173,7 @@ def sentences_task(batch: Batch) -> Batch:
     return batch
 
 
-@task(name="extract", retries=1)
+@task(name="extract", retries=1, cache_policy=NO_CACHE)
 def extract_task(batch: Batch, config: Config) -> Batch:
     try:
         extract_documents(batch.documents, config)
@@ -179,11 +187,11 @@ def extract_task(batch: Batch, config: Config) -> Batch:
     return batch
 
 
-@task(name="write", retries=2, retry_delay_seconds=1)
-def write_task(output: OutputFolder, documents: list[Document], run_id: str) -> int:
-    if documents:
-        output.commit_batch(documents, run_id)
-    return len(documents)
+@task(name="write", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+def write_task(output: OutputFolder, batch: Batch, run_id: str) -> int:
+    if batch.documents:
+        output.commit_batch(batch.documents, run_id)
+    return len(batch.documents)
 
 
 # --- batching ------------------------------------------------------------------
@@ -259,7 +267,7 @@ def extraction_flow(inputs: list[str], out: str, config: Config, config_sha256: 
         batch = _drop_repeats(in_flight.popleft().result(), seen)
         summary.errors.extend(batch.errors)
         summary.n_skipped += batch.n_skipped
-        summary.n_documents += write_task(output, batch.documents, summary.run_id)
+        summary.n_documents += write_task(output, batch, summary.run_id)
         totals.add(batch.documents)
         progress.batch_written(len(batch.items), sum(len(d.text) for d in batch.documents),
                                sum(len(d.mentions) for d in batch.documents))

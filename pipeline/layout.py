@@ -44,6 +44,7 @@ class Paragraph:
     title: Optional[str] = None  # heading text
     page: Optional[str] = None  # marker: the page it continues from
     names: tuple[str, ...] = ()  # byline/credit names
+    names_are_people: bool = False  # bylines and photo credits; a 供稿 credit may name a body
     byline_at: Optional[int] = None  # body: where a trailing byline starts
 
     @property
@@ -80,7 +81,8 @@ class Layout:
     paragraphs: list[Placed]
     # (start, end, kind): heading_mark, marker, byline, credit, label, heading,
     # caption, cut (a paragraph whose continuation is not on the page) and
-    # joined (the two characters either side of a rejoined cut).
+    # joined (the two characters either side of a rejoined cut), and person
+    # (a name in a byline or photo credit).
     regions: list[tuple[int, int, str]] = field(default_factory=list)
     n_joins: int = 0
     n_unjoined_cuts: int = 0
@@ -144,6 +146,7 @@ def _classify_one(paragraph: Paragraph, previous: Optional[Paragraph], p: _Patte
     for pattern in (p.byline_line, p.reporter_line):
         if match := pattern.match(text):
             paragraph.kind, paragraph.names = "byline", _names(match.group("names"))
+            paragraph.names_are_people = True
             return
     is_short_label = len(text) <= p.label_max_chars and not p.sentence_punctuation.search(text)
     if is_short_label and (match := p.credit_line.match(text)):
@@ -152,6 +155,7 @@ def _classify_one(paragraph: Paragraph, previous: Optional[Paragraph], p: _Patte
     if is_short_label and previous is not None and previous.kind == "caption":
         if match := p.photo_credit.match(text):
             paragraph.kind, paragraph.names = "credit", _names(match.group("names"))
+            paragraph.names_are_people = True
             return
     if is_short_label:
         paragraph.kind = "label"
@@ -160,6 +164,7 @@ def _classify_one(paragraph: Paragraph, previous: Optional[Paragraph], p: _Patte
         paragraph.kind = "caption"
     if match := p.byline_tail.search(text):
         paragraph.byline_at, paragraph.names = match.start(), _names(match.group("names"))
+        paragraph.names_are_people = True
 
 
 def is_cut(paragraph: Paragraph) -> bool:
@@ -439,10 +444,25 @@ def _paragraph_regions(paragraph: Paragraph, start: int, joined_heads: set[int])
         title_at = paragraph.text.index(paragraph.title) if paragraph.title else 0
         return [(start, start + title_at, "heading_mark"), (start + title_at, end, "heading")]
     if paragraph.kind in ("marker", "byline", "credit", "label", "caption"):
-        return [(start, end, paragraph.kind)]
+        return [(start, end, paragraph.kind)] + _person_regions(paragraph, start)
     regions = []
     if paragraph.byline_at is not None:
         regions.append((start + paragraph.byline_at, end, "byline"))
     if is_cut(paragraph) and paragraph.index not in joined_heads:
         regions.append((start, end, "cut"))
+    return regions + _person_regions(paragraph, start)
+
+
+def _person_regions(paragraph: Paragraph, start: int) -> list[tuple[int, int, str]]:
+    """Where each name of a byline or photo credit stands: these are PERSON mentions."""
+    if not paragraph.names_are_people:
+        return []
+    regions = []
+    cursor = paragraph.byline_at or 0
+    for name in paragraph.names:
+        at = paragraph.text.find(name, cursor)
+        if at < 0:
+            continue
+        regions.append((start + at, start + at + len(name), "person"))
+        cursor = at + len(name)
     return regions

@@ -63,3 +63,11 @@ def test_every_component_keeps_offsets_exact_and_never_raises(text, pub_date):
     doc._.pub_date = pub_date
     for mention in resolve_overlaps(get_mentions(nlp(doc))):
         assert text[mention.start:mention.end] == mention.text
+
+
+def test_names_in_bylines_and_photo_credits_are_people_outside_any_sentence(sample_text):
+    document = process(sample_text)
+    people = {m.text for m in document.mentions if m.label == "PERSON" and m.source == "layout"}
+    assert {"刘阳", "王馨昱", "晋向阳", "薄红贞"} <= people
+    rows = {row.mention.text: row for row in entity_rows(document) if row.mention.source == "layout"}
+    assert rows["刘阳"].sentence_id is None and rows["刘阳"].article_id is not None
