@@ -18,7 +18,7 @@ def process(raw: str, pub_date=date(2025, 3, 12)) -> Document:
     layout = repair_layout(normalize_text(raw))
     articles = find_articles(layout, "d")
     document = Document("d", "s", "txt", "utf_8", pub_date, None, layout.text, "x", articles,
-                        split_sentences(layout, articles, "d"))
+                        split_sentences(layout, articles, "d"), regions=layout.regions)
     extract_documents([document], CONFIG)
     return document
 
