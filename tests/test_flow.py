@@ -90,11 +90,14 @@ def test_sigkill_mid_run_then_rerun_completes_without_duplicates_or_torn_files(t
     config.write_text("batching: {max_chars: 1000, max_documents: 1}\noutput: {formats: [parquet]}\n")
     command = [sys.executable, "-m", "pipeline", "run", str(corpus), "--out", str(out), "--config", str(config)]
     env = {**os.environ, "PREFECT_LOGGING_LEVEL": "WARNING"}
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # Its own process group, so the kill takes Prefect's temporary server down with it,
+    # as a crash of the machine or the scheduler's kill of the job would.
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline and len(list((out / "documents").glob("part-*.parquet"))) < 3:
         time.sleep(0.05)
-    process.send_signal(signal.SIGKILL)
+    os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     committed = len(list((out / "documents").glob("part-*.parquet")))
     assert 3 <= committed < 30, "the kill should land mid-run"
