@@ -156,12 +156,14 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return _checked(data.decode("utf-8", errors="strict"), "utf_8")
     except UnicodeDecodeError as error:
         utf8_error = error
-    guessed = _guess_chinese_encoding(data)
-    if guessed:
-        return guessed
+    # UTF-8 with a few damaged bytes (a truncated file, a bad copy) stays UTF-8:
+    # GB18030 would decode the same bytes "successfully" into nonsense.
     if _mostly_utf8(data):
         text = data.decode("utf-8", errors="replace")
         return _checked(text, "utf_8")  # invalid bytes become U+FFFD, kept visible
+    guessed = _guess_chinese_encoding(data)
+    if guessed:
+        return guessed
     raise IngestError("undecodable", f"not text in any supported encoding (UTF-8 fails at byte {utf8_error.start})")
 
 

@@ -153,3 +153,18 @@ def test_a_large_jsonl_feed_is_read_in_chunks_of_whole_lines(tmp_path):
     assert [d.external_id for d in documents] == [str(i) for i in range(1, 101) if i != 42]
     assert [e.source.rsplit("#", 1)[1] for e in errors] == ["L42"]
     assert documents[-1].source.endswith("#L100")
+
+
+def test_a_truncated_utf8_file_stays_utf8(tmp_path):
+    path = tmp_path / "cut.txt"
+    path.write_bytes((TEXT * 3).encode()[:-1])  # the last character cut mid-sequence
+    documents, errors = read_one(path)
+    assert not errors and documents[0].encoding == "utf_8"
+    assert documents[0].text.startswith(TEXT) and documents[0].text.endswith("\ufffd")
+
+
+def test_nul_and_control_characters_in_a_text_file(tmp_path):
+    path = tmp_path / "ctl.txt"
+    path.write_bytes(("第一句。\x00\x07" + TEXT + "\x1b").encode())
+    documents, errors = read_one(path)
+    assert not errors and TEXT in documents[0].text
