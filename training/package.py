@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy
 
 from .corpora import PROJECT_ROOT
+from .ner_finetune import FINETUNE_OUTPUT
 from .ner_train import NER_OUTPUT
 from .segmenter import SEG_MODEL
 
@@ -21,9 +22,16 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_TOTAL_BYTES = 40 * 1024 * 1024
 
 
-def package_ner(checkpoint: Path = NER_OUTPUT / "model-best", target: Path = MODELS_DIR / "ner") -> Path:
+def best_ner_checkpoint() -> Path:
+    """The fine-tuned checkpoint when that stage ran, else the first stage's best."""
+    finetuned = FINETUNE_OUTPUT / "model-best"
+    return finetuned if (finetuned / "config.cfg").exists() else NER_OUTPUT / "model-best"
+
+
+def package_ner(checkpoint: Path | None = None, target: Path = MODELS_DIR / "ner") -> Path:
     import spacy
 
+    checkpoint = checkpoint or best_ner_checkpoint()
     import pipeline.names_features  # noqa: F401
 
     nlp = spacy.load(checkpoint)
