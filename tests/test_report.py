@@ -184,11 +184,11 @@ def test_chromium_renders_the_page_without_script_errors(chromium: Path, page: P
         assert "Uncaught" not in output, output[-2000:]
 
 
-# --- the dashboard queries in docs/report-and-eval.md ---------------------------------------------
+# --- the dashboard queries in the README ---------------------------------------------------------------
 
 
 def documented_queries() -> list[str]:
-    text = (Path(__file__).resolve().parent.parent / "docs" / "report-and-eval.md").read_text(encoding="utf-8")
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     return re.findall(r"```sql\n(.*?)```", text, re.DOTALL)
 
 
