@@ -17,9 +17,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Optional
 
-import yaml
 
 from .config import CONFIG_DIR
+from .tables import read_yaml
 from .numerals import TABLES, fold_digits, parse_digit_string, parse_number
 from .types import Mention
 
@@ -40,15 +40,11 @@ def _alternation(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-def _load(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
-
-
 class DateRules:
     """Compiled date patterns and the tables they resolve with."""
 
     def __init__(self, path: Path = CONFIG_DIR / "dates.yaml") -> None:
-        data = _load(path)
+        data = read_yaml(path)
         self.relative_years: dict[str, int] = data["relative_years"]
         self.year_phrases: dict[str, int] = data["relative_year_phrases"]
         self.relative_months: dict[str, int] = data["relative_months"]

@@ -17,9 +17,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Optional
 
-import yaml
 
 from .config import CONFIG_DIR
+from .tables import read_yaml
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，－", "0123456789.,-")
 _ARABIC = re.compile(r"[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?")
@@ -53,7 +53,7 @@ class NumeralTables:
 
 
 def load_numeral_tables(path: Path = CONFIG_DIR / "numerals.yaml") -> NumeralTables:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_yaml(path)
     return NumeralTables(
         digits={str(k): int(v) for k, v in data["digits"].items()},
         small_units={str(k): int(v) for k, v in data["small_units"].items()},

@@ -21,23 +21,19 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterable, Optional
 
-import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from .config import CONFIG_DIR
 from .dates import SOURCE, find_dates
 from .nlp import add_mentions
+from .tables import read_yaml
 from .numerals import TABLES, fold_digits, parse_digit_string, parse_number
 from .types import Mention
 
 # Which label wins when two readings cover exactly the same characters:
 # 2024年 is a year before it is a duration of 2024 years.
 _PRIORITY = {"DATE": 0, "MONEY": 1, "PERCENT": 2, "QUANTITY": 3}
-
-
-def _load(name: str, config_dir: Path) -> dict:
-    return yaml.safe_load((config_dir / name).read_text(encoding="utf-8"))
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -54,10 +50,10 @@ class NumericRules:
     """The tables of configs/ and the pattern compiled from them."""
 
     def __init__(self, config_dir: Path = CONFIG_DIR) -> None:
-        units = _load("units.yaml", config_dir)
-        currencies = _load("currencies.yaml", config_dir)
-        qualifiers = _load("qualifiers.yaml", config_dir)
-        stopwords = _load("numeric_stopwords.yaml", config_dir)
+        units = read_yaml(config_dir / "units.yaml")
+        currencies = read_yaml(config_dir / "currencies.yaml")
+        qualifiers = read_yaml(config_dir / "qualifiers.yaml")
+        stopwords = read_yaml(config_dir / "numeric_stopwords.yaml")
 
         self.unit_kind: dict[str, str] = {
             unit: kind for kind, items in units["kinds"].items() for unit in items
