@@ -21,7 +21,7 @@ from .ner_train import NER_CONFIG, NER_OUTPUT
 
 FINETUNE_OUTPUT = NER_WORK / "model-finetune"
 FINETUNE_LEARN_RATE = 0.0003
-FINETUNE_STEPS = 8000
+FINETUNE_STEPS = 3000
 
 
 def finetune_config(source=NER_OUTPUT / "model-best") -> Config:
