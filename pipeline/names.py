@@ -440,8 +440,10 @@ def model_mentions(text: str, doc: Doc, tables: NameTables) -> list[Mention]:
         for start, end in pieces:
             if label in ("ORG", "PERSON"):
                 end = strip_title(start, end, text, tables)
-                if end - start < 2 or (label == "ORG" and not is_org_name(text[start:end], tables)):
+                if label == "ORG" and not is_org_name(text[start:end], tables):
                     continue
+            if end - start < 2:  # 津, 西 cut out of 京津冀, 东中西: abbreviations, not mentions
+                continue
             if _HAN_CHAR.search(text[start:end]):
                 spans.append((start, end, label))
     mentions = []

@@ -251,9 +251,10 @@ def test_model_spans_are_trimmed_split_and_cleaned(tables):
     from pipeline.names import model_mentions
 
     nlp = spacy.blank("zh")
-    text = "## 新中国（刘阳 王馨昱）中共党员"
+    text = "## 新中国（刘阳 王馨昱）中共党员，津"
     doc = nlp.make_doc(text)
-    doc.ents = [doc.char_span(0, 6, "PLACE"), doc.char_span(7, 13, "PERSON"), doc.char_span(14, 18, "ORG")]
+    doc.ents = [doc.char_span(0, 6, "PLACE"), doc.char_span(7, 13, "PERSON"), doc.char_span(14, 18, "ORG"),
+                doc.char_span(19, 20, "PLACE")]
     assert [(m.label, m.text) for m in model_mentions(text, doc, tables)] == [
         ("GPE", "新中国"), ("PERSON", "刘阳"), ("PERSON", "王馨昱"), ("ORG", "中共")]
 
