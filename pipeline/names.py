@@ -115,6 +115,7 @@ class NameTables:
                 f"|(?:{_alternation(self.orgs['standalone'])}){not_title}|{institution})")
         self.org_pattern = re.compile(f"{head}(?:{unit}|{free})*")
         self.anchor_pattern = re.compile(f"(?:{_alternation(anchors)})")
+        self.gazetteer_pattern = re.compile(f"(?:{_alternation(self.places['gazetteer'])})")
         body_max = int(self.places["chain_body_max"])
         body_min = int(self.places["chain_body_min"])
         self.chain_unit_pattern = re.compile(
@@ -248,6 +249,11 @@ def find_places(text: str, tables: NameTables) -> Iterator[tuple[int, int, str]]
         pos = max(end, start + 1)
 
 
+def find_gazetteer_places(text: str, tables: NameTables) -> Iterator[tuple[int, int, str]]:
+    for match in tables.gazetteer_pattern.finditer(text):
+        yield match.start(), match.end(), place_label(match.group(0), tables)
+
+
 def place_label(name: str, tables: NameTables) -> str:
     """GPE (administrative) or LOC (region, river, park ...) for a place name."""
     if name in tables.gpe_names:
@@ -355,6 +361,8 @@ def find_rule_mentions(text: str, tables: NameTables) -> list[Mention]:
         found.append(_mention("ORG", start, end, text, RULES_SOURCE, tables))
     for start, end, label in find_places(text, tables):
         found.append(_mention(label, start, end, text, RULES_SOURCE, tables))
+    for start, end, label in find_gazetteer_places(text, tables):
+        found.append(_mention(label, start, end, text, RULES_SOURCE, tables))
     for start, end in find_people(text, tables):
         found.append(_mention("PERSON", start, end, text, RULES_SOURCE, tables))
     return resolve_overlaps(found)
@@ -443,6 +451,8 @@ def model_mentions(text: str, doc: Doc, tables: NameTables) -> list[Mention]:
                 if label == "ORG" and not is_org_name(text[start:end], tables):
                     continue
             if end - start < 2:  # 津, 西 cut out of 京津冀, 东中西: abbreviations, not mentions
+                continue
+            if text[start:end] in tables.generic_nouns:  # never a name, whatever the label
                 continue
             if _HAN_CHAR.search(text[start:end]):
                 spans.append((start, end, label))

@@ -290,3 +290,8 @@ def test_msra_sentences_with_xml_debris_are_dropped(tmp_path):
 ])
 def test_named_institutions_after_a_known_place(tables, text, expected):
     assert found(text, tables) == expected
+
+
+def test_named_regions_from_the_gazetteer(tables):
+    text = "提升京津冀、长三角、粤港澳大湾区等经济发展优势区域的创新能力，高标准高质量推进雄安新区建设。"
+    assert {("LOC", "京津冀"), ("LOC", "长三角"), ("LOC", "粤港澳大湾区"), ("GPE", "雄安新区")} <= found(text, tables)
