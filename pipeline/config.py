@@ -50,7 +50,7 @@ class Batching(_Strict):
 
 class Extract(_Strict):
     # spaCy components run in this order; each one adds mentions to the doc.
-    components: list[str] = Field(default_factory=lambda: ["numeric", "rules"])
+    components: list[str] = Field(default_factory=lambda: ["numeric", "rules", "ner"])
     segmenter: Literal["char", "pkuseg"] = "char"
     models_dir: Optional[Path] = None
 
