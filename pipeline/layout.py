@@ -27,10 +27,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
-from .config import MODELS_DIR
+from .lexicon import word_model
 from .tables import load_table
-
-WORDFREQ_PATH = MODELS_DIR / "wordfreq" / "pd1998_wordfreq.tsv"
 
 # Region kinds: text that is in the document but not running text.
 NOT_RUNNING_TEXT = frozenset({"heading_mark", "marker", "byline", "credit"})
@@ -213,69 +211,6 @@ class _Similarity:
         return dot / norm if norm else 0.0
 
 
-class _Junction:
-    """How much more likely the text reads when a cut is joined to a candidate.
-
-    The gain is log P(best segmentation of the joined window) minus the same
-    for the two sides apart, under a unigram word model of People's Daily: a
-    word that straddles the cut (专业护|理技能 -> 护理) makes it large.
-    """
-
-    MAX_WORD = 4
-    WINDOW = 4
-
-    def __init__(self, counts: dict[str, int], total: int):
-        self.log_total = math.log(total)
-        self.logp = {word: math.log(n) - self.log_total for word, n in counts.items()}
-        self.unknown_char = math.log(0.5) - self.log_total
-
-    def best(self, text: str) -> float:
-        scores = [0.0] + [-math.inf] * len(text)
-        for end in range(1, len(text) + 1):
-            for length in range(1, min(self.MAX_WORD, end) + 1):
-                word = text[end - length:end]
-                logp = self.logp.get(word)
-                if logp is None:
-                    if length > 1:
-                        continue
-                    logp = self.unknown_char
-                scores[end] = max(scores[end], scores[end - length] + logp)
-        return scores[-1]
-
-    def gain(self, head: str, tail: str) -> float:
-        left = _trailing_cjk(head, self.WINDOW)
-        right = _leading_cjk(tail, self.WINDOW)
-        if not left or not right:
-            return 0.0
-        return self.best(left + right) - self.best(left) - self.best(right)
-
-
-def _trailing_cjk(text: str, width: int) -> str:
-    match = re.search(r"[\u4e00-\u9fff]{1,%d}$" % width, text)
-    return match.group() if match else ""
-
-
-def _leading_cjk(text: str, width: int) -> str:
-    match = re.match(r"[\u4e00-\u9fff]{1,%d}" % width, text)
-    return match.group() if match else ""
-
-
-@lru_cache(maxsize=1)
-def _junction() -> Optional[_Junction]:
-    if not WORDFREQ_PATH.is_file():
-        return None
-    counts: dict[str, int] = {}
-    total = 0
-    with WORDFREQ_PATH.open(encoding="utf-8") as handle:
-        for line in handle:
-            word, _, count = line.rstrip("\n").partition("\t")
-            if word == "#total":
-                total = int(count)
-            elif count:
-                counts[word] = int(count)
-    return _Junction(counts, total or sum(counts.values()))
-
-
 def _head_context(paragraphs: list[Paragraph], head: int, width: int) -> list[int]:
     """The cut paragraph and the body paragraphs printed before it, up to `width`."""
     indices = [head]
@@ -319,7 +254,7 @@ def pair_cuts(paragraphs: list[Paragraph]) -> dict[int, int]:
         return {}
     tails = [paragraph.index for paragraph in paragraphs if _may_continue(paragraphs, paragraph.index)]
     similarity = _Similarity(paragraphs)
-    junction = _junction()
+    words = word_model()
     width = settings["context_paragraphs"]
     tail_contexts = {tail: _tail_context(paragraphs, tail, width) for tail in tails}
     candidates: list[tuple[float, int, int]] = []
@@ -332,8 +267,8 @@ def pair_cuts(paragraphs: list[Paragraph]) -> dict[int, int]:
             tail_indices = [index for index in tail_contexts[tail] if index not in head_indices]
             adjacent = tail == head + 1
             score = similarity.cosine(head_vector, similarity.vector(tail_indices))
-            if junction is not None:
-                gain = junction.gain(paragraphs[head].text, paragraphs[tail].text)
+            if words is not None:
+                gain = words.join_gain(paragraphs[head].text, paragraphs[tail].text)
                 score += settings["junction_weight"] * max(gain, 0.0)
             score += settings["adjacent_bonus"] if adjacent else 0.0
             floor = settings["min_score_adjacent"] if adjacent else settings["min_score_distant"]

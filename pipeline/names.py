@@ -32,6 +32,7 @@ from spacy.tokens import Doc
 
 from .names_features import TEXT_KEY, make_char_doc  # also registers the model's architecture
 from .config import CONFIG_DIR
+from .lexicon import word_model
 from .nlp import add_mentions
 from .types import Mention
 
@@ -130,6 +131,7 @@ class NameTables:
         self.credit_after = sorted(self.people["credit_after"], key=len, reverse=True)
         self.name_separators = self.people["name_separators"]
         self.not_in_given_name = set(self.people["not_in_given_name"])
+        self.word_boundary_max_cost = float(self.places["word_boundary_max_cost"])
 
 
 def _read_t2s() -> dict[int, str]:
@@ -363,9 +365,18 @@ def find_rule_mentions(text: str, tables: NameTables) -> list[Mention]:
         found.append(_mention(label, start, end, text, RULES_SOURCE, tables))
     for start, end, label in find_gazetteer_places(text, tables):
         found.append(_mention(label, start, end, text, RULES_SOURCE, tables))
+    found = [m for m in found if _on_word_boundaries(text, m, tables)]
     for start, end in find_people(text, tables):
         found.append(_mention("PERSON", start, end, text, RULES_SOURCE, tables))
     return resolve_overlaps(found)
+
+
+def _on_word_boundaries(text: str, mention: Mention, tables: NameTables) -> bool:
+    """A table match that cuts through words (本市 in 资本市场) is no name."""
+    words = word_model()
+    if words is None:
+        return True
+    return words.boundary_cost(text, mention.start, mention.end) <= tables.word_boundary_max_cost
 
 
 def doc_text(doc: Doc) -> str:

@@ -295,3 +295,15 @@ def test_named_institutions_after_a_known_place(tables, text, expected):
 def test_named_regions_from_the_gazetteer(tables):
     text = "提升京津冀、长三角、粤港澳大湾区等经济发展优势区域的创新能力，高标准高质量推进雄安新区建设。"
     assert {("LOC", "京津冀"), ("LOC", "长三角"), ("LOC", "粤港澳大湾区"), ("GPE", "雄安新区")} <= found(text, tables)
+
+
+def test_table_names_inside_other_words_are_not_names():
+    from pipeline.names import find_rule_mentions, load_tables
+
+    tables = load_tables("山西省", "阳泉市")
+    for text, wrong in [("各族人民隆重庆祝中国共产党成立一百周年。", "重庆"),
+                        ("促进资本市场平稳健康发展。", "本市"),
+                        ("全力支持香港特别行政区政府依法施政。", "区政府")]:
+        assert wrong not in [m.text for m in find_rule_mentions(text, tables)], text
+    kept = [m.text for m in find_rule_mentions("本市居民和我市民政局都支持北京城市副中心建设。", tables)]
+    assert "本市" in kept and "北京" in kept
