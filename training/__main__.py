@@ -1,6 +1,8 @@
 """`python -m training [STEP ...]`: the whole recipe, or the named steps in order.
 
-Steps: convert, segmenter, ner, finetune, package, evaluate, card.  Training the
+Steps: wordfreq, convert, segmenter, ner, finetune, package, evaluate, card
+(wordfreq: the People's Daily word model that layout repair and the name rules
+read, data/models/wordfreq/).  Training the
 NER is bounded by `max_steps` (configs/ner.cfg, then training/ner_finetune.py);
 on 2 shared cores the full run takes about two hours (segmenter ~27 min, NER
 ~60 min, fine-tuning ~30 min).
@@ -13,11 +15,11 @@ import sys
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # one core per process pays on 2 cores
 
-STEPS = ["convert", "segmenter", "ner", "finetune", "package", "evaluate", "card"]
+STEPS = ["wordfreq", "convert", "segmenter", "ner", "finetune", "package", "evaluate", "card"]
 
 
 def main(argv: list[str]) -> None:
-    from . import card, evaluate, fixture, ner_data, ner_finetune, ner_train, package, segmenter
+    from . import card, evaluate, fixture, ner_data, ner_finetune, ner_train, package, segmenter, wordfreq
 
     steps = argv or STEPS
     unknown = set(steps) - set(STEPS)
@@ -25,6 +27,8 @@ def main(argv: list[str]) -> None:
         raise SystemExit(f"unknown steps {sorted(unknown)}; known: {STEPS}")
     metrics_path = package.MODELS_DIR / "metrics.json"
     metrics = json.loads(metrics_path.read_text()) if metrics_path.exists() else {}
+    if "wordfreq" in steps:
+        wordfreq.main([])
     if "convert" in steps:
         print("segmentation files:", segmenter.write_segmentation_files())
         stats = ner_data.build_ner_data()
