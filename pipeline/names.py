@@ -96,7 +96,7 @@ class NameTables:
         self.anchors_needing_chain = set(self.places["anchors_needing_chain"])
         self.chain_stop_starts = tuple(self.places["chain_body_stop_starts"])
         self.chain_generic_units = set(self.places.get("chain_generic_units", []))
-        self.compound_suffixes = tuple(self.places["compound_after_chain_suffixes"]) + ("园区", "景区", "新区", "开发区")
+        self.compound_suffixes = tuple(self.places["chain_unit_compound_suffixes"])
         self.gpe_suffixes = tuple(sorted(self.places["gpe_suffixes"], key=len, reverse=True))
         self.loc_suffixes = tuple(sorted(self.places["loc_suffixes"], key=len, reverse=True))
         self.gpe_names = set(self.places["gpe_names"])
