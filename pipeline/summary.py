@@ -4,6 +4,7 @@ Accumulated batch by batch as the run writes, published as Prefect artifacts.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from decimal import Decimal
 from typing import Iterable, Optional
@@ -37,14 +38,23 @@ class RunTotals:
             self._add_money(document)
 
     def _add_money(self, document: Document) -> None:
-        bounds = [(s.start, s.end) for s in document.sentences if s.duplicate_of is None]
-        for money in (m for m in document.mentions if m.label == "MONEY" and m.value is not None):
-            sentence = next(((s, e) for s, e in bounds if s <= money.start < e), None)
-            if sentence is None:  # in a passage printed twice: counted once, at its first copy
+        # Mentions grouped by sentence once, so each amount looks only at its own
+        # sentence's organisations (a long document has thousands of both).
+        sentences = sorted(document.sentences, key=lambda s: s.start)
+        starts = [s.start for s in sentences]
+        by_sentence: dict[int, list[Mention]] = defaultdict(list)
+        for mention in document.mentions:
+            at = bisect_right(starts, mention.start) - 1
+            if at >= 0 and mention.end <= sentences[at].end and mention.label in ("ORG", "MONEY"):
+                by_sentence[at].append(mention)
+        for at, mentions in by_sentence.items():
+            sentence = sentences[at]
+            if sentence.duplicate_of is not None:  # a passage printed twice counts once, at its first copy
                 continue
-            owner = money_owner(document.mentions, money, sentence)
-            key = (owner.norm or owner.text) if owner else "(no organisation in the sentence)"
-            self.money[(key, money.currency or "")] += money.value
+            for money in (m for m in mentions if m.label == "MONEY" and m.value is not None):
+                owner = money_owner(mentions, money, (sentence.start, sentence.end))
+                key = (owner.norm or owner.text) if owner else "(no organisation in the sentence)"
+                self.money[(key, money.currency or "")] += money.value
 
     def publish(self) -> None:
         """Prefect artifacts of the run (shown in the UI of a real server)."""
