@@ -70,6 +70,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for chatty in ("httpx", "httpcore"):  # one line per request to Prefect's API
         logging.getLogger(chatty).setLevel(logging.WARNING)
+    if args.command in ("run", "serve") and not any(Path(name).exists() for name in args.inputs):
+        print(f"pipeline: no such input: {', '.join(map(str, args.inputs))}", file=sys.stderr)
+        return EXIT_USAGE
     if args.command == "run":
         return run_command(args)
     if args.command == "serve":
@@ -110,10 +113,6 @@ def run_command(args: argparse.Namespace) -> int:
         config, config_sha256 = load_config(args.config)
     except ConfigError as error:
         print(f"pipeline: configuration error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    missing = [name for name in args.inputs if not Path(name).exists()]
-    if missing and len(missing) == len(args.inputs):
-        print(f"pipeline: no such input: {', '.join(missing)}", file=sys.stderr)
         return EXIT_USAGE
     from .flow import run_pipeline
     from .writers import OutputError

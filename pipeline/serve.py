@@ -118,10 +118,6 @@ def serve(inputs: Sequence[Path | str], out: Path, config_path: Optional[Path], 
 
 def serve_command(args: argparse.Namespace) -> int:
     """``pipeline serve``: exit 2 on a usage, configuration or server problem, else serves until stopped."""
-    missing = [name for name in args.inputs if not Path(name).exists()]
-    if missing and len(missing) == len(args.inputs):
-        print(f"pipeline: no such input: {', '.join(missing)}", file=sys.stderr)
-        return EXIT_USAGE
     try:
         serve(args.inputs, args.out, args.config, args.pub_date, args.cron, args.name)
     except ConfigError as error:
