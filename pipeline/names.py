@@ -26,7 +26,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
-import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -34,6 +33,7 @@ from .names_features import TEXT_KEY, make_char_doc  # also registers the model'
 from .config import CONFIG_DIR
 from .lexicon import word_model
 from .nlp import add_mentions
+from .tables import read_yaml
 from .types import Mention
 
 TABLES_DIR = CONFIG_DIR / "names"
@@ -59,11 +59,6 @@ class Home:
             if "{" + key + "}" in template and not value:
                 return None
         return template.format(**values)
-
-
-def _read_yaml(name: str) -> dict:
-    with open(TABLES_DIR / name, encoding="utf-8") as handle:
-        return yaml.safe_load(handle) or {}
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -147,10 +142,10 @@ def _read_t2s() -> dict[int, str]:
 def load_tables(home_province: str = "", home_city: str = "", home_county: str = "") -> NameTables:
     return NameTables(
         home=Home(home_province, home_city, home_county),
-        orgs=_read_yaml("orgs.yaml"),
-        places=_read_yaml("places.yaml"),
-        people=_read_yaml("people.yaml"),
-        home_table=_read_yaml("home.yaml"),
+        orgs=read_yaml(TABLES_DIR / "orgs.yaml"),
+        places=read_yaml(TABLES_DIR / "places.yaml"),
+        people=read_yaml(TABLES_DIR / "people.yaml"),
+        home_table=read_yaml(TABLES_DIR / "home.yaml"),
         t2s=_read_t2s(),
     )
 
