@@ -9,7 +9,9 @@ offsets into ``doc.text`` (see pipeline/nlp.py):
   credits.  Statistics trained on national news miss exactly these.
 * ``zh_statistical_names`` (source ``ner``): the character-level NER trained
   by ``python -m training`` and packaged in ``<models_dir>/ner``.  It learns
-  one PLACE label; GPE vs LOC comes from configs/names/places.yaml.
+  one PLACE label; GPE vs LOC comes from configs/names/places.yaml.  Its
+  output is cleaned with the same tables: an ORG must end in the word for a
+  kind of body (or be a known short name).
 
 Both fill ``norm`` from configs/names/home.yaml (the one table that resolves
 我市 -> 阳泉市, 市民政局 -> 阳泉市民政局).  The model component runs after the
@@ -87,6 +89,8 @@ class NameTables:
         self.titles = sorted(set(self.orgs["titles"]), key=len, reverse=True)
         self.generic_nouns = set(self.orgs["generic_nouns"])
         self.not_org_suffixes = tuple(self.orgs["not_org_suffixes"])
+        self.org_heads = tuple(self.orgs["org_heads"])
+        self.known_org_names = set(self.orgs["known_names"]) | set(self.orgs["standalone"])
         anchors = list(self.places["anchors"]) + [p for p in (self.home.province, self.home.city, self.home.county) if p]
         self.anchors_needing_chain = set(self.places["anchors_needing_chain"])
         self.chain_stop_starts = tuple(self.places["chain_body_stop_starts"])
@@ -210,6 +214,12 @@ def find_orgs(text: str, tables: NameTables) -> Iterator[tuple[int, int]]:
 
 def is_org_name(name: str, tables: NameTables) -> bool:
     return name not in tables.generic_nouns and not name.endswith(tables.not_org_suffixes)
+
+
+def has_org_head(name: str, tables: NameTables) -> bool:
+    """The name ends in the word for a kind of body (局, 公司, 委员会) or is a known
+    short name (联合国): the model's ORG without either is a phrase (普惠小微)."""
+    return name in tables.known_org_names or name.endswith(tables.org_heads)
 
 
 def _chain_unit_at(text: str, pos: int, tables: NameTables) -> Optional[int]:
@@ -452,22 +462,34 @@ def model_mentions(text: str, doc: Doc, tables: NameTables) -> list[Mention]:
         start, end = _trimmed(ent.start_char, ent.end_char, text)
         pieces = list(_split_people(start, end, text)) if label == "PERSON" else [(start, end)]
         for start, end in pieces:
-            if label in ("ORG", "PERSON"):
-                end = strip_title(start, end, text, tables)
-                if label == "ORG" and not is_org_name(text[start:end], tables):
-                    continue
-            if end - start < 2:  # 津, 西 cut out of 京津冀, 东中西: abbreviations, not mentions
-                continue
-            if text[start:end] in tables.generic_nouns:  # never a name, whatever the label
-                continue
-            if _HAN_CHAR.search(text[start:end]):
-                spans.append((start, end, label))
+            cleaned = _cleaned_model_span(start, end, label, text, tables)
+            if cleaned is not None:
+                spans.append(cleaned)
     mentions = []
     for start, end, label in merge_place_chains(spans):
         if label == "PLACE":
             label = place_label(text[start:end], tables)
+        if text[start:end] in tables.known_org_names:
+            label = "ORG"  # 东盟 read as a place is the organisation
         mentions.append(_mention(label, start, end, text, NER_SOURCE, tables))
     return mentions
+
+
+def _cleaned_model_span(start: int, end: int, label: str, text: str,
+                        tables: NameTables) -> Optional[tuple[int, int, str]]:
+    """One model span with titles stripped, or None when it is no name."""
+    if label in ("ORG", "PERSON"):
+        end = strip_title(start, end, text, tables)
+    if label == "ORG" and not (is_org_name(text[start:end], tables) and has_org_head(text[start:end], tables)):
+        return None
+    if end - start < 2:  # 津, 西 cut out of 京津冀, 东中西: abbreviations, not mentions
+        return None
+    name = text[start:end]
+    if name in tables.generic_nouns:  # never a name, whatever the label
+        return None
+    if not _HAN_CHAR.search(name):
+        return None
+    return start, end, label
 
 
 def merge_place_chains(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

@@ -211,7 +211,8 @@ def test_sample_page_names():
         ("PERSON", "周恩来"), ("PERSON", "田桂英"), ("PERSON", "冯林"), ("PERSON", "薄红贞"),
     }
     assert expected <= mentions, sorted(expected - mentions)
-    not_names = {("ORG", "养老机构"), ("ORG", "公立医院"), ("ORG", "市委常委"), ("ORG", "第十五届全国运动会")}
+    not_names = {("ORG", "养老机构"), ("ORG", "公立医院"), ("ORG", "市委常委"), ("ORG", "第十五届全国运动会"),
+                 ("ORG", "全球环境与气候治理"), ("ORG", "颐康医养")}
     assert not (not_names & mentions)
 
 
@@ -307,3 +308,43 @@ def test_table_names_inside_other_words_are_not_names():
         assert wrong not in [m.text for m in find_rule_mentions(text, tables)], text
     kept = [m.text for m in find_rule_mentions("本市居民和我市民政局都支持北京城市副中心建设。", tables)]
     assert "本市" in kept and "北京" in kept
+
+
+# ------------------------------------------- issue #4: rules and model clean-up
+
+
+def _model_output(text: str, spans: list[tuple[str, str]], tables) -> list[tuple[str, str]]:
+    """model_mentions for a doc whose model found `spans` (label, text), each at its first occurrence."""
+    from pipeline.names import model_mentions
+
+    doc = spacy.blank("zh").make_doc(text)
+    doc.ents = [doc.char_span(text.index(name), text.index(name) + len(name), label) for label, name in spans]
+    return [(m.label, m.text) for m in model_mentions(text, doc, tables)]
+
+
+@pytest.mark.parametrize("text, phrase", [
+    ("银行业金融机构普惠小微企业贷款增长27.3%。", "普惠小微"),
+    ("推进社会治理共建共治共享。", "共治共享"),
+    ("加强国防科技创新。", "国防科技"),
+    ("优化国防科技工业布局。", "国防科技工业布局"),
+    ("积极参与和引领全球环境与气候治理。", "全球环境与气候治理"),
+    ("杨家沟社区颐康医养养老服务启动运营。", "颐康医养"),
+    ("自觉接受同级人大及其常委会的监督。", "常委会"),
+])
+def test_model_org_without_the_word_for_a_body_is_dropped(tables, text, phrase):
+    assert _model_output(text, [("ORG", phrase)], tables) == []
+
+
+@pytest.mark.parametrize("text, org", [
+    ("设立北京证券交易所。", "北京证券交易所"),
+    ("出席二十国集团领导人峰会。", "二十国集团"),
+    ("出席联合国大会。", "联合国"),
+    ("苏景云来到了抚顺煤矿。", "抚顺煤矿"),
+])
+def test_model_org_with_a_body_word_or_a_known_short_name_is_kept(tables, text, org):
+    assert _model_output(text, [("ORG", org)], tables) == [("ORG", org)]
+
+
+def test_known_organisation_read_as_a_place_is_org(tables):
+    assert _model_output("中国-东盟建立对话关系30周年。", [("PLACE", "东盟")], tables) == [("ORG", "东盟")]
+
