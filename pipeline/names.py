@@ -11,7 +11,8 @@ offsets into ``doc.text`` (see pipeline/nlp.py):
   by ``python -m training`` and packaged in ``<models_dir>/ner``.  It learns
   one PLACE label; GPE vs LOC comes from configs/names/places.yaml.  Its
   output is cleaned with the same tables: an ORG must end in the word for a
-  kind of body (or be a known short name).
+  kind of body (or be a known short name), no name starts with a generic
+  noun, a place takes in the administrative unit written after it.
 
 Both fill ``norm`` from configs/names/home.yaml (the one table that resolves
 我市 -> 阳泉市, 市民政局 -> 阳泉市民政局).  The model component runs after the
@@ -88,6 +89,7 @@ class NameTables:
         self.max_surname = max(len(s) for s in self.surnames)
         self.titles = sorted(set(self.orgs["titles"]), key=len, reverse=True)
         self.generic_nouns = set(self.orgs["generic_nouns"])
+        self.generic_prefix_pattern = re.compile(_alternation(self.generic_nouns))
         self.not_org_suffixes = tuple(self.orgs["not_org_suffixes"])
         self.org_heads = tuple(self.orgs["org_heads"])
         self.known_org_names = set(self.orgs["known_names"]) | set(self.orgs["standalone"])
@@ -131,6 +133,10 @@ class NameTables:
         self.name_separators = self.people["name_separators"]
         self.not_in_given_name = set(self.people["not_in_given_name"])
         self.word_boundary_max_cost = float(self.places["word_boundary_max_cost"])
+        self.chain_unit_suffixes = tuple(sorted(self.places["chain_unit_suffixes"], key=len, reverse=True))
+        # one character after a place is too often the start of another word (深圳|市民, 稷山县|县长)
+        self.following_unit_suffixes = tuple(u for u in self.chain_unit_suffixes if len(u) > 1)
+        self.count_characters = set(self.places["count_characters_before_unit"])
 
 
 def _read_t2s() -> dict[int, str]:
@@ -220,6 +226,11 @@ def has_org_head(name: str, tables: NameTables) -> bool:
     """The name ends in the word for a kind of body (局, 公司, 委员会) or is a known
     short name (联合国): the model's ORG without either is a phrase (普惠小微)."""
     return name in tables.known_org_names or name.endswith(tables.org_heads)
+
+
+def starts_with_generic_noun(name: str, tables: NameTables) -> bool:
+    """普惠托育 and 普惠小微 describe a kind of thing; no name starts with a generic noun."""
+    return tables.generic_prefix_pattern.match(name) is not None
 
 
 def _chain_unit_at(text: str, pos: int, tables: NameTables) -> Optional[int]:
@@ -378,10 +389,14 @@ def find_rule_mentions(text: str, tables: NameTables) -> list[Mention]:
 
 def _on_word_boundaries(text: str, mention: Mention, tables: NameTables) -> bool:
     """A table match that cuts through words (本市 in 资本市场) is no name."""
+    return _sits_on_word_boundaries(text, mention.start, mention.end, tables)
+
+
+def _sits_on_word_boundaries(text: str, start: int, end: int, tables: NameTables) -> bool:
     words = word_model()
     if words is None:
         return True
-    return words.boundary_cost(text, mention.start, mention.end) <= tables.word_boundary_max_cost
+    return words.boundary_cost(text, start, end) <= tables.word_boundary_max_cost
 
 
 def doc_text(doc: Doc) -> str:
@@ -468,6 +483,9 @@ def model_mentions(text: str, doc: Doc, tables: NameTables) -> list[Mention]:
     mentions = []
     for start, end, label in merge_place_chains(spans):
         if label == "PLACE":
+            end = _with_following_unit(start, end, text, tables)
+            if _is_count_of_units(text[start:end], tables):
+                continue
             label = place_label(text[start:end], tables)
         if text[start:end] in tables.known_org_names:
             label = "ORG"  # 东盟 read as a place is the organisation
@@ -485,11 +503,31 @@ def _cleaned_model_span(start: int, end: int, label: str, text: str,
     if end - start < 2:  # 津, 西 cut out of 京津冀, 东中西: abbreviations, not mentions
         return None
     name = text[start:end]
-    if name in tables.generic_nouns:  # never a name, whatever the label
+    if name in tables.generic_nouns or starts_with_generic_noun(name, tables):  # never a name, whatever the label
         return None
     if not _HAN_CHAR.search(name):
         return None
     return start, end, label
+
+
+def _with_following_unit(start: int, end: int, text: str, tables: NameTables) -> int:
+    """The end of a place once an administrative unit right after it is taken in
+    (杨家沟 + 社区 -> 杨家沟社区), unless the span then cuts through a word."""
+    for suffix in tables.following_unit_suffixes:
+        if text.startswith(suffix, end):
+            extended = end + len(suffix)
+            return extended if _sits_on_word_boundaries(text, start, extended, tables) else end
+    return end
+
+
+def _is_count_of_units(name: str, tables: NameTables) -> bool:
+    """万企兴万村 counts ten thousand villages: a unit after 百/千/万 inside a longer
+    span is a count, not a name (万县 alone is a county)."""
+    for unit in tables.chain_unit_suffixes:
+        if name.endswith(unit):
+            body = name[:-len(unit)]
+            return len(body) > 1 and body[-1] in tables.count_characters
+    return False
 
 
 def merge_place_chains(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

@@ -209,10 +209,11 @@ def test_sample_page_names():
         ("GPE", "城区阳坡埝社区"), ("GPE", "平定县冠山镇杨家沟社区"), ("GPE", "我市"),
         ("PERSON", "晋向阳"), ("PERSON", "苏景云"), ("PERSON", "李游"), ("PERSON", "毛泽东"),
         ("PERSON", "周恩来"), ("PERSON", "田桂英"), ("PERSON", "冯林"), ("PERSON", "薄红贞"),
+        ("GPE", "杨家沟社区"),
     }
     assert expected <= mentions, sorted(expected - mentions)
     not_names = {("ORG", "养老机构"), ("ORG", "公立医院"), ("ORG", "市委常委"), ("ORG", "第十五届全国运动会"),
-                 ("ORG", "全球环境与气候治理"), ("ORG", "颐康医养")}
+                 ("ORG", "全球环境与气候治理"), ("ORG", "颐康医养"), ("LOC", "杨家沟")}
     assert not (not_names & mentions)
 
 
@@ -348,3 +349,26 @@ def test_model_org_with_a_body_word_or_a_known_short_name_is_kept(tables, text, 
 def test_known_organisation_read_as_a_place_is_org(tables):
     assert _model_output("中国-东盟建立对话关系30周年。", [("PLACE", "东盟")], tables) == [("ORG", "东盟")]
 
+
+def test_named_regions_are_loc(tables):
+    assert _model_output("出席东亚合作领导人系列会议。", [("PLACE", "东亚")], tables) == [("LOC", "东亚")]
+
+
+@pytest.mark.parametrize("text, phrase", [
+    ("多渠道发展普惠托育服务。", "普惠托育"),   # starts with a generic noun
+    ("大力实施“万企兴万村”行动。", "兴万村"),  # ten thousand villages, counted
+    ("加大重要河湖、海湾污染整治力度。", "河湖"),  # rivers and lakes in general
+])
+def test_model_places_that_are_no_names_are_dropped(tables, text, phrase):
+    assert _model_output(text, [("PLACE", phrase)], tables) == []
+
+
+def test_a_county_named_with_a_count_character_is_kept(tables):
+    assert _model_output("他出生在万县。", [("PLACE", "万县")], tables) == [("GPE", "万县")]
+
+
+def test_model_place_takes_in_the_administrative_unit_after_it(tables):
+    text = "杨家沟社区颐康医养养老工程是我市首个建成运营的幸福养老工程。"
+    assert _model_output(text, [("PLACE", "杨家沟")], tables) == [("GPE", "杨家沟社区")]
+    # a single character after a place starts another word as often as not
+    assert _model_output("深圳市民踊跃参加。", [("PLACE", "深圳")], tables) == [("GPE", "深圳")]
