@@ -12,7 +12,9 @@ offsets into ``doc.text`` (see pipeline/nlp.py):
   one PLACE label; GPE vs LOC comes from configs/names/places.yaml.  Its
   output is cleaned with the same tables: an ORG must end in the word for a
   kind of body (or be a known short name), no name starts with a generic
-  noun, a place takes in the administrative unit written after it.
+  noun, a place takes in the administrative unit written after it, and a
+  person gets back the surname the model cut off, or is dropped when the
+  span cuts through a word.
 
 Both fill ``norm`` from configs/names/home.yaml (the one table that resolves
 我市 -> 阳泉市, 市民政局 -> 阳泉市民政局).  The model component runs after the
@@ -136,6 +138,7 @@ class NameTables:
         self.chain_unit_suffixes = tuple(sorted(self.places["chain_unit_suffixes"], key=len, reverse=True))
         # one character after a place is too often the start of another word (深圳|市民, 稷山县|县长)
         self.following_unit_suffixes = tuple(u for u in self.chain_unit_suffixes if len(u) > 1)
+        self.function_words_before_names = set(self.people["function_words_before_names"])
         self.count_characters = set(self.places["count_characters_before_unit"])
 
 
@@ -489,17 +492,22 @@ def model_mentions(text: str, doc: Doc, tables: NameTables) -> list[Mention]:
             label = place_label(text[start:end], tables)
         if text[start:end] in tables.known_org_names:
             label = "ORG"  # 东盟 read as a place is the organisation
-        mentions.append(_mention(label, start, end, text, NER_SOURCE, tables))
+        mention = _mention(label, start, end, text, NER_SOURCE, tables)
+        if label == "PERSON" and not _on_word_boundaries(text, mention, tables):
+            continue  # 林华 out of 林华卿: a name cut through is no name
+        mentions.append(mention)
     return mentions
 
 
 def _cleaned_model_span(start: int, end: int, label: str, text: str,
                         tables: NameTables) -> Optional[tuple[int, int, str]]:
-    """One model span with titles stripped, or None when it is no name."""
+    """One model span with titles stripped and cut surnames restored, or None when it is no name."""
     if label in ("ORG", "PERSON"):
         end = strip_title(start, end, text, tables)
     if label == "ORG" and not (is_org_name(text[start:end], tables) and has_org_head(text[start:end], tables)):
         return None
+    if label == "PERSON":
+        start = _with_cut_surname(start, end, text, tables)
     if end - start < 2:  # 津, 西 cut out of 京津冀, 东中西: abbreviations, not mentions
         return None
     name = text[start:end]
@@ -508,6 +516,26 @@ def _cleaned_model_span(start: int, end: int, label: str, text: str,
     if not _HAN_CHAR.search(name):
         return None
     return start, end, label
+
+
+def _with_cut_surname(start: int, end: int, text: str, tables: NameTables) -> int:
+    """The start of a person's name whose surname the model left out (以习|近平 -> 习近平).
+
+    Only a two-character span that does not itself start with a surname, right
+    after a surname that is not a function word there (向|桥本), and that the
+    word model does not know as a word: the People's Daily word list holds
+    names that stand alone (桥本, 启功), while a given name alone is the tail
+    of a name cut off.
+    """
+    if end - start != 2 or start == 0 or text[start] in tables.surnames:
+        return start
+    before = text[start - 1]
+    if before not in tables.surnames or before in tables.function_words_before_names:
+        return start
+    words = word_model()
+    if words is not None and text[start:end] in words.logp:
+        return start
+    return start - 1
 
 
 def _with_following_unit(start: int, end: int, text: str, tables: NameTables) -> int:

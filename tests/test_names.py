@@ -372,3 +372,24 @@ def test_model_place_takes_in_the_administrative_unit_after_it(tables):
     assert _model_output(text, [("PLACE", "杨家沟")], tables) == [("GPE", "杨家沟社区")]
     # a single character after a place starts another word as often as not
     assert _model_output("深圳市民踊跃参加。", [("PLACE", "深圳")], tables) == [("GPE", "深圳")]
+
+
+def test_person_cut_off_its_surname_gets_it_back(tables):
+    text = "始终在政治上行动上同以习近平同志为核心的党中央保持高度一致。"
+    assert _model_output(text, [("PERSON", "近平")], tables) == [("PERSON", "习近平")]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("向桥本致以问候。", "桥本"),  # 向 is the preposition here
+    ("日本首相桥本会见了代表团。", "桥本"),  # 相 is a surname, but 桥本 is a name on its own
+])
+def test_person_not_cut_keeps_its_span(tables, text, name):
+    assert _model_output(text, [("PERSON", name)], tables) == [("PERSON", name)]
+
+
+def test_person_cut_through_a_word_is_dropped(tables):
+    from pipeline.lexicon import word_model
+
+    if word_model() is None:
+        pytest.skip("no word model in data/models/wordfreq")
+    assert _model_output("这句话用在林华卿身上再合适不过。", [("PERSON", "林华")], tables) == []
