@@ -5,8 +5,8 @@ offsets into ``doc.text`` (see pipeline/nlp.py):
 
 * ``zh_name_rules`` (source ``rules``): patterns built from the tables in
   configs/names/ - local government bodies (level prefix + unit + sub-units),
-  administrative chains (平定县冠山镇杨家沟社区), 我市/我国, bylines and photo
-  credits.  Statistics trained on national news miss exactly these.
+  numbered work units of a mine (三矿一号井采煤队), administrative chains
+  (平定县冠山镇杨家沟社区), 我市/我国, bylines and photo credits.  Statistics trained on national news miss exactly these.
 * ``zh_statistical_names`` (source ``ner``): the character-level NER trained
   by ``python -m training`` and packaged in ``<models_dir>/ner``.  It learns
   one PLACE label; GPE vs LOC comes from configs/names/places.yaml.  Its
@@ -115,9 +115,13 @@ class NameTables:
         free = f"(?:[{HAN}]{{1,{int(self.orgs['max_free_body'])}}}?(?:{_alternation(self.orgs['sub_unit_suffixes'])}))"
         institution = (f"(?:{_alternation(anchors)})[{HAN}]{{1,{int(self.orgs['max_free_body'])}}}?"
                        f"(?:{_alternation(self.orgs['institution_suffixes'])})")
+        work_piece = (f"(?:[{''.join(re.escape(n) for n in self.orgs['work_unit_numerals'])}]+"
+                      f"(?:{_alternation(self.orgs['work_unit_words'])}))")
+        team = f"(?:{_alternation(self.orgs['work_unit_teams'])})"
+        work_units = f"(?:{work_piece}{{2,}}{team}?|{work_piece}+{team})"  # 三矿一号井采煤队, not 三矿 alone
         head = (f"(?:(?:{_alternation(anchors)}){unit}|{bare_level}{unit}"
-                f"|(?:{_alternation(self.orgs['standalone'])}){not_title}|{institution})")
-        self.org_pattern = re.compile(f"{head}(?:{unit}|{free})*")
+                f"|(?:{_alternation(self.orgs['standalone'])}){not_title}|{institution}|{work_units})")
+        self.org_pattern = re.compile(f"{head}(?:{unit}|{free}|{work_piece}|{team})*")
         self.anchor_pattern = re.compile(f"(?:{_alternation(anchors)})")
         self.gazetteer_pattern = re.compile(f"(?:{_alternation(self.places['gazetteer'])})")
         body_max = int(self.places["chain_body_max"])

@@ -209,7 +209,7 @@ def test_sample_page_names():
         ("GPE", "城区阳坡埝社区"), ("GPE", "平定县冠山镇杨家沟社区"), ("GPE", "我市"),
         ("PERSON", "晋向阳"), ("PERSON", "苏景云"), ("PERSON", "李游"), ("PERSON", "毛泽东"),
         ("PERSON", "周恩来"), ("PERSON", "田桂英"), ("PERSON", "冯林"), ("PERSON", "薄红贞"),
-        ("GPE", "杨家沟社区"),
+        ("ORG", "三矿一号井采煤队"), ("GPE", "杨家沟社区"),
     }
     assert expected <= mentions, sorted(expected - mentions)
     not_names = {("ORG", "养老机构"), ("ORG", "公立医院"), ("ORG", "市委常委"), ("ORG", "第十五届全国运动会"),
@@ -312,6 +312,13 @@ def test_table_names_inside_other_words_are_not_names():
 
 
 # ------------------------------------------- issue #4: rules and model clean-up
+
+
+def test_numbered_work_units_of_a_mine_are_one_org(tables):
+    text = "她刚下井6个月就被任命为三矿一号井采煤队队长，成为新中国首位女采煤队队长。"
+    assert ("ORG", "三矿一号井采煤队") in found(text, tables)
+    assert found("使得一百多人的采煤队没有出现一例事故。", tables) == set()  # a bare team is generic
+    assert ("ORG", "阳泉矿务局三矿一号井采煤队") in found("阳泉矿务局三矿一号井采煤队获得荣誉。", tables)
 
 
 def _model_output(text: str, spans: list[tuple[str, str]], tables) -> list[tuple[str, str]]:
