@@ -138,11 +138,18 @@ def run_whole_pipeline(corpus: Corpus, out: Path, config_path: Optional[Path]) -
     clock = StageClock()
     sampler = rss_sampler()
     with sampler, timing_stages(clock):
-        wall, cpu = time.perf_counter(), time.process_time()
+        wall, cpu = time.perf_counter(), cpu_with_children()
         summary = run_pipeline(inputs=[str(corpus.folder)], out=str(out), config=config,
                                config_sha256=config_sha256)
-        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        wall, cpu = time.perf_counter() - wall, cpu_with_children() - cpu
     return pipeline_result(corpus, out, clock, summary, wall, cpu, server_start_s, sampler, config)
+
+
+def cpu_with_children() -> float:
+    """CPU seconds of this process and of its children that have ended (the
+    extract workers, which the run stops before it returns)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
 
 
 def rss_sampler():
@@ -157,6 +164,8 @@ def rss_sampler():
 
 def pipeline_result(corpus: Corpus, out: Path, clock: StageClock, summary: Any, wall: float, cpu: float,
                     server_start_s: float, sampler: Any, config: Any) -> dict[str, Any]:
+    from pipeline.extract import worker_count
+
     stages = {name: {"wall_s": clock.wall.get(name, 0.0), "cpu_s": clock.cpu.get(name, 0.0),
                      "calls": clock.calls.get(name, 0),
                      "chars_per_s": corpus.n_chars / clock.wall[name] if clock.wall.get(name) else None}
@@ -164,6 +173,7 @@ def pipeline_result(corpus: Corpus, out: Path, clock: StageClock, summary: Any, 
     in_stages = clock.total_wall
     return {
         "components": list(config.extract.components), "segmenter": config.extract.segmenter,
+        "extract_processes": worker_count(config),
         "n_documents": summary.n_documents, "n_errors": len(summary.errors), "n_entities": count_rows(out, "entities"),
         "n_sentences": count_rows(out, "sentences"),
         "n_chars": corpus.n_chars, "wall_s": wall, "cpu_s": cpu, "chars_per_s": corpus.n_chars / wall,
@@ -242,7 +252,8 @@ def print_report(result: dict[str, Any]) -> None:
           f"at end; Python {machine['python']}, Prefect {machine['prefect']}; {machine['date_utc']} UTC")
     for line in machine["busy_processes_start"]:
         print(f"          busy at start: {line}")
-    print(f"pipeline: components {pipeline['components']}, segmenter {pipeline['segmenter']}, local runner; "
+    print(f"pipeline: components {pipeline['components']}, segmenter {pipeline['segmenter']}, local runner, "
+          f"{pipeline['extract_processes']} extract process(es); "
           f"{pipeline['n_documents']:,} documents, {pipeline['n_sentences']:,} sentences, "
           f"{pipeline['n_entities']:,} entities, {pipeline['n_errors']} errors\n")
     print(f"{'stage':<34}{'wall s':>9}{'cpu s':>9}{'chars/s':>13}")
@@ -259,7 +270,7 @@ def print_report(result: dict[str, Any]) -> None:
           f"{number(pipeline['chars_per_s_with_server_start']):>13}   Prefect share "
           f"{pipeline['prefect_share_with_server_start']:.1%}")
     print(f"peak RSS: pipeline process {number(pipeline['peak_rss_process_mib'])} MiB; with its children "
-          f"(Prefect's server) {number(pipeline['peak_rss_tree_mib'])} MiB\n")
+          f"(Prefect's server, extract workers) {number(pipeline['peak_rss_tree_mib'])} MiB\n")
     print(f"{'peer (same text)':<34}{'chars':>11}{'wall s':>9}{'cpu s':>9}{'chars/s':>13}")
     for peer in result["peers"].values():
         if peer["skipped"]:

@@ -53,6 +53,9 @@ class Extract(_Strict):
     components: list[str] = Field(default_factory=lambda: ["numeric", "rules", "ner"])
     segmenter: Literal["char", "pkuseg"] = "char"
     models_dir: Optional[Path] = None
+    # Worker processes for the components with the local runner; 0 = one per CPU core.
+    # Batches under ~100,000 characters always run in the flow's own process.
+    processes: int = Field(default=0, ge=0)
 
 
 class Config(_Strict):

@@ -3,23 +3,41 @@
 The pipeline is built once per process (per Dask worker) and reused for every
 batch.  Mentions come back with sentence offsets and are shifted to document
 offsets here; where components disagree, the longer span wins (ENTITIES.md).
+
+The name model is most of a run's time and holds the GIL, so with the local
+runner a large batch's sentences are spread over worker processes (one per
+core unless ``extract.processes`` says otherwise).  Each worker builds the
+pipeline once and lives until the run ends; the results do not depend on how
+many there are.
 """
 from __future__ import annotations
 
+import atexit
 import logging
+import multiprocessing
+import os
 from bisect import bisect_right
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from typing import Iterable, Optional
 
 from .config import Config
-from .nlp import build_nlp, get_mentions
+from .nlp import build_nlp, carrier_doc, get_mentions
 from .types import Document, Mention
 
 log = logging.getLogger(__name__)
 
 # Sentences per nlp.pipe batch: large enough to amortise per-batch overhead.
 PIPE_BATCH = 256
+# Sentences per piece of work sent to a worker process.
+WORKER_CHUNK = 512
+# Below this many characters a batch runs in this process: starting the
+# workers (each imports spaCy and loads the models, ~3 s here) costs more
+# than they would save.
+MIN_CHARS_FOR_WORKERS = 100_000
 # Layout regions outside the sentences that still name people and bodies.
 AUTHOR_REGIONS = ("byline", "credit")
 
@@ -82,20 +100,86 @@ def _layout_people(document: Document) -> list[Mention]:
             for start, end, kind in document.regions if kind == "person"]
 
 
-def extract_documents(documents: list[Document], config: Config) -> None:
-    """Fills ``document.mentions`` for every document in the batch."""
-    nlp = nlp_for(config)
-    jobs = [(document, offset, text) for document in documents for offset, text in _segments(document)]
+Segment = tuple[str, Optional[date]]  # a text the components read, and its publication date
 
+
+def mentions_in(nlp, segments: list[Segment]) -> list[list[Mention]]:
+    """Every component's mentions in each segment, offsets into the segment."""
     def docs():
-        for document, _offset, text in jobs:
-            doc = nlp.make_doc(text)
-            doc._.pub_date = document.pub_date
+        for text, pub_date in segments:
+            doc = carrier_doc(nlp, text)
+            doc._.pub_date = pub_date
             yield doc
 
+    return [get_mentions(doc) for doc in nlp.pipe(docs(), batch_size=PIPE_BATCH)]
+
+
+def _worker_start(config_json: str) -> None:
+    _nlp_for(config_json)
+
+
+def _worker_mentions(config_json: str, segments: list[Segment]) -> list[list[Mention]]:
+    return mentions_in(_nlp_for(config_json), segments)
+
+
+_pools: dict[tuple[str, int], ProcessPoolExecutor] = {}
+
+
+def worker_count(config: Config) -> int:
+    """Processes for the extract stage: one per core with the local runner,
+    none of its own on Dask (each Dask worker is already a process)."""
+    if config.runner.kind != "local":
+        return 1
+    return config.extract.processes or os.cpu_count() or 1
+
+
+def _pool_for(config_json: str, workers: int) -> ProcessPoolExecutor:
+    key = (config_json, workers)
+    if key not in _pools:
+        # Each worker is one process on one core: a BLAS thread pool per worker would oversubscribe.
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+        # spawn, not fork: the parent runs Prefect's threads and event loop, which a fork would copy mid-flight.
+        _pools[key] = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                          initializer=_worker_start, initargs=(config_json,))
+    return _pools[key]
+
+
+def stop_workers() -> None:
+    """Ends the extract workers (at the end of a run, so a long-lived `serve` does not keep them)."""
+    while _pools:
+        _pools.popitem()[1].shutdown(cancel_futures=True)
+
+
+atexit.register(stop_workers)
+
+
+def _mentions_on_workers(config: Config, segments: list[Segment], workers: int) -> list[list[Mention]]:
+    config_json = config.model_dump_json()
+    chunks = [segments[i:i + WORKER_CHUNK] for i in range(0, len(segments), WORKER_CHUNK)]
+    pool = _pool_for(config_json, workers)
+    try:
+        results = pool.map(_worker_mentions, [config_json] * len(chunks), chunks)
+        return [mentions for chunk in results for mentions in chunk]
+    except BrokenProcessPool:
+        # A worker died (killed, out of memory): the next batch gets a fresh pool.
+        _pools.pop((config_json, workers), None)
+        raise
+
+
+def segment_mentions(config: Config, segments: list[Segment]) -> list[list[Mention]]:
+    workers = worker_count(config)
+    if workers > 1 and sum(len(text) for text, _ in segments) >= MIN_CHARS_FOR_WORKERS:
+        return _mentions_on_workers(config, segments, workers)
+    return mentions_in(nlp_for(config), segments)
+
+
+def extract_documents(documents: list[Document], config: Config) -> None:
+    """Fills ``document.mentions`` for every document in the batch."""
+    jobs = [(document, offset, text) for document in documents for offset, text in _segments(document)]
+    found_in_segments = segment_mentions(config, [(text, document.pub_date) for document, _offset, text in jobs])
     found: dict[str, list[Mention]] = {document.doc_id: _layout_people(document) for document in documents}
-    for (document, offset, _text), doc in zip(jobs, nlp.pipe(docs(), batch_size=PIPE_BATCH)):
-        for mention in get_mentions(doc):
+    for (document, offset, _text), mentions in zip(jobs, found_in_segments):
+        for mention in mentions:
             shifted = mention.shifted(offset)
             if document.text[shifted.start:shifted.end] != shifted.text:
                 log.error("%s: dropped a mention whose offsets do not match its text: %r", document.doc_id, mention)

@@ -31,7 +31,7 @@ from prefect.futures import PrefectFuture  # noqa: E402
 from . import __version__  # noqa: E402
 from .articles import find_articles  # noqa: E402
 from .config import Config, ConfigError  # noqa: E402
-from .extract import extract_documents, nlp_for  # noqa: E402
+from .extract import extract_documents, nlp_for, stop_workers  # noqa: E402
 from .ingest import InputFile, discover_inputs, read_input, split_jsonl  # noqa: E402
 from .layout import Layout, repair_layout  # noqa: E402
 from .normalize import normalize_text  # noqa: E402
@@ -315,5 +315,8 @@ def run_pipeline(inputs: list[str], out: str, config: Config, config_sha256: str
     """The flow on the configured runner."""
     with shared_prefect_api(config):
         configured = extraction_flow.with_options(task_runner=task_runner_for(config))
-        return configured(inputs=inputs, out=out, config=config, config_sha256=config_sha256,
-                          cli_pub_date=cli_pub_date)
+        try:
+            return configured(inputs=inputs, out=out, config=config, config_sha256=config_sha256,
+                              cli_pub_date=cli_pub_date)
+        finally:
+            stop_workers()

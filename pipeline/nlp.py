@@ -22,6 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .config import Config
+from .names_features import TEXT_KEY, make_char_doc
 from .types import Mention
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,29 @@ def add_mentions(doc: Doc, mentions: Iterable[Mention]) -> None:
 
 def get_mentions(doc: Doc) -> list[Mention]:
     return list(doc._.mentions or [])
+
+
+def doc_text(doc: Doc) -> str:
+    """doc.text, computed once per doc: spaCy rebuilds it from the tokens on
+    every access, which costs more than some components themselves."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.text
+        doc.user_data[TEXT_KEY] = text
+    return text
+
+
+def carrier_doc(nlp: Language, text: str) -> Doc:
+    """The doc the entity components read a sentence from, its text cached.
+
+    With the char segmenter it is built straight from the characters (what
+    spaCy's Chinese tokenizer would make, without its per-character overhead).
+    """
+    if getattr(nlp.tokenizer, "segmenter", None) == "char":
+        return make_char_doc(nlp, text)
+    doc = nlp.make_doc(text)
+    doc.user_data[TEXT_KEY] = text
+    return doc
 
 
 def _component_available(name: str) -> bool:

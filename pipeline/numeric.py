@@ -26,7 +26,7 @@ from spacy.tokens import Doc
 
 from .config import CONFIG_DIR
 from .dates import SOURCE, find_dates
-from .nlp import add_mentions
+from .nlp import add_mentions, doc_text
 from .tables import read_yaml
 from .numerals import TABLES, fold_digits, parse_digit_string, parse_number
 from .types import Mention
@@ -466,7 +466,7 @@ class NumericEntities:
         self.rules = rules
 
     def __call__(self, doc: Doc) -> Doc:
-        add_mentions(doc, extract_numeric(doc.text, doc._.pub_date, self.rules))
+        add_mentions(doc, extract_numeric(doc_text(doc), doc._.pub_date, self.rules))
         return doc
 
 

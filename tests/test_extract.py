@@ -75,3 +75,29 @@ def test_names_in_bylines_and_photo_credits_are_people_outside_any_sentence(samp
     assert {"刘阳", "王馨昱", "晋向阳", "薄红贞"} <= people
     rows = {row.mention.text: row for row in entity_rows(document) if row.mention.source == "layout"}
     assert rows["刘阳"].sentence_id is None and rows["刘阳"].article_id is not None
+
+
+def test_worker_processes_find_the_same_mentions_as_the_flow_process(monkeypatch, sample_text):
+    import pipeline.extract as extract
+
+    config = parse_config({"home": {"province": "山西省", "city": "阳泉市"}, "extract": {"processes": 2}})
+    segments = [(line, date(2025, 3, 12)) for line in sample_text.splitlines() if line.strip()]
+    in_process = extract.mentions_in(nlp_for(config), segments)
+    monkeypatch.setattr(extract, "MIN_CHARS_FOR_WORKERS", 0)
+    monkeypatch.setattr(extract, "WORKER_CHUNK", 7)  # several pieces per worker, returned in order
+    try:
+        on_workers = extract.segment_mentions(config, segments)
+        assert extract._pools, "the batch did not go to worker processes"
+    finally:
+        extract.stop_workers()
+    assert not extract._pools
+    assert on_workers == in_process
+    assert sum(map(len, on_workers)) > 100
+
+
+def test_worker_processes_only_for_the_local_runner():
+    from pipeline.extract import worker_count
+
+    assert worker_count(parse_config({"extract": {"processes": 3}})) == 3
+    assert worker_count(parse_config({"runner": {"kind": "dask"}, "extract": {"processes": 3}})) == 1
+    assert worker_count(parse_config({})) >= 1
