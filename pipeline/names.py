@@ -34,10 +34,10 @@ from typing import Iterable, Iterator, Optional
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .names_features import TEXT_KEY, make_char_doc  # also registers the model's architecture
+from .names_features import make_char_doc  # also registers the model's architecture
 from .config import CONFIG_DIR
 from .lexicon import word_model
-from .nlp import add_mentions
+from .nlp import add_mentions, doc_text
 from .tables import read_yaml
 from .types import Mention
 
@@ -404,16 +404,6 @@ def _sits_on_word_boundaries(text: str, start: int, end: int, tables: NameTables
     if words is None:
         return True
     return words.boundary_cost(text, start, end) <= tables.word_boundary_max_cost
-
-
-def doc_text(doc: Doc) -> str:
-    """doc.text, computed once per doc: spaCy rebuilds it from the tokens on
-    every access, which costs as much as a layer of the model."""
-    text = doc.user_data.get(TEXT_KEY)
-    if text is None:
-        text = doc.text
-        doc.user_data[TEXT_KEY] = text
-    return text
 
 
 class NameRules:
