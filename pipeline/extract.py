@@ -25,6 +25,7 @@ from functools import lru_cache
 from typing import Iterable, Optional
 
 from .config import Config
+from .consistency import repeated_names
 from .nlp import build_nlp, carrier_doc, get_mentions
 from .types import Document, Mention
 
@@ -186,7 +187,18 @@ def extract_documents(documents: list[Document], config: Config) -> None:
                 continue
             found[document.doc_id].append(shifted)
     for document in documents:
-        document.mentions = resolve_overlaps(found[document.doc_id])
+        mentions = resolve_overlaps(found[document.doc_id])
+        document.mentions = sorted(mentions + _repeats(document, mentions), key=lambda m: (m.start, m.end))
+
+
+def _repeats(document: Document, mentions: list[Mention]) -> list[Mention]:
+    """The other occurrences of the names each article's mentions agree on."""
+    from .names import load_tables, sits_on_word_boundaries
+
+    tables = load_tables()
+    articles = [(a.start, a.end) for a in document.articles] or [(0, len(document.text))]
+    return repeated_names(document.text, articles, [(s.start, s.end) for s in document.sentences], mentions,
+                          lambda text, start, end: sits_on_word_boundaries(text, start, end, tables))
 
 
 def entity_rows(document: Document) -> list[EntityRow]:

@@ -396,10 +396,10 @@ def find_rule_mentions(text: str, tables: NameTables) -> list[Mention]:
 
 def _on_word_boundaries(text: str, mention: Mention, tables: NameTables) -> bool:
     """A table match that cuts through words (本市 in 资本市场) is no name."""
-    return _sits_on_word_boundaries(text, mention.start, mention.end, tables)
+    return sits_on_word_boundaries(text, mention.start, mention.end, tables)
 
 
-def _sits_on_word_boundaries(text: str, start: int, end: int, tables: NameTables) -> bool:
+def sits_on_word_boundaries(text: str, start: int, end: int, tables: NameTables) -> bool:
     words = word_model()
     if words is None:
         return True
@@ -538,7 +538,7 @@ def _with_following_unit(start: int, end: int, text: str, tables: NameTables) ->
     for suffix in tables.following_unit_suffixes:
         if text.startswith(suffix, end):
             extended = end + len(suffix)
-            return extended if _sits_on_word_boundaries(text, start, extended, tables) else end
+            return extended if sits_on_word_boundaries(text, start, extended, tables) else end
     return end
 
 
