@@ -136,7 +136,14 @@ class NameTables:
         self.self_reference_pattern = re.compile(_alternation(self.self_references))
         self.credit_before = sorted(self.people["credit_before"], key=len, reverse=True)
         self.credit_after = sorted(self.people["credit_after"], key=len, reverse=True)
+        # compiled once: _credit_names runs on every sentence
+        self.credit_before_patterns = [(marker, re.compile(re.escape(marker) + r"[：:/\s\u3000]*"))
+                                       for marker in self.credit_before]
+        self.credit_after_patterns = [(marker, re.compile(
+            r"(?:^|[\s\u3000（(，。])(?=[" + HAN + r"]{2,4}[\s\u3000]*" + re.escape(marker) + r"(?:$|[\s）)。]))"))
+            for marker in self.credit_after]
         self.name_separators = self.people["name_separators"]
+        self.credit_name_boundary = set(self.name_separators) | set("，。；：:、）)\n") | {""}
         self.not_in_given_name = set(self.people["not_in_given_name"])
         self.word_boundary_max_cost = float(self.places["word_boundary_max_cost"])
         self.chain_unit_suffixes = tuple(sorted(self.places["chain_unit_suffixes"], key=len, reverse=True))
@@ -347,19 +354,18 @@ def find_people(text: str, tables: NameTables) -> Iterator[tuple[int, int]]:
 
 
 def _credit_names(text: str, tables: NameTables) -> Iterator[tuple[int, int]]:
-    boundary = set(tables.name_separators) | set("，。；：:、）)\n") | {""}
-    for marker in tables.credit_before:
-        for match in re.finditer(re.escape(marker) + r"[：:/\s\u3000]*", text):
+    for marker, pattern in tables.credit_before_patterns:
+        for match in pattern.finditer(text):
             if len(marker) == 1 and match.end() == match.start() + 1:
                 continue  # 文/图/摄 alone are credits only with a separator after them
             pos = match.end()
             for end in _name_ends(text, pos, tables):
                 after = text[end:end + 1]
-                if after in boundary or any(text.startswith(w, end) for w in tables.credit_after):
+                if after in tables.credit_name_boundary or any(text.startswith(w, end) for w in tables.credit_after):
                     yield pos, end
                     break
-    for marker in tables.credit_after:
-        for match in re.finditer(r"(?:^|[\s\u3000（(，。])(?=[" + HAN + r"]{2,4}[\s\u3000]*" + re.escape(marker) + r"(?:$|[\s）)。]))", text):
+    for marker, pattern in tables.credit_after_patterns:
+        for match in pattern.finditer(text):
             pos = match.end()
             for end in _name_ends(text, pos, tables):
                 rest = text[end:].lstrip(" \u3000")
