@@ -96,6 +96,7 @@ class NameTables:
         self.not_org_suffixes = tuple(self.orgs["not_org_suffixes"])
         self.org_heads = tuple(self.orgs["org_heads"])
         self.known_org_names = set(self.orgs["known_names"]) | set(self.orgs["standalone"])
+        self.institution_suffixes = tuple(sorted(self.orgs["institution_suffixes"], key=len, reverse=True))
         anchors = list(self.places["anchors"]) + [p for p in (self.home.province, self.home.city, self.home.county) if p]
         self.anchors_needing_chain = set(self.places["anchors_needing_chain"])
         self.chain_stop_starts = tuple(self.places["chain_body_stop_starts"])
@@ -454,6 +455,11 @@ def load_name_model(models_dir: str) -> Language:
 _HAN_CHAR = re.compile(f"[{HAN}]")
 _NAME_CHAR = re.compile(f"[{HAN}0-9A-Za-z]")
 _PERSON_SEPARATORS = re.compile(r"[\s\u3000、，]+")
+# A name holds only brackets it closes (中国远洋运输（集团）总公司); one left open
+# splits it (市委党史研究室（市地方志研究室） is two names).
+_BRACKET_PAIRS = {"（": "）", "(": ")", "［": "］", "[": "]", "【": "】", "〔": "〕", "《": "》", "〈": "〉",
+                  "「": "」", "『": "』", "“": "”", "‘": "’"}
+_CLOSING_BRACKETS = set(_BRACKET_PAIRS.values())
 
 
 def _trimmed(start: int, end: int, text: str) -> tuple[int, int]:
@@ -465,10 +471,34 @@ def _trimmed(start: int, end: int, text: str) -> tuple[int, int]:
     return start, end
 
 
-def _split_people(start: int, end: int, text: str) -> Iterator[tuple[int, int]]:
-    """A byline run (刘阳 王馨昱) read as one name is two people."""
+def _split_at_open_brackets(start: int, end: int, text: str) -> list[tuple[int, int]]:
+    """The pieces of a span between the brackets it does not close."""
+    start, end = _trimmed(start, end, text)
+    opened: list[int] = []
+    cuts: list[int] = []
+    for pos in range(start, end):
+        char = text[pos]
+        if char in _BRACKET_PAIRS:
+            opened.append(pos)
+        elif char in _CLOSING_BRACKETS:
+            if opened and _BRACKET_PAIRS[text[opened[-1]]] == char:
+                opened.pop()
+            else:
+                cuts.append(pos)
+    cuts = sorted(cuts + opened)
+    pieces, pos = [], start
+    for cut in cuts:
+        pieces.append((pos, cut))
+        pos = cut + 1
+    pieces.append((pos, end))
+    return [(a, b) for a, b in pieces if b > a]
+
+
+def _split_at(separators: re.Pattern, start: int, end: int, text: str) -> Iterator[tuple[int, int]]:
+    """The pieces of a span between separators (a byline run 刘阳 王馨昱 read as
+    one name is two people)."""
     pos = start
-    for separator in _PERSON_SEPARATORS.finditer(text, start, end):
+    for separator in separators.finditer(text, start, end):
         yield pos, separator.start()
         pos = separator.end()
     yield pos, end
@@ -479,8 +509,9 @@ def model_mentions(text: str, doc: Doc, tables: NameTables) -> list[Mention]:
     spans: list[tuple[int, int, str]] = []
     for ent in doc.ents:
         label = ent.label_
-        start, end = _trimmed(ent.start_char, ent.end_char, text)
-        pieces = list(_split_people(start, end, text)) if label == "PERSON" else [(start, end)]
+        pieces = [_trimmed(start, end, text) for start, end in _split_at_open_brackets(ent.start_char, ent.end_char, text)]
+        if label == "PERSON":
+            pieces = [piece for start, end in pieces for piece in _split_at(_PERSON_SEPARATORS, start, end, text)]
         for start, end in pieces:
             cleaned = _cleaned_model_span(start, end, label, text, tables)
             if cleaned is not None:
@@ -488,6 +519,10 @@ def model_mentions(text: str, doc: Doc, tables: NameTables) -> list[Mention]:
     mentions = []
     for start, end, label in merge_place_chains(spans):
         if label == "PLACE":
+            institution_end = _with_following_institution(start, end, text, tables)
+            if institution_end is not None:
+                mentions.append(_mention("ORG", start, institution_end, text, NER_SOURCE, tables))
+                continue
             end = _with_following_unit(start, end, text, tables)
             if _is_count_of_units(text[start:end], tables):
                 continue
@@ -548,6 +583,16 @@ def _with_following_unit(start: int, end: int, text: str, tables: NameTables) ->
             extended = end + len(suffix)
             return extended if sits_on_word_boundaries(text, start, extended, tables) else end
     return end
+
+
+def _with_following_institution(start: int, end: int, text: str, tables: NameTables) -> Optional[int]:
+    """The end of an institution named after the place right before it
+    (抚顺 + 煤矿 -> ORG 抚顺煤矿, 山西 + 大学), or None."""
+    for suffix in tables.institution_suffixes:
+        if text.startswith(suffix, end):
+            extended = end + len(suffix)
+            return extended if sits_on_word_boundaries(text, start, extended, tables) else None
+    return None
 
 
 def _is_count_of_units(name: str, tables: NameTables) -> bool:

@@ -400,3 +400,20 @@ def test_person_cut_through_a_word_is_dropped(tables):
     if word_model() is None:
         pytest.skip("no word model in data/models/wordfreq")
     assert _model_output("这句话用在林华卿身上再合适不过。", [("PERSON", "林华")], tables) == []
+
+
+def test_a_bracket_the_model_leaves_open_splits_its_name(tables):
+    text = "市委党史研究室（市地方志研究室）供稿"
+    assert _model_output(text, [("ORG", "市委党史研究室（市地方志研究室")], tables) == [
+        ("ORG", "市委党史研究室"), ("ORG", "市地方志研究室")]
+
+
+def test_a_bracket_closed_inside_a_name_stays_in_it(tables):
+    text = "中国远洋运输（集团）总公司今天成立。"
+    assert _model_output(text, [("ORG", "中国远洋运输（集团）总公司")], tables) == [
+        ("ORG", "中国远洋运输（集团）总公司")]
+
+
+def test_a_model_place_right_before_an_institution_word_names_the_institution(tables):
+    assert _model_output("苏景云来到了抚顺煤矿。", [("PLACE", "抚顺")], tables) == [("ORG", "抚顺煤矿")]
+    assert _model_output("苏景云来到了抚顺。", [("PLACE", "抚顺")], tables) == [("GPE", "抚顺")]
