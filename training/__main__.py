@@ -49,6 +49,7 @@ def main(argv: list[str]) -> None:
         print("CI floors:", fixture.write_floors(package.MODELS_DIR))
     if "evaluate" in steps:
         metrics["ner"] = evaluate.evaluate_ner(package.MODELS_DIR / "ner")
+        metrics["names_layer"] = evaluate.evaluate_names_layer(package.MODELS_DIR)
         metrics["segmenter"] = {**metrics.get("segmenter", {}), **evaluate.evaluate_segmenter(package.MODELS_DIR)}
         info = segmenter.SEG_WORK / "train_info.json"
         if info.exists():

@@ -41,6 +41,16 @@ def target_lines(metrics: dict) -> list[str]:
     return lines
 
 
+def encoder_description() -> str:
+    """The character encoder's shape, read from configs/ner.cfg so the card cannot drift from it."""
+    from thinc.api import Config
+
+    encode = Config().from_disk(MODELS_DIR.parent.parent / "configs" / "ner.cfg", interpolate=False)
+    encode = encode["components"]["tok2vec"]["model"]["encode"]
+    return (f"a {encode['depth']}-layer maxout CNN (width {encode['width']}, each layer reading"
+            f" {encode['window_size']} character(s) either side)")
+
+
 def write_card(metrics: dict, target: Path = MODELS_DIR / "README.md") -> Path:
     ner = metrics["ner"]
     seg = metrics.get("segmenter")
@@ -72,7 +82,7 @@ def write_card(metrics: dict, target: Path = MODELS_DIR / "README.md") -> Path:
         "Character tokens (no entity is lost to a segmentation boundary). Each character is",
         "embedded with its left/right character bigrams and a lexicon feature (longest",
         f"PD-training word starting/ending/covering it; {metrics.get('lexicon_words', '?')} words, stored inside the",
-        "weights), then a 3-layer maxout CNN (width 64) and spaCy's transition-based NER.",
+        f"weights), then {encoder_description()} and spaCy's transition-based NER.",
         f"Labels: ORG, PERSON, PLACE; {LABEL_NOTE}.",
         "",
     ]
@@ -81,6 +91,15 @@ def write_card(metrics: dict, target: Path = MODELS_DIR / "README.md") -> Path:
         lines += [f"### Held-out: {title} ({result['docs']} texts, {result['chars']} chars, {result['entities']} entities)", ""]
         lines += _table(result["per_label"], result["overall"]) + [""]
     lines += ["Scores are exact-span matches of the model alone (before the rule layer)."]
+    layer = metrics.get("names_layer")
+    if layer:
+        lines += ["", "### The names layer as the pipeline runs it",
+                  "", "Rules + this model + names repeated within an article, through the extract stage",
+                  "(`pipeline.extract.extract_documents`), exact spans, GPE and LOC counted as PLACE. PD days",
+                  "28-31 as whole articles; MSRA's block sentence by sentence (it marks no articles).", ""]
+        for name, title in (("pd", "People's Daily, days 28-31"), ("msra", "MSRA, carved held-out block")):
+            lines += [f"**{title}** ({layer[name]['texts']} texts)", ""]
+            lines += _table(layer[name]["per_label"], layer[name]["overall"]) + [""]
     if "train" in metrics:
         lines += ["", f"Training: {metrics['train']}"]
     if seg:
