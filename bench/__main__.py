@@ -33,6 +33,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Optional
 
+# One BLAS thread in this process, set before numpy loads: the tokenizer+NER row is
+# a per-process figure, and the extract workers run one thread each anyway.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 from bench.corpus import Corpus, build_corpus
 from bench.measure import StageClock, peak_rss_self_bytes, timing_stages
 from bench.peers import PeerResult, installed, spread_sample, time_jieba_posseg, time_jionlp
