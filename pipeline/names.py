@@ -94,6 +94,9 @@ class NameTables:
         self.generic_nouns = set(self.orgs["generic_nouns"])
         self.generic_prefix_pattern = re.compile(_alternation(self.generic_nouns))
         self.not_org_suffixes = tuple(self.orgs["not_org_suffixes"])
+        numerals = "".join(re.escape(n) for n in self.orgs["work_unit_numerals"])
+        self.event_ordinal_pattern = re.compile(
+            f"第[{numerals}]+(?:{_alternation(self.orgs['event_ordinal_counters'])})")
         self.org_heads = tuple(self.orgs["org_heads"])
         self.known_org_names = set(self.orgs["known_names"]) | set(self.orgs["standalone"])
         self.institution_suffixes = tuple(sorted(self.orgs["institution_suffixes"], key=len, reverse=True))
@@ -235,7 +238,8 @@ def find_orgs(text: str, tables: NameTables) -> Iterator[tuple[int, int]]:
 
 
 def is_org_name(name: str, tables: NameTables) -> bool:
-    return name not in tables.generic_nouns and not name.endswith(tables.not_org_suffixes)
+    return (name not in tables.generic_nouns and not name.endswith(tables.not_org_suffixes)
+            and tables.event_ordinal_pattern.search(name) is None)
 
 
 def has_org_head(name: str, tables: NameTables) -> bool:

@@ -417,3 +417,9 @@ def test_a_bracket_closed_inside_a_name_stays_in_it(tables):
 def test_a_model_place_right_before_an_institution_word_names_the_institution(tables):
     assert _model_output("苏景云来到了抚顺煤矿。", [("PLACE", "抚顺")], tables) == [("ORG", "抚顺煤矿")]
     assert _model_output("苏景云来到了抚顺。", [("PLACE", "抚顺")], tables) == [("GPE", "抚顺")]
+
+
+def test_a_numbered_session_or_congress_is_an_event_not_a_body(tables):
+    text = "中国共产党第二十次全国代表大会胜利召开，第一劝业银行出席。"
+    assert _model_output(text, [("ORG", "中国共产党第二十次全国代表大会"), ("ORG", "第一劝业银行")], tables) == [
+        ("ORG", "第一劝业银行")]
