@@ -156,6 +156,7 @@ class NameTables:
         self.following_unit_suffixes = tuple(u for u in self.chain_unit_suffixes if len(u) > 1)
         self.function_words_before_names = set(self.people["function_words_before_names"])
         self.count_characters = set(self.places["count_characters_before_unit"])
+        self.not_places = set(self.places["not_places"])
 
 
 def _read_t2s() -> dict[int, str]:
@@ -528,7 +529,7 @@ def model_mentions(text: str, doc: Doc, tables: NameTables) -> list[Mention]:
                 mentions.append(_mention("ORG", start, institution_end, text, NER_SOURCE, tables))
                 continue
             end = _with_following_unit(start, end, text, tables)
-            if _is_count_of_units(text[start:end], tables):
+            if _is_count_of_units(text[start:end], tables) or text[start:end] in tables.not_places:
                 continue
             label = place_label(text[start:end], tables)
         if text[start:end] in tables.known_org_names:

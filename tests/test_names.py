@@ -423,3 +423,13 @@ def test_a_numbered_session_or_congress_is_an_event_not_a_body(tables):
     text = "中国共产党第二十次全国代表大会胜利召开，第一劝业银行出席。"
     assert _model_output(text, [("ORG", "中国共产党第二十次全国代表大会"), ("ORG", "第一劝业银行")], tables) == [
         ("ORG", "第一劝业银行")]
+
+
+def test_the_nation_is_no_place_but_the_republic_is(tables):
+    assert _model_output("激励海内外中华儿女。", [("PLACE", "中华")], tables) == []
+    assert _model_output("中华人民共和国成立。", [("PLACE", "中华人民共和国")], tables) == [("GPE", "中华人民共和国")]
+
+
+def test_a_numbered_session_of_a_body_is_still_the_body(tables):
+    text = "第九届全国人大常委会通过。"
+    assert _model_output(text, [("ORG", "第九届全国人大常委会")], tables) == [("ORG", "第九届全国人大常委会")]
