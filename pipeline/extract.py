@@ -162,9 +162,11 @@ def _mentions_on_workers(config: Config, segments: list[Segment], workers: int) 
         results = pool.map(_worker_mentions, [config_json] * len(chunks), chunks)
         return [mentions for chunk in results for mentions in chunk]
     except BrokenProcessPool:
-        # A worker died (killed, out of memory): the next batch gets a fresh pool.
+        # A worker died (killed, out of memory, or could not start): this batch runs
+        # here instead, and the next one gets a fresh pool.
         _pools.pop((config_json, workers), None)
-        raise
+        log.warning("an extract worker process ended abruptly; running this batch in the flow's process")
+        return mentions_in(nlp_for(config), segments)
 
 
 def segment_mentions(config: Config, segments: list[Segment]) -> list[list[Mention]]:

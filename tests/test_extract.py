@@ -101,3 +101,24 @@ def test_worker_processes_only_for_the_local_runner():
     assert worker_count(parse_config({"extract": {"processes": 3}})) == 3
     assert worker_count(parse_config({"runner": {"kind": "dask"}, "extract": {"processes": 3}})) == 1
     assert worker_count(parse_config({})) >= 1
+
+
+def test_a_batch_whose_worker_dies_runs_in_the_flow_process(monkeypatch):
+    import pipeline.extract as extract
+
+    config = parse_config({"extract": {"components": ["numeric"], "processes": 2}})
+    segments = [("2024年增长12.5%。", None)] * 40
+    monkeypatch.setattr(extract, "MIN_CHARS_FOR_WORKERS", 0)
+    monkeypatch.setattr(extract, "_worker_mentions", _die)  # pickled by name: the workers run it too
+    try:
+        assert extract.segment_mentions(config, segments) == extract.mentions_in(nlp_for(config), segments)
+    finally:
+        extract.stop_workers()
+
+
+def _die(config_json, segments):
+    """A worker killed mid-batch (as the out-of-memory killer would)."""
+    import os
+    import signal
+
+    os.kill(os.getpid(), signal.SIGKILL)
