@@ -4,8 +4,9 @@ Steps: wordfreq, convert, segmenter, ner, finetune, package, evaluate, card
 (wordfreq: the People's Daily word model that layout repair and the name rules
 read, data/models/wordfreq/).  Training the
 NER is bounded by `max_steps` (configs/ner.cfg, then training/ner_finetune.py);
-on 2 shared cores the full run takes about two hours (segmenter ~27 min, NER
-~60 min, fine-tuning ~30 min).
+on 2 cores the full run takes about an hour and a half (segmenter ~27 min, NER
+stage 1 ~47 min on one core with thinc's own BLAS - less now that training
+multiplies through OpenBLAS - and fine-tuning ~8 min).
 """
 from __future__ import annotations
 
