@@ -24,8 +24,11 @@ from datetime import date
 from functools import lru_cache
 from typing import Iterable, Optional
 
+from spacy.language import Language
+
 from .config import Config
 from .consistency import repeated_names
+from .names import load_tables, sits_on_word_boundaries
 from .nlp import build_nlp, carrier_doc, get_mentions
 from .types import Document, Mention
 
@@ -104,7 +107,7 @@ def _layout_people(document: Document) -> list[Mention]:
 Segment = tuple[str, Optional[date]]  # a text the components read, and its publication date
 
 
-def mentions_in(nlp, segments: list[Segment]) -> list[list[Mention]]:
+def mentions_in(nlp: Language, segments: list[Segment]) -> list[list[Mention]]:
     """Every component's mentions in each segment, offsets into the segment."""
     def docs():
         for text, pub_date in segments:
@@ -195,9 +198,7 @@ def extract_documents(documents: list[Document], config: Config) -> None:
 
 def _repeats(document: Document, mentions: list[Mention]) -> list[Mention]:
     """The other occurrences of the names each article's mentions agree on."""
-    from .names import load_tables, sits_on_word_boundaries
-
-    tables = load_tables()
+    tables = load_tables()  # the word-boundary threshold does not depend on the home place
     articles = [(a.start, a.end) for a in document.articles] or [(0, len(document.text))]
     return repeated_names(document.text, articles, [(s.start, s.end) for s in document.sentences], mentions,
                           lambda text, start, end: sits_on_word_boundaries(text, start, end, tables))
