@@ -27,7 +27,7 @@ from typing import Iterable, Optional
 from spacy.language import Language
 
 from .config import Config
-from .consistency import repeated_names
+from .consistency import Coverage, repeated_names
 from .names import load_tables, sits_on_word_boundaries
 from .nlp import build_nlp, carrier_doc, get_mentions
 from .types import Document, Mention
@@ -73,20 +73,12 @@ def resolve_overlaps(mentions: Iterable[Mention]) -> list[Mention]:
     Accepted spans never overlap, so only a candidate's neighbours among them
     (found by bisection) can clash: O(n log n) for a document of any size.
     """
-    starts: list[int] = []
-    ends: list[int] = []
+    taken = Coverage(())
     chosen: list[Mention] = []
     for mention in sorted(mentions, key=lambda m: (-(m.end - m.start), m.start, m.label)):
-        if mention.end <= mention.start:
-            continue
-        at = bisect_right(starts, mention.start)
-        if at > 0 and ends[at - 1] > mention.start:
-            continue
-        if at < len(starts) and starts[at] < mention.end:
-            continue
-        starts.insert(at, mention.start)
-        ends.insert(at, mention.end)
-        chosen.append(mention)
+        if mention.end > mention.start and taken.is_free(mention.start, mention.end):
+            taken.add(mention.start, mention.end)
+            chosen.append(mention)
     return sorted(chosen, key=lambda m: (m.start, m.end))
 
 
