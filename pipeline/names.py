@@ -148,6 +148,8 @@ class NameTables:
             r"(?:^|[\s\u3000（(，。])(?=[" + HAN + r"]{2,4}[\s\u3000]*" + re.escape(marker) + r"(?:$|[\s）)。]))"))
             for marker in self.credit_after]
         self.name_separators = self.people["name_separators"]
+        # a byline run (刘阳 王馨昱) the model reads as one name is split at these and at any space
+        self.name_separator_pattern = re.compile(f"[\\s{re.escape(self.name_separators)}]+")
         self.credit_name_boundary = set(self.name_separators) | set("，。；：:、）)\n") | {""}
         self.not_in_given_name = set(self.people["not_in_given_name"])
         self.word_boundary_max_cost = float(self.places["word_boundary_max_cost"])
@@ -459,7 +461,6 @@ def load_name_model(models_dir: str) -> Language:
 
 _HAN_CHAR = re.compile(f"[{HAN}]")
 _NAME_CHAR = re.compile(f"[{HAN}0-9A-Za-z]")
-_PERSON_SEPARATORS = re.compile(r"[\s\u3000、，]+")
 # A name holds only brackets it closes (中国远洋运输（集团）总公司); one left open
 # splits it (市委党史研究室（市地方志研究室） is two names).
 _BRACKET_PAIRS = {"（": "）", "(": ")", "［": "］", "[": "]", "【": "】", "〔": "〕", "《": "》", "〈": "〉",
@@ -516,7 +517,8 @@ def model_mentions(text: str, doc: Doc, tables: NameTables) -> list[Mention]:
         label = ent.label_
         pieces = [_trimmed(start, end, text) for start, end in _split_at_open_brackets(ent.start_char, ent.end_char, text)]
         if label == "PERSON":
-            pieces = [piece for start, end in pieces for piece in _split_at(_PERSON_SEPARATORS, start, end, text)]
+            pieces = [piece for start, end in pieces
+                      for piece in _split_at(tables.name_separator_pattern, start, end, text)]
         for start, end in pieces:
             cleaned = _cleaned_model_span(start, end, label, text, tables)
             if cleaned is not None:
