@@ -35,6 +35,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .fast_ops import openblas_ops
+from .ner_decode import Entity, GreedyEntityDecoder
 from .names_features import make_char_doc  # also registers the model's architecture
 from .config import CONFIG_DIR
 from .lexicon import word_model
@@ -510,12 +511,11 @@ def _split_at(separators: re.Pattern, start: int, end: int, text: str) -> Iterat
     yield pos, end
 
 
-def model_mentions(text: str, doc: Doc, tables: NameTables) -> list[Mention]:
-    """Entities of the model's doc as mentions, cleaned with the tables."""
+def model_mentions(text: str, entities: Iterable[Entity], tables: NameTables) -> list[Mention]:
+    """The model's entities (start, end, label) in text as mentions, cleaned with the tables."""
     spans: list[tuple[int, int, str]] = []
-    for ent in doc.ents:
-        label = ent.label_
-        pieces = [_trimmed(start, end, text) for start, end in _split_at_open_brackets(ent.start_char, ent.end_char, text)]
+    for ent_start, ent_end, label in entities:
+        pieces = [_trimmed(start, end, text) for start, end in _split_at_open_brackets(ent_start, ent_end, text)]
         if label == "PERSON":
             pieces = [piece for start, end in pieces
                       for piece in _split_at(tables.name_separator_pattern, start, end, text)]
@@ -626,11 +626,12 @@ def merge_place_chains(spans: list[tuple[int, int, str]]) -> list[tuple[int, int
 class StatisticalNames:
     def __init__(self, model: Language, tables: NameTables, batch_size: int = 256):
         self.model = model
+        self.decoder = GreedyEntityDecoder(model)
         self.tables = tables
         self.batch_size = batch_size
 
-    def _finish(self, doc: Doc, text: str, predicted: Doc) -> Doc:
-        found = model_mentions(text, predicted, self.tables)
+    def _finish(self, doc: Doc, text: str, entities: list[Entity]) -> Doc:
+        found = model_mentions(text, entities, self.tables)
         existing = doc._.mentions or []
         rules = [m for m in existing if m.source == RULES_SOURCE]
         others = [m for m in existing if m.source != RULES_SOURCE]
@@ -639,18 +640,16 @@ class StatisticalNames:
         return doc
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc_text(doc)
-        return self._finish(doc, text, self.model(make_char_doc(self.model, text)))
+        return next(self.pipe([doc]))
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 256) -> Iterator[Doc]:
         from spacy.util import minibatch
 
         for batch in minibatch(docs, size=batch_size or self.batch_size):
             texts = [doc_text(doc) for doc in batch]
-            char_docs = [make_char_doc(self.model, text) for text in texts]
-            predicted = self.model.pipe(char_docs, batch_size=self.batch_size)
-            for doc, text, model_doc in zip(batch, texts, predicted):
-                yield self._finish(doc, text, model_doc)
+            found = self.decoder([make_char_doc(self.model, text) for text in texts])
+            for doc, text, entities in zip(batch, texts, found):
+                yield self._finish(doc, text, entities)
 
 
 @Language.factory(

@@ -220,14 +220,17 @@ def test_sample_page_names():
 @needs_model
 def test_accuracy_floor_on_heldout_slice():
     from pipeline.names import load_name_model
+    from pipeline.names_features import make_char_doc
+    from pipeline.ner_decode import GreedyEntityDecoder
 
     model = load_name_model(str(MODELS_DIR))
     rows = [json.loads(line) for line in FIXTURE.read_text(encoding="utf-8").splitlines()]
     assert 100 <= len(rows) <= 400
     counts = {}
-    for row, doc in zip(rows, model.pipe([r["text"] for r in rows])):
+    found = GreedyEntityDecoder(model)([make_char_doc(model, r["text"]) for r in rows])
+    for row, entities in zip(rows, found):
         gold = {tuple(e) for e in row["entities"]}
-        predicted = {(e.start_char, e.end_char, e.label_) for e in doc.ents}
+        predicted = set(entities)
         for label in ("ORG", "PERSON", "PLACE"):
             c = counts.setdefault(label, [0, 0, 0])
             g = {e for e in gold if e[2] == label}
@@ -252,12 +255,9 @@ def test_titles_and_common_words_do_not_extend_names(tables, text, expected):
 def test_model_spans_are_trimmed_split_and_cleaned(tables):
     from pipeline.names import model_mentions
 
-    nlp = spacy.blank("zh")
     text = "## 新中国（刘阳 王馨昱）中共党员，津"
-    doc = nlp.make_doc(text)
-    doc.ents = [doc.char_span(0, 6, "PLACE"), doc.char_span(7, 13, "PERSON"), doc.char_span(14, 18, "ORG"),
-                doc.char_span(19, 20, "PLACE")]
-    assert [(m.label, m.text) for m in model_mentions(text, doc, tables)] == [
+    entities = [(0, 6, "PLACE"), (7, 13, "PERSON"), (14, 18, "ORG"), (19, 20, "PLACE")]
+    assert [(m.label, m.text) for m in model_mentions(text, entities, tables)] == [
         ("GPE", "新中国"), ("PERSON", "刘阳"), ("PERSON", "王馨昱"), ("ORG", "中共")]
 
 
@@ -325,9 +325,8 @@ def _model_output(text: str, spans: list[tuple[str, str]], tables) -> list[tuple
     """model_mentions for a doc whose model found `spans` (label, text), each at its first occurrence."""
     from pipeline.names import model_mentions
 
-    doc = spacy.blank("zh").make_doc(text)
-    doc.ents = [doc.char_span(text.index(name), text.index(name) + len(name), label) for label, name in spans]
-    return [(m.label, m.text) for m in model_mentions(text, doc, tables)]
+    entities = [(text.index(name), text.index(name) + len(name), label) for label, name in spans]
+    return [(m.label, m.text) for m in model_mentions(text, entities, tables)]
 
 
 @pytest.mark.parametrize("text, phrase", [
