@@ -12,7 +12,7 @@ model's weights file (``attrs``), so no extra file has to be found at run time.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, List, Tuple
+from typing import Callable, List, Optional, Tuple
 
 import numpy
 from spacy.attrs import ORTH
@@ -29,39 +29,97 @@ MAX_WORD = 4  # longest lexicon word looked up at each position
 N_COLUMNS = 4
 TEXT_KEY = "zh_names_text"
 
-_lexicon_cache: dict[int, frozenset[str]] = {}
+_CODE_BITS = numpy.uint64(21)  # a Unicode code point fits in 21 bits: three fit in one key
 
 
-def _lexicon_of(model: Model) -> frozenset[str]:
+class Lexicon:
+    """The model's word list, as sorted integer keys for batch lookups.
+
+    Words of 2 and 3 characters are looked up by their code points packed into
+    one uint64; a 4-character word by its first three, then checked as text.
+    """
+
+    def __init__(self, words: frozenset[str]):
+        self.words = words
+        self.keys = {
+            length: numpy.unique(numpy.asarray(
+                [_packed(word[:3]) for word in words if len(word) == length], dtype="uint64"))
+            for length in range(2, MAX_WORD + 1)
+        }
+
+
+def _packed(chars: str) -> int:
+    key = 0
+    for char in chars:
+        key = (key << 21) | ord(char)
+    return key
+
+
+def _window_keys(codes: numpy.ndarray, width: int) -> numpy.ndarray:
+    count = len(codes) - width + 1
+    keys = codes[:count].copy()
+    for k in range(1, width):
+        keys <<= _CODE_BITS
+        keys |= codes[k:k + count]
+    return keys
+
+
+def _known(keys: numpy.ndarray, sorted_keys: numpy.ndarray) -> numpy.ndarray:
+    if len(sorted_keys) == 0 or len(keys) == 0:
+        return numpy.zeros(len(keys), dtype=bool)
+    index = numpy.minimum(numpy.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+    return sorted_keys[index] == keys
+
+
+_lexicon_cache: dict[int, Lexicon] = {}
+
+
+def _lexicon_of(model: Model) -> Lexicon:
     raw: str = model.attrs["lexicon"]
     key = id(raw)
     if key not in _lexicon_cache:
-        _lexicon_cache[key] = frozenset(raw.split("\n")) - {""}
+        _lexicon_cache[key] = Lexicon(frozenset(raw.split("\n")) - {""})
     return _lexicon_cache[key]
 
 
-def lexicon_codes(text: str, lexicon: frozenset[str]) -> numpy.ndarray:
-    """Per character: longest known word starting here, ending here, covering it."""
+def lexicon_codes(text: str, lexicon: Lexicon) -> numpy.ndarray:
+    """Per character: longest known word starting here, ending here, covering it.
+
+    Texts of a batch may be joined with NUL between them: no word holds one.
+    """
     n = len(text)
-    starts = [0] * n
-    ends = [0] * n
-    inside = [0] * n
-    for i in range(n):
-        for length in range(2, MAX_WORD + 1):
-            j = i + length
-            if j > n:
-                break
-            if text[i:j] in lexicon:
-                starts[i] = length
-                if ends[j - 1] < length:
-                    ends[j - 1] = length
-                for k in range(i + 1, j - 1):
-                    inside[k] = 1
-    codes = numpy.asarray(starts, dtype="uint64") * 10 + numpy.asarray(ends, dtype="uint64") * 2
-    return codes + numpy.asarray(inside, dtype="uint64") + numpy.uint64(1)
+    codes = numpy.frombuffer(text.encode("utf-32-le"), dtype="uint32").astype("uint64")
+    starts = numpy.zeros(n, dtype="uint64")
+    ends = numpy.zeros(n, dtype="uint64")
+    inside = numpy.zeros(n, dtype="uint64")
+    for length in range(2, min(MAX_WORD, n) + 1):
+        count = n - length + 1
+        known = _known(_window_keys(codes, min(length, 3)), lexicon.keys[length])[:count]
+        if length > 3:  # the first three characters matched; check the whole word
+            for i in numpy.flatnonzero(known):
+                known[i] = text[i:i + length] in lexicon.words
+        if not known.any():
+            continue
+        starts[:count][known] = length  # lengths ascend: the longest word wins
+        ends[length - 1:][known] = length
+        for k in range(1, length - 1):
+            inside[k:k + count][known] = 1
+    return starts * numpy.uint64(10) + ends * numpy.uint64(2) + inside + numpy.uint64(1)
 
 
-def char_feature_columns(doc: Doc, lexicon: frozenset[str]) -> numpy.ndarray:
+def batch_lexicon_codes(texts: List[str], lexicon: Lexicon) -> List[numpy.ndarray]:
+    """lexicon_codes of each text, computed in one pass over the batch."""
+    codes = lexicon_codes("\0".join(texts), lexicon)
+    bounds = numpy.cumsum([len(text) + 1 for text in texts])
+    return [codes[end - len(text) - 1:end - 1] for end, text in zip(bounds, texts)]
+
+
+def char_feature_columns(doc: Doc, lexical: Optional[numpy.ndarray]) -> numpy.ndarray:
+    """Per character token: itself, its left and right bigrams, its lexicon code.
+
+    ``lexical`` is None when the tokens are not single characters (never the
+    case in this pipeline): then there is no lexicon evidence.
+    """
     orth = doc.to_array(ORTH).astype("uint64")
     if len(orth) == 0:
         return numpy.zeros((0, N_COLUMNS), dtype="uint64")
@@ -70,14 +128,15 @@ def char_feature_columns(doc: Doc, lexicon: frozenset[str]) -> numpy.ndarray:
     with numpy.errstate(over="ignore"):
         left_bigram = previous * _LEFT_MULT + orth
         right_bigram = orth * _RIGHT_MULT + following
-    # doc.text is rebuilt from the tokens on every access (slow); the name
-    # component hands the text over in user_data.
-    text = doc.user_data.get(TEXT_KEY) or doc.text
-    if len(text) == len(orth):
-        lexical = lexicon_codes(text, lexicon)
-    else:  # not character tokens (never the case in this pipeline): no lexicon evidence
+    if lexical is None:
         lexical = numpy.ones(len(orth), dtype="uint64")
     return numpy.stack([orth, left_bigram, right_bigram, lexical], axis=1)
+
+
+def _doc_text(doc: Doc) -> str:
+    # doc.text is rebuilt from the tokens on every access (slow); the name
+    # component hands the text over in user_data.
+    return doc.user_data.get(TEXT_KEY) or doc.text
 
 
 def make_char_doc(nlp, text: str) -> Doc:
@@ -92,8 +151,13 @@ def make_char_doc(nlp, text: str) -> Doc:
 
 
 def _extract_forward(model: Model, docs: List[Doc], is_train: bool) -> Tuple[List[Ints2d], Callable]:
-    lexicon = _lexicon_of(model)
-    features = [model.ops.asarray2i(char_feature_columns(doc, lexicon), dtype="uint64") for doc in docs]
+    texts = [_doc_text(doc) for doc in docs]
+    char_texts = [text for doc, text in zip(docs, texts) if len(text) == len(doc)]
+    lexical = iter(batch_lexicon_codes(char_texts, _lexicon_of(model)))
+    features = [
+        model.ops.asarray2i(char_feature_columns(doc, next(lexical) if len(text) == len(doc) else None), dtype="uint64")
+        for doc, text in zip(docs, texts)
+    ]
     return features, lambda d_features: []
 
 
