@@ -36,7 +36,7 @@ from spacy.tokens import Doc
 
 from .fast_ops import openblas_ops
 from .ner_decode import Entity, GreedyEntityDecoder
-from .names_features import make_char_doc  # also registers the model's architecture
+from .names_features import model_doc_for  # also registers the model's architecture
 from .config import CONFIG_DIR
 from .lexicon import word_model
 from .nlp import add_mentions, doc_text
@@ -647,7 +647,7 @@ class StatisticalNames:
 
         for batch in minibatch(docs, size=batch_size or self.batch_size):
             texts = [doc_text(doc) for doc in batch]
-            found = self.decoder([make_char_doc(self.model, text) for text in texts])
+            found = self.decoder([model_doc_for(self.model, doc, text) for doc, text in zip(batch, texts)])
             for doc, text, entities in zip(batch, texts, found):
                 yield self._finish(doc, text, entities)
 

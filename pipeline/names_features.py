@@ -150,6 +150,16 @@ def make_char_doc(nlp, text: str) -> Doc:
     return doc
 
 
+def model_doc_for(nlp, doc: Doc, text: str) -> Doc:
+    """The model's doc for a pipeline doc: the doc itself when it already has
+    one token per character (the char segmenter, text without whitespace);
+    the features read only the token strings, which do not depend on the vocab."""
+    if len(doc) == len(text) and not any(ch.isspace() for ch in text):
+        doc.user_data[TEXT_KEY] = text
+        return doc
+    return make_char_doc(nlp, text)
+
+
 def _extract_forward(model: Model, docs: List[Doc], is_train: bool) -> Tuple[List[Ints2d], Callable]:
     texts = [_doc_text(doc) for doc in docs]
     char_texts = [text for doc, text in zip(docs, texts) if len(text) == len(doc)]
