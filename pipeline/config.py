@@ -44,7 +44,7 @@ class Runner(_Strict):
 class Batching(_Strict):
     # Documents are grouped into batches of about this many characters; one
     # Prefect task run handles one batch (task runs cost ~25 ms each here).
-    max_chars: int = Field(default=2_000_000, ge=1_000)
+    max_chars: int = Field(default=500_000, ge=1_000)
     max_documents: int = Field(default=500, ge=1)
 
 

@@ -16,6 +16,7 @@ import atexit
 import logging
 import multiprocessing
 import os
+import threading
 from bisect import bisect_right
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -119,6 +120,11 @@ def _worker_mentions(config_json: str, segments: list[Segment]) -> list[list[Men
 
 
 _pools: dict[tuple[str, int], ProcessPoolExecutor] = {}
+# Two batches can be in their extract stage at once (pipeline/runner.py
+# batches_in_flight): they share one pool, and a batch that runs in this
+# process runs alone (the stages hold the GIL; nothing is lost by waiting).
+_pool_lock = threading.Lock()
+_in_process_lock = threading.Lock()
 
 
 def worker_count(config: Config) -> int:
@@ -131,12 +137,17 @@ def worker_count(config: Config) -> int:
 
 def _pool_for(config_json: str, workers: int) -> ProcessPoolExecutor:
     key = (config_json, workers)
-    if key not in _pools:
-        # Each worker is one process on one core: a BLAS thread pool per worker would oversubscribe.
-        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-        # spawn, not fork: the parent runs Prefect's threads and event loop, which a fork would copy mid-flight.
-        _pools[key] = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                          initializer=_worker_start, initargs=(config_json,))
+    with _pool_lock:
+        return _pools.get(key) or _new_pool(key)
+
+
+def _new_pool(key: tuple[str, int]) -> ProcessPoolExecutor:
+    config_json, workers = key
+    # Each worker is one process on one core: a BLAS thread pool per worker would oversubscribe.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    # spawn, not fork: the parent runs Prefect's threads and event loop, which a fork would copy mid-flight.
+    _pools[key] = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                      initializer=_worker_start, initargs=(config_json,))
     return _pools[key]
 
 
@@ -159,16 +170,23 @@ def _mentions_on_workers(config: Config, segments: list[Segment], workers: int) 
     except BrokenProcessPool:
         # A worker died (killed, out of memory, or could not start): this batch runs
         # here instead, and the next one gets a fresh pool.
-        _pools.pop((config_json, workers), None)
+        with _pool_lock:
+            if _pools.get((config_json, workers)) is pool:
+                _pools.pop((config_json, workers))
         log.warning("an extract worker process ended abruptly; running this batch in the flow's process")
-        return mentions_in(nlp_for(config), segments)
+        return _mentions_here(config, segments)
 
 
 def segment_mentions(config: Config, segments: list[Segment]) -> list[list[Mention]]:
     workers = worker_count(config)
     if workers > 1 and sum(len(text) for text, _ in segments) >= MIN_CHARS_FOR_WORKERS:
         return _mentions_on_workers(config, segments, workers)
-    return mentions_in(nlp_for(config), segments)
+    return _mentions_here(config, segments)
+
+
+def _mentions_here(config: Config, segments: list[Segment]) -> list[list[Mention]]:
+    with _in_process_lock:
+        return mentions_in(nlp_for(config), segments)
 
 
 def extract_documents(documents: list[Document], config: Config) -> None:

@@ -36,7 +36,7 @@ from .ingest import InputFile, discover_inputs, read_input, split_jsonl  # noqa:
 from .layout import Layout, repair_layout  # noqa: E402
 from .normalize import normalize_text  # noqa: E402
 from .progress import RunProgress  # noqa: E402
-from .runner import shared_prefect_api, task_runner_for  # noqa: E402
+from .runner import batches_in_flight, shared_prefect_api, task_runner_for  # noqa: E402
 from .sentences import split_sentences  # noqa: E402
 from .summary import RunTotals  # noqa: E402
 from .types import Document, ErrorRow, RawDocument  # noqa: E402
@@ -300,10 +300,6 @@ def load_components(config: Config) -> None:
         nlp_for(config)
     except Exception as error:
         raise ConfigError(f"extract.components: {error}") from None
-
-
-def batches_in_flight(config: Config) -> int:
-    return 1 if config.runner.kind == "local" else 2 * config.runner.n_workers
 
 
 def new_run_id(started_at: datetime) -> str:

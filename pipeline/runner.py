@@ -19,15 +19,29 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from .config import Config
+from .extract import worker_count
 
 SERVER_START_TIMEOUT_S = 180
+
+
+def batches_in_flight(config: Config) -> int:
+    """Batches submitted ahead of the one being written.
+
+    Locally with extract worker processes, two, each with its own task
+    thread: the flow's process reads, repairs and splits the next batch (and
+    writes the last) while the workers extract this one.  In one process the
+    stages hold the GIL, so there is nothing to overlap.
+    """
+    if config.runner.kind == "local":
+        return 2 if worker_count(config) > 1 else 1
+    return 2 * config.runner.n_workers
 
 
 def task_runner_for(config: Config):
     if config.runner.kind == "local":
         from prefect.task_runners import ThreadPoolTaskRunner
 
-        return ThreadPoolTaskRunner(max_workers=1)
+        return ThreadPoolTaskRunner(max_workers=batches_in_flight(config))
     from prefect_dask import DaskTaskRunner
 
     if config.runner.address:

@@ -49,6 +49,21 @@ def test_tables_are_the_same_for_any_batch_size(tmp_path):
         pd.testing.assert_frame_equal(table(tmp_path / "small", name), table(tmp_path / "large", name))
 
 
+def test_batches_overlapping_on_worker_processes_give_the_same_tables(tmp_path, monkeypatch):
+    import pipeline.extract as extract
+    from pipeline.runner import batches_in_flight
+
+    corpus = make_corpus(tmp_path / "in", 4)
+    one_process = run([corpus], tmp_path / "one", batching={"max_documents": 1}, extract={"processes": 1})
+    monkeypatch.setattr(extract, "MIN_CHARS_FOR_WORKERS", 0)
+    config = {"batching": {"max_documents": 1}, "extract": {"processes": 2}}
+    assert batches_in_flight(parse_config(config)) == 2
+    workers = run([corpus], tmp_path / "workers", **config)
+    assert one_process.n_documents == workers.n_documents == 4
+    for name in CONTENT_TABLES:
+        pd.testing.assert_frame_equal(table(tmp_path / "one", name), table(tmp_path / "workers", name))
+
+
 def test_a_full_disk_leaves_the_previous_tables_intact(tmp_path, monkeypatch):
     corpus = make_corpus(tmp_path / "in", 1)
     out = tmp_path / "out"
