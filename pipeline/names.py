@@ -87,11 +87,16 @@ class NameTables:
     chain_unit_pattern: re.Pattern = field(init=False)
     compound_pattern: re.Pattern = field(init=False)
     self_reference_pattern: re.Pattern = field(init=False)
+    addressed_surname_pattern: re.Pattern = field(init=False)
 
     def __post_init__(self) -> None:
         self.surnames = set(self.people["surnames"])
         self.max_surname = max(len(s) for s in self.surnames)
         self.titles = sorted(set(self.orgs["titles"]), key=len, reverse=True)
+        single_surnames = sorted(s for s in self.surnames
+                                 if len(s) == 1 and s not in self.people["function_words_before_names"])
+        self.addressed_surname_pattern = re.compile(
+            f"[{''.join(single_surnames)}](?={_alternation(self.people['address_titles'])})")
         self.generic_nouns = set(self.orgs["generic_nouns"])
         self.generic_prefix_pattern = re.compile(_alternation(self.generic_nouns))
         self.not_org_suffixes = tuple(self.orgs["not_org_suffixes"])
@@ -361,6 +366,16 @@ def find_people(text: str, tables: NameTables) -> Iterator[tuple[int, int]]:
         if names and len(names) == 1:
             yield names[0]
     yield from _credit_names(text, tables)
+    yield from _addressed_surnames(text, tables)
+
+
+def _addressed_surnames(text: str, tables: NameTables) -> Iterator[tuple[int, int]]:
+    """A surname alone before a form of address: 江|主席, 单|教授 (not 驻华|大使)."""
+    for match in tables.addressed_surname_pattern.finditer(text):
+        start = match.start()
+        if start > 0 and _HAN_CHAR.match(text[start - 1]) and not sits_on_word_boundaries(text, start, start + 1, tables):
+            continue
+        yield start, start + 1
 
 
 def _credit_names(text: str, tables: NameTables) -> Iterator[tuple[int, int]]:

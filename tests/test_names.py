@@ -98,6 +98,24 @@ def test_self_references_resolve_to_home(tables):
 # -------------------------------------------------------------- rules: people
 
 
+@pytest.mark.parametrize("text, person", [
+    ("认真学习江主席的重要讲话。", "江"),
+    ("单教授举杯当场赋诗。", "单"),
+    ("北京的书法家杨先生即兴为画题词。", "杨"),
+])
+def test_a_surname_alone_before_a_form_of_address_is_a_person(tables, text, person):
+    assert ("PERSON", person) in found(text, tables)
+
+
+@pytest.mark.parametrize("text", [
+    "他向主席汇报了工作。",      # 向: the preposition
+    "美国驻华大使出席招待会。",  # 华 ends the word 驻华
+    "副主席和秘书长出席会议。",
+])
+def test_no_person_where_the_character_before_a_title_is_no_surname_alone(tables, text):
+    assert not {m for m in found(text, tables) if m[0] == "PERSON"}
+
+
 def test_photo_credit_alone_on_its_line(tables):
     assert found("晋向阳", tables) == {("PERSON", "晋向阳")}
 
