@@ -110,6 +110,8 @@ class NameTables:
         self.anchors_needing_chain = set(self.places["anchors_needing_chain"])
         self.chain_stop_starts = tuple(self.places["chain_body_stop_starts"])
         self.chain_generic_units = set(self.places.get("chain_generic_units", []))
+        self.chain_body_stop_chars = set(self.places["chain_body_stop_chars"])
+        self.chain_unit_not_endings = tuple(self.places["chain_unit_not_endings"])
         self.compound_suffixes = tuple(self.places["chain_unit_compound_suffixes"])
         self.gpe_suffixes = tuple(sorted(self.places["gpe_suffixes"], key=len, reverse=True))
         self.loc_suffixes = tuple(sorted(self.places["loc_suffixes"], key=len, reverse=True))
@@ -271,6 +273,10 @@ def _chain_unit_at(text: str, pos: int, tables: NameTables) -> Optional[int]:
     unit = match.group(0)
     if body.startswith(tables.chain_stop_starts) or unit in tables.chain_generic_units:
         return None
+    if set(body) & tables.chain_body_stop_chars or unit.endswith(tables.chain_unit_not_endings):
+        return None  # 张北县 + 地震灾区的北京军区 is no chain
+    if unit.endswith(tables.institution_suffixes):  # 西藏 + 军区 is a body, not a district
+        return None
     if unit.endswith(tables.compound_suffixes):  # 佳禾小区 is a compound, not a district
         return None
     return match.end()
@@ -384,11 +390,12 @@ def _credit_names(text: str, tables: NameTables) -> Iterator[tuple[int, int]]:
             if len(marker) == 1 and match.end() == match.start() + 1:
                 continue  # 文/图/摄 alone are credits only with a separator after them
             pos = match.end()
-            for end in _name_ends(text, pos, tables):
-                after = text[end:end + 1]
-                if after in tables.credit_name_boundary or any(text.startswith(w, end) for w in tables.credit_after):
-                    yield pos, end
-                    break
+            ends = _name_ends(text, pos, tables)
+            # 记者徐烨摄: the end a credit word follows, before the longest that fits
+            credited = [end for end in ends if any(text.startswith(w, end) for w in tables.credit_after)]
+            bounded = [end for end in ends if text[end:end + 1] in tables.credit_name_boundary]
+            for end in (credited or bounded)[:1]:
+                yield pos, end
     for marker, pattern in tables.credit_after_patterns:
         for match in pattern.finditer(text):
             pos = match.end()
@@ -549,6 +556,8 @@ def model_mentions(text: str, entities: Iterable[Entity], tables: NameTables) ->
             if _is_count_of_units(text[start:end], tables) or text[start:end] in tables.not_places:
                 continue
             label = place_label(text[start:end], tables)
+            if _names_an_institution(text[start:end], tables):
+                label = "ORG"  # 成都军区 read as a place is the body named after it
         if text[start:end] in tables.known_org_names:
             label = "ORG"  # 东盟 read as a place is the organisation
         mention = _mention(label, start, end, text, NER_SOURCE, tables)
@@ -615,6 +624,10 @@ def _with_following_institution(start: int, end: int, text: str, tables: NameTab
             extended = end + len(suffix)
             return extended if sits_on_word_boundaries(text, start, extended, tables) else None
     return None
+
+
+def _names_an_institution(name: str, tables: NameTables) -> bool:
+    return any(name.endswith(suffix) and len(name) > len(suffix) for suffix in tables.institution_suffixes)
 
 
 def _is_count_of_units(name: str, tables: NameTables) -> bool:

@@ -89,6 +89,16 @@ def test_ordinary_words_do_not_start_chains(tables):
     assert not find_rule_mentions("城区人口持续增长，社区服务更加完善。", tables)
 
 
+def test_a_chain_stops_at_kinds_of_area_and_at_particles(tables):
+    places = {m for m in found("驻守在河北省张北县地震灾区的北京军区某部二连。", tables) if m[0] == "GPE"}
+    assert ("GPE", "河北省张北县") in places
+    assert not any("灾区" in name or "的" in name for _label, name in places)
+
+
+def test_a_military_region_is_no_district(tables):
+    assert ("GPE", "西藏军区") not in found("西藏军区所属部队连夜出动。", tables)
+
+
 def test_self_references_resolve_to_home(tables):
     mentions = {m.text: m for m in find_rule_mentions("我市在全省率先完成，符合我国基本国情。", tables)}
     assert mentions["我市"].label == "GPE" and mentions["我市"].norm == "阳泉市"
@@ -114,6 +124,11 @@ def test_a_surname_alone_before_a_form_of_address_is_a_person(tables, text, pers
 ])
 def test_no_person_where_the_character_before_a_title_is_no_surname_alone(tables, text):
     assert not {m for m in found(text, tables) if m[0] == "PERSON"}
+
+
+def test_a_credit_word_after_the_name_is_not_part_of_it(tables):
+    assert ("PERSON", "徐烨") in found("（本报记者徐烨摄）", tables)
+    assert ("PERSON", "徐烨摄") not in found("（本报记者徐烨摄）", tables)
 
 
 def test_photo_credit_alone_on_its_line(tables):
@@ -337,6 +352,10 @@ def test_numbered_work_units_of_a_mine_are_one_org(tables):
     assert ("ORG", "三矿一号井采煤队") in found(text, tables)
     assert found("使得一百多人的采煤队没有出现一例事故。", tables) == set()  # a bare team is generic
     assert ("ORG", "阳泉矿务局三矿一号井采煤队") in found("阳泉矿务局三矿一号井采煤队获得荣誉。", tables)
+
+
+def test_a_model_place_ending_in_an_institution_word_is_that_institution(tables):
+    assert _model_output("成都军区派出部队。", [("PLACE", "成都军区")], tables) == [("ORG", "成都军区")]
 
 
 def _model_output(text: str, spans: list[tuple[str, str]], tables) -> list[tuple[str, str]]:
