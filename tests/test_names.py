@@ -358,6 +358,14 @@ def test_a_model_place_ending_in_an_institution_word_is_that_institution(tables)
     assert _model_output("成都军区派出部队。", [("PLACE", "成都军区")], tables) == [("ORG", "成都军区")]
 
 
+@pytest.mark.parametrize("text, place, org", [
+    ("中国政府对此计划极为重视。", "中国", "中国政府"),
+    ("今年春节，南京市政府将首次通过因特网。", "南京", "南京市政府"),
+])
+def test_a_place_and_its_government_are_one_org(tables, text, place, org):
+    assert _model_output(text, [("PLACE", place)], tables) == [("ORG", org)]
+
+
 def _model_output(text: str, spans: list[tuple[str, str]], tables) -> list[tuple[str, str]]:
     """model_mentions for a doc whose model found `spans` (label, text), each at its first occurrence."""
     from pipeline.names import model_mentions
