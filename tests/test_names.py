@@ -95,6 +95,10 @@ def test_a_chain_stops_at_kinds_of_area_and_at_particles(tables):
     assert not any("灾区" in name or "的" in name for _label, name in places)
 
 
+def test_a_chain_unit_does_not_start_with_a_verb(tables):
+    assert found("河北有个县叫阜平。", tables) == {("GPE", "河北")}
+
+
 def test_a_military_region_is_no_district(tables):
     assert ("GPE", "西藏军区") not in found("西藏军区所属部队连夜出动。", tables)
 
