@@ -362,7 +362,10 @@ def find_people(text: str, tables: NameTables) -> Iterator[tuple[int, int]]:
     """Bylines (…实现。（薄红贞）), a name alone on its line (photo credit), credits."""
     byline = _BYLINE.search(text)
     if byline:
-        names = _names_sequence(text, byline.start(1), byline.end(1), tables)
+        start, end = byline.span(1)
+        # （李舸摄）: the names before a credit word, if they read as names
+        names = _names_sequence(text, start, _before_credit_word(text, start, end, tables), tables)
+        names = names or _names_sequence(text, start, end, tables)
         if names:
             yield from names
     stripped = text.strip()
@@ -382,6 +385,13 @@ def _addressed_surnames(text: str, tables: NameTables) -> Iterator[tuple[int, in
         if start > 0 and _HAN_CHAR.match(text[start - 1]) and not sits_on_word_boundaries(text, start, start + 1, tables):
             continue
         yield start, start + 1
+
+
+def _before_credit_word(text: str, start: int, end: int, tables: NameTables) -> int:
+    for word in tables.credit_after:
+        if text.endswith(word, start, end) and end - len(word) - start >= 2:
+            return end - len(word)
+    return end
 
 
 def _credit_names(text: str, tables: NameTables) -> Iterator[tuple[int, int]]:

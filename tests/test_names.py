@@ -130,9 +130,10 @@ def test_no_person_where_the_character_before_a_title_is_no_surname_alone(tables
     assert not {m for m in found(text, tables) if m[0] == "PERSON"}
 
 
-def test_a_credit_word_after_the_name_is_not_part_of_it(tables):
-    assert ("PERSON", "徐烨") in found("（本报记者徐烨摄）", tables)
-    assert ("PERSON", "徐烨摄") not in found("（本报记者徐烨摄）", tables)
+@pytest.mark.parametrize("text, name", [("（本报记者徐烨摄）", "徐烨"), ("恩重如山永不忘（李舸摄）", "李舸")])
+def test_a_credit_word_after_the_name_is_not_part_of_it(tables, text, name):
+    people = {m for m in found(text, tables) if m[0] == "PERSON"}
+    assert people == {("PERSON", name)}
 
 
 def test_photo_credit_alone_on_its_line(tables):
