@@ -661,6 +661,15 @@ def merge_place_chains(spans: list[tuple[int, int, str]]) -> list[tuple[int, int
     return merged
 
 
+def _not_crossing(model: list[Mention], rules: list[Mention]) -> list[Mention]:
+    """Model mentions that do not cut through a rule mention: 阳坡埝社区佳禾小区 across
+    GPE 城区阳坡埝社区 + LOC 佳禾小区 goes; a model span holding a rule's whole is kept."""
+    def crosses(m: Mention, r: Mention) -> bool:
+        return m.start < r.end and r.start < m.end and not (m.start <= r.start and r.end <= m.end) \
+            and not (r.start <= m.start and m.end <= r.end)
+    return [m for m in model if not any(crosses(m, r) for r in rules)]
+
+
 class StatisticalNames:
     def __init__(self, model: Language, tables: NameTables, batch_size: int = 256):
         self.model = model
@@ -674,7 +683,7 @@ class StatisticalNames:
         rules = [m for m in existing if m.source == RULES_SOURCE]
         others = [m for m in existing if m.source != RULES_SOURCE]
         doc._.mentions = others
-        add_mentions(doc, resolve_overlaps(rules + found))
+        add_mentions(doc, resolve_overlaps(rules + _not_crossing(found, rules)))
         return doc
 
     def __call__(self, doc: Doc) -> Doc:

@@ -371,6 +371,18 @@ def test_a_place_and_its_government_are_one_org(tables, text, place, org):
     assert _model_output(text, [("PLACE", place)], tables) == [("ORG", org)]
 
 
+def test_a_model_span_cutting_through_a_rule_name_is_dropped():
+    from pipeline.names import _not_crossing
+    from pipeline.types import Mention
+
+    text = "城区阳坡埝社区佳禾小区"
+    rules = [Mention("GPE", 0, 7, "城区阳坡埝社区", "rules"), Mention("LOC", 7, 11, "佳禾小区", "rules")]
+    crossing = Mention("LOC", 2, 11, text[2:11], "ner")
+    holding = Mention("GPE", 0, 11, text, "ner")
+    inside = Mention("GPE", 2, 7, text[2:7], "ner")
+    assert _not_crossing([crossing, holding, inside], rules) == [holding, inside]
+
+
 def _model_output(text: str, spans: list[tuple[str, str]], tables) -> list[tuple[str, str]]:
     """model_mentions for a doc whose model found `spans` (label, text), each at its first occurrence."""
     from pipeline.names import model_mentions
