@@ -15,7 +15,11 @@ import pipeline.names_features  # noqa: F401
 from .corpora import PD_TEST_DAYS, read_pd
 from .ner_data import NER_WORK
 
-TEST_SETS = {"pd": NER_WORK / "test_pd.spacy", "msra": NER_WORK / "test_msra.spacy"}
+TEST_SETS = {
+    "pd": NER_WORK / "test_pd.spacy",
+    "msra": NER_WORK / "test_msra.spacy",  # one-character places not marked, as in PD
+    "msra_raw": NER_WORK / "test_msra_raw.spacy",  # MSRA's own marks
+}
 
 
 def _prf(scores: dict) -> dict:
@@ -144,31 +148,51 @@ def _f(tp: int, n_found: int, n_gold: int) -> dict:
 def evaluate_names_layer(models_dir: Path) -> dict:
     """Rules + model + names repeated in an article, through the extract stage, on the
     held-out sets: PD days 28-31 as whole articles, MSRA's block sentence by sentence
-    (it marks no article boundaries).  GPE and LOC count as PLACE."""
+    (it marks no article boundaries), scored against MSRA without its one-character
+    places (as the model's data) and with them (msra_raw).  GPE and LOC count as PLACE."""
     from pipeline.config import parse_config
-    from pipeline.extract import extract_documents
 
-    from .corpora import msra_split, read_msra
+    from .ner_data import without_one_char_places
 
     config = parse_config({"extract": {"components": ["rules", "ner"], "models_dir": str(models_dir)}})
+    pd_texts, pd_gold = held_out_pd_articles()
+    msra_texts, msra_raw_gold = held_out_msra_sentences()
+    msra_gold = [set(without_one_char_places(list(gold))) for gold in msra_raw_gold]
+    found_pd = names_layer_found("pd", pd_texts, config)
+    found_msra = names_layer_found("msra", msra_texts, config)
+    return {
+        "pd": {"texts": len(pd_texts), **_score(pd_gold, found_pd)},
+        "msra": {"texts": len(msra_texts), **_score(msra_gold, found_msra)},
+        "msra_raw": {"texts": len(msra_texts), **_score(msra_raw_gold, found_msra)},
+    }
+
+
+def held_out_pd_articles() -> tuple[list[list[str]], list[set]]:
+    """PD days 28-31 as articles: their paragraphs, and gold spans into the joined text."""
     articles: dict[str, list] = {}
     for paragraph in read_pd():
         if paragraph.day in PD_TEST_DAYS:
             articles.setdefault(paragraph.para_id[:15], []).append(paragraph)
+    return ([[p.text for p in paragraphs] for paragraphs in articles.values()],
+            [_article_gold(paragraphs) for paragraphs in articles.values()])
+
+
+def held_out_msra_sentences() -> tuple[list[list[str]], list[set]]:
+    from .corpora import msra_split, read_msra
+
     msra = list(read_msra())
-    msra_test = [s for i, s in enumerate(msra) if msra_split(i, len(msra)) == "test"]
-    held_out = {
-        "pd": [([p.text for p in paragraphs], _article_gold(paragraphs)) for paragraphs in articles.values()],
-        "msra": [([s.text], set(s.entities)) for s in msra_test],
-    }
-    results = {}
-    for name, items in held_out.items():
-        documents = [_held_out_document(f"{name}{i}", texts) for i, (texts, _gold) in enumerate(items)]
-        extract_documents(documents, config)
-        found = [{(m.start, m.end, LAYER_LABELS[m.label]) for m in d.mentions if m.label in LAYER_LABELS}
-                 for d in documents]
-        results[name] = {"texts": len(documents), **_score([gold for _texts, gold in items], found)}
-    return results
+    test = [s for i, s in enumerate(msra) if msra_split(i, len(msra)) == "test"]
+    return [[s.text] for s in test], [set(s.entities) for s in test]
+
+
+def names_layer_found(name: str, texts: list[list[str]], config) -> list[set]:
+    """(start, end, PLACE/ORG/PERSON) the extract stage finds in each held-out text."""
+    from pipeline.extract import extract_documents
+
+    documents = [_held_out_document(f"{name}{i}", paragraphs) for i, paragraphs in enumerate(texts)]
+    extract_documents(documents, config)
+    return [{(m.start, m.end, LAYER_LABELS[m.label]) for m in d.mentions if m.label in LAYER_LABELS}
+            for d in documents]
 
 
 def _article_gold(paragraphs) -> set:
