@@ -45,12 +45,18 @@ SUMMARY_METHODS = {"add": "summary"}
 
 @dataclass
 class StageClock:
-    """Wall and CPU seconds per stage, summed over every call."""
+    """Wall and CPU seconds per stage, summed over every call, and when each call ran.
+
+    Batches overlap (the next is read and split while workers extract this
+    one), so stage wall times can add up to more than the run's wall time;
+    ``covered_wall`` is the time at least one stage was running.
+    """
 
     wall: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     cpu: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     calls: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     missing: list[str] = field(default_factory=list)
+    intervals: list[tuple[float, float]] = field(default_factory=list)
     _depth: threading.local = field(default_factory=threading.local)
 
     def timed(self, stage: str, function: Callable[..., Any]) -> Callable[..., Any]:
@@ -64,6 +70,7 @@ class StageClock:
             try:
                 return function(*args, **kwargs)
             finally:
+                self.intervals.append((wall, time.perf_counter()))
                 self.wall[stage] += time.perf_counter() - wall
                 self.cpu[stage] += time.thread_time() - cpu
                 self.calls[stage] += 1
@@ -72,8 +79,14 @@ class StageClock:
         return wrapper
 
     @property
-    def total_wall(self) -> float:
-        return sum(self.wall.values())
+    def covered_wall(self) -> float:
+        """Seconds during which at least one stage ran, in any thread."""
+        covered, reach = 0.0, float("-inf")
+        for start, end in sorted(self.intervals):
+            if end > reach:
+                covered += end - max(start, reach)
+                reach = end
+        return covered
 
 
 @contextlib.contextmanager

@@ -59,3 +59,12 @@ def test_a_quick_run_on_the_sample_pages_reports_every_field(tmp_path):
     assert set(result["targets"]) and set(result["ratios"])
     for heading in ("stage", "whole flow run", "Prefect + flow bookkeeping", "peak RSS", "ratios", "targets"):
         assert heading in done.stdout, heading
+
+
+def test_overlapping_stage_calls_count_once_in_the_covered_time():
+    from bench.measure import StageClock
+
+    clock = StageClock()
+    clock.intervals = [(0.0, 2.0), (1.0, 3.0), (5.0, 6.0), (5.5, 5.8)]
+    assert clock.covered_wall == 4.0
+    assert StageClock().covered_wall == 0.0
