@@ -36,9 +36,9 @@ from .types import Document, Mention
 log = logging.getLogger(__name__)
 
 # Sentences per nlp.pipe batch: large enough to amortise per-batch overhead.
-PIPE_BATCH = 256
+PIPE_BATCH = 512
 # Sentences per piece of work sent to a worker process.
-WORKER_CHUNK = 512
+WORKER_CHUNK = 1024
 # Below this many characters a batch runs in this process: starting the
 # workers (each imports spaCy and loads the models, ~3 s here) costs more
 # than they would save.
