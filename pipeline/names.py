@@ -382,9 +382,10 @@ def _addressed_surnames(text: str, tables: NameTables) -> Iterator[tuple[int, in
     """A surname alone before a form of address: 江|主席, 单|教授 (not 驻华|大使)."""
     for match in tables.addressed_surname_pattern.finditer(text):
         start = match.start()
-        if start > 0 and _HAN_CHAR.match(text[start - 1]) and not sits_on_word_boundaries(text, start, start + 1, tables):
-            continue
-        yield start, start + 1
+        ends_a_word = start > 0 and _HAN_CHAR.match(text[start - 1]) \
+            and not sits_on_word_boundaries(text, start, start + 1, tables)
+        if not ends_a_word:
+            yield start, start + 1
 
 
 def _before_credit_word(text: str, start: int, end: int, tables: NameTables) -> int:

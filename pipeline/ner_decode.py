@@ -122,10 +122,9 @@ class GreedyEntityDecoder:
         self.encoders = [proc for name, proc in nlp.pipeline if name != ner_name]
 
     def __call__(self, docs: Sequence[Doc]) -> list[list[Entity]]:
-        docs = [doc for doc in docs]
         if not docs:
             return []
-        for encoder in self.encoders:
+        for encoder in self.encoders:  # the shared tok2vec sets doc.tensor, which ner's listener reads
             docs = list(encoder.pipe(docs))
         lengths = numpy.asarray([len(doc) for doc in docs])
         moves = self._decode(docs, lengths)
@@ -154,7 +153,7 @@ class GreedyEntityDecoder:
         open_start = numpy.zeros(n_docs, dtype="int64")
         move_kinds = self.moves.kinds
         move_labels = self.moves.labels + 1
-        for step in range(int(sorted_lengths[0]) if n_docs else 0):
+        for step in range(int(sorted_lengths[0])):
             active = int(numpy.searchsorted(descending, -step, side="left"))  # docs longer than step
             next_token = offsets[:active] + step
             is_open = open_label[:active] > 0
