@@ -68,3 +68,17 @@ def test_overlapping_stage_calls_count_once_in_the_covered_time():
     clock.intervals = [(0.0, 2.0), (1.0, 3.0), (5.0, 6.0), (5.5, 5.8)]
     assert clock.covered_wall == 4.0
     assert StageClock().covered_wall == 0.0
+
+
+def test_the_memory_run_feeds_every_copy_as_new_content_and_samples_the_process_tree(tmp_path, monkeypatch):
+    from bench.memory import main
+
+    corpus = tmp_path / "shared" / "peoples-daily-1998"
+    corpus.mkdir(parents=True)
+    (corpus / "199801.utf8.txt").write_text(TAGGED, encoding="utf-8")
+    monkeypatch.setenv("PIPELINE_SHARED_DATA", str(tmp_path / "shared"))
+    result_path = tmp_path / "memory.json"
+    assert main(["--copies", "3", "--json", str(result_path)]) == 0
+    result = json.loads(result_path.read_text(encoding="utf-8"))
+    assert result["articles"] == 6 and result["exit_code"] == 0 and result["refused"] == 0
+    assert 0 < result["peak_rss_pipeline_process_mib"] <= result["peak_rss_tree_mib"] < 2048
