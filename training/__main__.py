@@ -4,9 +4,8 @@ Steps: wordfreq, convert, segmenter, ner, finetune, package, evaluate, card
 (wordfreq: the People's Daily word model that layout repair and the name rules
 read, data/models/wordfreq/).  Training the
 NER is bounded by `max_steps` (configs/ner.cfg, then training/ner_finetune.py);
-on 2 cores the full run takes about an hour and a half (segmenter ~27 min, NER
-stage 1 ~47 min on one core with thinc's own BLAS - less now that training
-multiplies through OpenBLAS - and fine-tuning ~8 min).
+on 2 cores the full run takes about an hour (segmenter ~27 min, NER stage 1
+~20 min and fine-tuning ~7 min on one core, multiplying through OpenBLAS).
 """
 from __future__ import annotations
 
