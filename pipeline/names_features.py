@@ -51,7 +51,7 @@ class Lexicon:
 def _packed(chars: str) -> int:
     key = 0
     for char in chars:
-        key = (key << 21) | ord(char)
+        key = (key << int(_CODE_BITS)) | ord(char)
     return key
 
 
@@ -133,10 +133,14 @@ def char_feature_columns(doc: Doc, lexical: Optional[numpy.ndarray]) -> numpy.nd
     return numpy.stack([orth, left_bigram, right_bigram, lexical], axis=1)
 
 
-def _doc_text(doc: Doc) -> str:
-    # doc.text is rebuilt from the tokens on every access (slow); the name
-    # component hands the text over in user_data.
-    return doc.user_data.get(TEXT_KEY) or doc.text
+def doc_text(doc: Doc) -> str:
+    """doc.text, computed once per doc: spaCy rebuilds it from the tokens on
+    every access, which costs more than some components themselves."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.text
+        doc.user_data[TEXT_KEY] = text
+    return text
 
 
 def make_char_doc(nlp, text: str) -> Doc:
@@ -161,7 +165,7 @@ def model_doc_for(nlp, doc: Doc, text: str) -> Doc:
 
 
 def _extract_forward(model: Model, docs: List[Doc], is_train: bool) -> Tuple[List[Ints2d], Callable]:
-    texts = [_doc_text(doc) for doc in docs]
+    texts = [doc_text(doc) for doc in docs]
     char_texts = [text for doc, text in zip(docs, texts) if len(text) == len(doc)]
     lexical = iter(batch_lexicon_codes(char_texts, _lexicon_of(model)))
     features = [

@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .config import Config
-from .names_features import TEXT_KEY, make_char_doc
+from .names_features import TEXT_KEY, doc_text, make_char_doc  # noqa: F401  doc_text: for every component
 from .types import Mention
 
 log = logging.getLogger(__name__)
@@ -48,16 +48,6 @@ def add_mentions(doc: Doc, mentions: Iterable[Mention]) -> None:
 
 def get_mentions(doc: Doc) -> list[Mention]:
     return list(doc._.mentions or [])
-
-
-def doc_text(doc: Doc) -> str:
-    """doc.text, computed once per doc: spaCy rebuilds it from the tokens on
-    every access, which costs more than some components themselves."""
-    text = doc.user_data.get(TEXT_KEY)
-    if text is None:
-        text = doc.text
-        doc.user_data[TEXT_KEY] = text
-    return text
 
 
 def carrier_doc(nlp: Language, text: str) -> Doc:
