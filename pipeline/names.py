@@ -104,9 +104,11 @@ class NameTables:
         self.event_ordinal_pattern = re.compile(
             f"第[{numerals}]+(?:{_alternation(self.orgs['event_ordinal_counters'])})")
         self.org_heads = tuple(self.orgs["org_heads"])
+        self.org_body_stop_pattern = re.compile(_alternation(self.orgs["org_body_stop"]))
         self.known_org_names = set(self.orgs["known_names"]) | set(self.orgs["standalone"])
         self.institution_suffixes = tuple(sorted(self.orgs["institution_suffixes"], key=len, reverse=True))
         anchors = list(self.places["anchors"]) + [p for p in (self.home.province, self.home.city, self.home.county) if p]
+        self.anchors = set(anchors)
         self.anchors_needing_chain = set(self.places["anchors_needing_chain"])
         self.chain_stop_starts = tuple(self.places["chain_body_stop_starts"])
         self.chain_generic_units = set(self.places.get("chain_generic_units", []))
@@ -160,6 +162,7 @@ class NameTables:
         self.name_separator_pattern = re.compile(f"[\\s{re.escape(self.name_separators)}]+")
         self.credit_name_boundary = set(self.name_separators) | set("，。；：:、）)\n") | {""}
         self.not_in_given_name = set(self.people["not_in_given_name"])
+        self.transliteration_characters = set(self.people["transliteration_characters"])
         self.word_boundary_max_cost = float(self.places["word_boundary_max_cost"])
         self.chain_unit_suffixes = tuple(sorted(self.places["chain_unit_suffixes"], key=len, reverse=True))
         # one character after a place is too often the start of another word (深圳|市民, 稷山县|县长)
@@ -167,6 +170,7 @@ class NameTables:
         self.function_words_before_names = set(self.people["function_words_before_names"])
         self.count_characters = set(self.places["count_characters_before_unit"])
         self.not_places = set(self.places["not_places"])
+        self.unit_char_words = set(self.places["unit_char_words"])
 
 
 def _read_t2s() -> dict[int, str]:
@@ -250,7 +254,8 @@ def find_orgs(text: str, tables: NameTables) -> Iterator[tuple[int, int]]:
 
 def is_org_name(name: str, tables: NameTables) -> bool:
     return (name not in tables.generic_nouns and not name.endswith(tables.not_org_suffixes)
-            and tables.event_ordinal_pattern.search(name) is None)
+            and tables.event_ordinal_pattern.search(name) is None
+            and tables.org_body_stop_pattern.search(name) is None)
 
 
 def has_org_head(name: str, tables: NameTables) -> bool:
@@ -294,12 +299,20 @@ def find_places(text: str, tables: NameTables) -> Iterator[tuple[int, int, str]]
         while (unit_end := _chain_unit_at(text, end, tables)) is not None:
             end, units = unit_end, units + 1
         if units or match.group(0) not in tables.anchors_needing_chain:
+            end = without_word_start(start, end, text, tables)
             yield start, end, place_label(text[start:end], tables) if not units else "GPE"
             compound = tables.compound_pattern.match(text, end) if units else None
             if compound is not None:
                 yield compound.start(), compound.end(), "LOC"
                 end = compound.end()
         pos = max(end, start + 1)
+
+
+def without_word_start(start: int, end: int, text: str, tables: NameTables) -> int:
+    """The end of a place whose last character starts a word with the next (北京市|民 -> 北京)."""
+    if end - start > 2 and text[end - 1:end + 1] in tables.unit_char_words:
+        return end - 1
+    return end
 
 
 def find_gazetteer_places(text: str, tables: NameTables) -> Iterator[tuple[int, int, str]]:
@@ -309,7 +322,7 @@ def find_gazetteer_places(text: str, tables: NameTables) -> Iterator[tuple[int, 
 
 def place_label(name: str, tables: NameTables) -> str:
     """GPE (administrative) or LOC (region, river, park ...) for a place name."""
-    if name in tables.gpe_names:
+    if name in tables.gpe_names or name in tables.anchors:
         return "GPE"
     if name in tables.loc_names:
         return "LOC"
@@ -341,20 +354,26 @@ def _name_ends(text: str, pos: int, tables: NameTables) -> list[int]:
 
 
 def _names_sequence(text: str, start: int, end: int, tables: NameTables) -> Optional[list[tuple[int, int]]]:
-    """text[start:end] read as names separated by separators, or None."""
-    names = []
-    pos = start
-    while pos < end:
-        fitting = [e for e in _name_ends(text, pos, tables) if e == end or (e < end and text[e] in tables.name_separators)]
-        if not fitting:
-            return None
-        names.append((pos, fitting[0]))
-        pos = fitting[0]
+    """text[start:end] read as names, separated by separators or written
+    back to back as bylines print them (王行增王君超), or None.  Longer names
+    are tried first: 朱建安汤民 is 朱建安 + 汤民."""
+    if start >= end:
+        return None
+    for name_end in _name_ends(text, start, tables):
+        if name_end > end:
+            continue
+        if name_end == end:
+            return [(start, name_end)]
+        pos = name_end
         while pos < end and text[pos] in tables.name_separators:
             pos += 1
-    return names or None
+        rest = _names_sequence(text, pos, end, tables) if pos < end else None
+        if rest:
+            return [(start, name_end)] + rest
+    return None
 
 
+_MAX_CREDIT_RUN = 9  # three names of three characters
 _BYLINE = re.compile(r"[（(]([^（）()]{2,20})[）)]\s*$")
 
 
@@ -401,6 +420,10 @@ def _credit_names(text: str, tables: NameTables) -> Iterator[tuple[int, int]]:
             if len(marker) == 1 and match.end() == match.start() + 1:
                 continue  # 文/图/摄 alone are credits only with a separator after them
             pos = match.end()
+            run = _credit_run(text, pos, tables)
+            if run is not None:
+                yield from run
+                continue
             ends = _name_ends(text, pos, tables)
             # 记者徐烨摄: the end a credit word follows, before the longest that fits
             credited = [end for end in ends if any(text.startswith(w, end) for w in tables.credit_after)]
@@ -415,6 +438,19 @@ def _credit_names(text: str, tables: NameTables) -> Iterator[tuple[int, int]]:
                 if rest.startswith(marker):
                     yield pos, end
                     break
+
+
+def _credit_run(text: str, pos: int, tables: NameTables) -> Optional[list[tuple[int, int]]]:
+    """Two or three names printed back to back after a credit word, up to the
+    end of the credit (记者王行增王君超), or None."""
+    end = pos
+    while (end < len(text) and end - pos <= _MAX_CREDIT_RUN and text[end] not in tables.credit_name_boundary
+           and not any(text.startswith(word, end) for word in tables.credit_after)):
+        end += 1
+    if end - pos > _MAX_CREDIT_RUN or end - pos < 4:
+        return None
+    names = _names_sequence(text, pos, end, tables)
+    return names if names and len(names) > 1 else None
 
 
 def resolve_overlaps(mentions: list[Mention], preferred_source: str = RULES_SOURCE) -> list[Mention]:
@@ -552,6 +588,7 @@ def model_mentions(text: str, entities: Iterable[Entity], tables: NameTables) ->
         if label == "PERSON":
             pieces = [piece for start, end in pieces
                       for piece in _split_at(tables.name_separator_pattern, start, end, text)]
+            pieces = [name for start, end in pieces for name in _back_to_back_names(start, end, text, tables)]
         for start, end in pieces:
             cleaned = _cleaned_model_span(start, end, label, text, tables)
             if cleaned is not None:
@@ -563,7 +600,7 @@ def model_mentions(text: str, entities: Iterable[Entity], tables: NameTables) ->
             if institution_end is not None:
                 mentions.append(_mention("ORG", start, institution_end, text, NER_SOURCE, tables))
                 continue
-            end = _with_following_unit(start, end, text, tables)
+            end = without_word_start(start, _with_following_unit(start, end, text, tables), text, tables)
             if _is_count_of_units(text[start:end], tables) or text[start:end] in tables.not_places:
                 continue
             label = place_label(text[start:end], tables)
@@ -576,6 +613,16 @@ def model_mentions(text: str, entities: Iterable[Entity], tables: NameTables) ->
             continue  # 林华 out of 林华卿: a name cut through is no name
         mentions.append(mention)
     return mentions
+
+
+def _back_to_back_names(start: int, end: int, text: str, tables: NameTables) -> list[tuple[int, int]]:
+    """A model PERSON of five or more characters that reads as names printed
+    back to back (郑保山李发斌 under a photo) is those names."""
+    if end - start >= 5 and not set(text[start:end]) & tables.transliteration_characters:
+        names = _names_sequence(text, start, end, tables)
+        if names and len(names) > 1:
+            return names
+    return [(start, end)]
 
 
 def _cleaned_model_span(start: int, end: int, label: str, text: str,

@@ -494,3 +494,66 @@ def test_the_nation_is_no_place_but_the_republic_is(tables):
 def test_a_numbered_session_of_a_body_is_still_the_body(tables):
     text = "第九届全国人大常委会通过。"
     assert _model_output(text, [("ORG", "第九届全国人大常委会")], tables) == [("ORG", "第九届全国人大常委会")]
+
+
+@pytest.mark.parametrize("text, not_org", [
+    ("上海、天津等地把吸引跨国公司来此投资作为重点。", "天津等地把吸引跨国公司"),
+    ("赴宁投资的福建企业成立了扶贫协会。", "福建企业成立了扶贫协会"),
+    ("福建致力实施政府、企业、社会共同参与的扶贫。", "福建致力实施政府"),
+])
+def test_an_org_match_does_not_run_across_a_clause(tables, text, not_org):
+    assert ("ORG", not_org) not in found(text, tables)
+
+
+def test_a_model_org_holding_a_count_of_firms_is_dropped(tables):
+    text = "天津、上海、广州三家远洋公司的集装箱运输"
+    assert _model_output(text, [("ORG", "广州三家远洋公司")], tables) == []
+
+
+@pytest.mark.parametrize("name", ["上海", "浙江", "青海"])
+def test_a_known_administrative_place_is_gpe_whatever_its_ending(tables, name):
+    assert found(f"他去了{name}。", tables) == {("GPE", name)}
+
+
+@pytest.mark.parametrize("name", ["佛山", "青岛", "镇江", "珠海"])
+def test_cities_that_end_like_a_mountain_river_or_sea_are_gpe(tables, name):
+    assert _model_output(f"他去了{name}。", [("PLACE", name)], tables) == [("GPE", name)]
+
+
+@pytest.mark.parametrize("text, place", [
+    ("北京市民选购虎年吉祥物。", "北京"),
+    ("上海市场繁荣。", "上海"),
+    ("北京市委召开会议。", None),  # the ORG takes it; 北京市 is not cut there
+])
+def test_a_place_gives_up_a_unit_character_that_starts_a_word(tables, text, place):
+    places = {m.text for m in find_rule_mentions(text, tables) if m.label in ("GPE", "LOC")}
+    assert places == ({place} if place else set())
+
+
+@pytest.mark.parametrize("text, names", [
+    ("本报记者王行增王君超", ["王行增", "王君超"]),
+    ("除夕的情景。（朱建安汤民摄）", ["朱建安", "汤民"]),
+    ("新华社记者徐京跃", ["徐京跃"]),
+])
+def test_names_printed_back_to_back_in_a_credit_are_each_a_person(tables, text, names):
+    assert sorted(m.text for m in find_rule_mentions(text, tables) if m.label == "PERSON") == sorted(names)
+
+
+def test_a_model_person_of_back_to_back_names_is_split(tables):
+    assert _model_output("郑保山李发斌", [("PERSON", "郑保山李发斌")], tables) == [
+        ("PERSON", "郑保山"), ("PERSON", "李发斌")]
+
+
+def test_a_transliterated_name_is_never_split(tables):
+    text = "俄罗斯国防部长谢尔盖耶夫说"
+    assert _model_output(text, [("PERSON", "谢尔盖耶夫")], tables) == [("PERSON", "谢尔盖耶夫")]
+
+
+def test_a_run_of_peoples_daily_names_is_one_person_each():
+    from training.corpora import parse_pd_line
+
+    line = ("19980128-01-001-001/m  新华社/nt  记者/n  崔/nr  军强/nr  宗/nr  焕平/nr  摄/v  "
+            "马克思/nr  恩格斯/nr  ，/w  桥本/nr  龙太郎/nr  谢尔盖耶夫/nr")
+    paragraph = parse_pd_line(line)
+    people = [paragraph.text[s:e] for s, e, label in paragraph.entities if label == "PERSON"]
+    assert people == ["崔军强", "宗焕平", "马克思", "恩格斯", "桥本龙太郎", "谢尔盖耶夫"]
