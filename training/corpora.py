@@ -91,7 +91,7 @@ def parse_pd_line(line: str) -> PDParagraph | None:
     entities: list[tuple[int, int, str]] = []
     offset = 0
     bracket_start: int | None = None
-    person_start: int | None = None  # run of consecutive nr words outside brackets
+    person_run: list[tuple[int, int]] = []  # consecutive nr words outside brackets
     for token in tokens[1:]:
         opens = token.startswith("[") and len(token) > 1
         if opens:
@@ -104,13 +104,12 @@ def parse_pd_line(line: str) -> PDParagraph | None:
         word, tag = _split_word(token)
         word = fold_width(word)
         inside = bracket_start is not None
-        if person_start is not None and (tag != "nr" or inside):
-            entities.append((person_start, offset, "PERSON"))
-            person_start = None
+        if person_run and (tag != "nr" or inside):
+            entities.extend(people_in_run(person_run))
+            person_run = []
         if not inside:
             if tag == "nr":
-                if person_start is None:
-                    person_start = offset
+                person_run.append((offset, offset + len(word)))
             elif tag in PD_LABELS:
                 entities.append((offset, offset + len(word), PD_LABELS[tag]))
         words.append(word)
@@ -120,10 +119,27 @@ def parse_pd_line(line: str) -> PDParagraph | None:
             if closing_tag in PD_LABELS and bracket_start is not None:
                 entities.append((bracket_start, offset, PD_LABELS[closing_tag]))
             bracket_start = None
-    if person_start is not None:
-        entities.append((person_start, offset, "PERSON"))
+    if person_run:
+        entities.extend(people_in_run(person_run))
     day = int(para_id[6:8])
     return PDParagraph(para_id, day, words, tags, sorted(entities))
+
+
+def people_in_run(words: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """The people in a run of nr words.  PD writes a Chinese or Japanese name as
+    surname + given name (江/nr 泽民/nr, 桥本/nr 龙太郎/nr) and a transliterated
+    one as one word (谢尔盖耶夫/nr); bylines and lists of leaders run several
+    names together (崔/nr 军强/nr 宗/nr 焕平/nr).  A word of one or two
+    characters is a surname that takes the next word as its given name."""
+    people, i = [], 0
+    while i < len(words):
+        start, end = words[i]
+        if end - start <= 2 and i + 1 < len(words):
+            i += 1
+            end = words[i][1]
+        people.append((start, end, "PERSON"))
+        i += 1
+    return people
 
 
 def read_pd(path: Path = PD_FILE) -> Iterator[PDParagraph]:
