@@ -81,6 +81,43 @@ def _within_one(spans: Sequence[Span], span_starts: list[int], start: int, end: 
     return index >= 0 and spans[index][0] <= start and end <= spans[index][1]
 
 
+def with_cut_names_restored(text: str, articles: Sequence[Span], mentions: list[Mention],
+                            rules: RepeatRules | None = None, model_source: str = "ner",
+                            min_chars: int = 3) -> list[Mention]:
+    """``mentions`` with the model's pieces of a longer agreed name replaced by it.
+
+    The model cut 窦连东 to 连东 (and read that as a place) in some sentences of
+    an article that names him in full elsewhere; an occurrence of an agreed
+    name of ``min_chars`` or more whose overlapping mentions all come from the
+    model and lie inside it becomes that name (the longer reading wins).
+    """
+    rules = rules or repeat_rules()
+    kept = sorted(mentions, key=lambda m: (m.start, m.end))
+    starts = [m.start for m in kept]
+    removed: set[int] = set()
+    restored: list[Mention] = []
+    for article_start, article_end in articles:
+        inside = [m for m in kept if article_start <= m.start and m.end <= article_end]
+        names = agreed_names(inside, rules)
+        for name, model in sorted(names.items(), key=lambda item: -len(item[0])):
+            if len(name) < min_chars:
+                continue
+            at = text.find(name, article_start, article_end)
+            while at != -1:
+                end = at + len(name)
+                first = bisect_right(starts, at - 1)
+                while first > 0 and kept[first - 1].end > at:
+                    first -= 1
+                overlapping = [i for i in range(first, len(kept)) if kept[i].start < end and kept[i].end > at]
+                if overlapping and all(i not in removed and kept[i].source == model_source
+                                       and at <= kept[i].start and kept[i].end <= end
+                                       and (kept[i].start, kept[i].end) != (at, end) for i in overlapping):
+                    removed.update(overlapping)
+                    restored.append(replace(model, start=at, end=end, source=SOURCE))
+                at = text.find(name, end, article_end)
+    return [m for i, m in enumerate(kept) if i not in removed] + restored
+
+
 def repeated_names(text: str, articles: Sequence[Span], sentences: Sequence[Span], mentions: list[Mention],
                    on_word_boundaries: BoundaryCheck, rules: RepeatRules | None = None) -> list[Mention]:
     """New mentions for the other occurrences of each article's agreed names.

@@ -28,7 +28,7 @@ from typing import Iterable, Optional
 from spacy.language import Language
 
 from .config import Config
-from .consistency import Coverage, repeated_names
+from .consistency import Coverage, repeated_names, with_cut_names_restored
 from .names import load_tables, sits_on_word_boundaries
 from .nlp import build_nlp, carrier_doc, get_mentions
 from .types import Document, Mention
@@ -202,8 +202,13 @@ def extract_documents(documents: list[Document], config: Config) -> None:
                 continue
             found[document.doc_id].append(shifted)
     for document in documents:
-        mentions = resolve_overlaps(found[document.doc_id])
+        mentions = _cut_names_restored(document, resolve_overlaps(found[document.doc_id]))
         document.mentions = sorted(mentions + _repeats(document, mentions), key=lambda m: (m.start, m.end))
+
+
+def _cut_names_restored(document: Document, mentions: list[Mention]) -> list[Mention]:
+    articles = [(a.start, a.end) for a in document.articles] or [(0, len(document.text))]
+    return with_cut_names_restored(document.text, articles, mentions)
 
 
 def _repeats(document: Document, mentions: list[Mention]) -> list[Mention]:

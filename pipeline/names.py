@@ -163,6 +163,7 @@ class NameTables:
         self.credit_name_boundary = set(self.name_separators) | set("，。；：:、）)\n") | {""}
         self.not_in_given_name = set(self.people["not_in_given_name"])
         self.transliteration_characters = set(self.people["transliteration_characters"])
+        self.person_place_endings = tuple(self.people["place_endings"])
         self.word_boundary_max_cost = float(self.places["word_boundary_max_cost"])
         self.chain_unit_suffixes = tuple(sorted(self.places["chain_unit_suffixes"], key=len, reverse=True))
         # one character after a place is too often the start of another word (深圳|市民, 稷山县|县长)
@@ -634,6 +635,8 @@ def _cleaned_model_span(start: int, end: int, label: str, text: str,
         return None
     if label == "PERSON":
         start = _with_cut_surname(start, end, text, tables)
+        if text[start:end].endswith(tables.person_place_endings):
+            label = "PLACE"  # 邱县 is a county, whatever the model read
     if end - start < 2:  # 津, 西 cut out of 京津冀, 东中西: abbreviations, not mentions
         return None
     name = text[start:end]

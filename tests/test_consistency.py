@@ -61,3 +61,28 @@ def test_names_whose_mentions_disagree_or_whose_label_is_not_listed_are_not_repe
 def test_the_labels_come_from_the_table():
     rules = repeat_rules()
     assert "ORG" not in rules.labels and {"PERSON", "GPE"} <= rules.labels and rules.min_chars >= 2
+
+
+def test_a_model_piece_of_a_longer_agreed_name_becomes_that_name():
+    from pipeline.consistency import with_cut_names_restored
+
+    text = "窦连东在邱县工作。连东说，窦连东很好。"
+    second = text.index("窦连东", 3)
+    piece = Mention("PLACE", second + 1, second + 3, "连东", "ner", norm="连东")
+    lone = mention("连东", "PLACE", text)  # 连东 alone, not inside the name: left as it is
+    result = with_cut_names_restored(text, [(0, len(text))], [mention("窦连东", "PERSON", text), piece, lone], RULES)
+    assert sorted((m.start, m.text, m.label, m.source) for m in result) == [
+        (0, "窦连东", "PERSON", "ner"), (lone.start, "连东", "PLACE", "ner"),
+        (second, "窦连东", "PERSON", "consistency")]
+
+
+def test_rule_mentions_and_mentions_reaching_outside_the_name_are_kept():
+    from pipeline.consistency import with_cut_names_restored
+
+    text = "宫川宏一说。宫川宏一对银行。宫川宏一对"
+    first = mention("宫川宏一", "PERSON", text)
+    by_rule = Mention("PERSON", text.index("宫川宏", 6), text.index("宫川宏", 6) + 3, "宫川宏", "rules", norm="宫川宏")
+    last = text.rindex("宫川宏一")
+    beyond = Mention("PERSON", last + 1, last + 5, "川宏一对", "ner", norm="川宏一对")
+    result = with_cut_names_restored(text, [(0, len(text))], [first, by_rule, beyond], RULES)
+    assert sorted(result, key=lambda m: m.start) == [first, by_rule, beyond]

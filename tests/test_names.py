@@ -557,3 +557,7 @@ def test_a_run_of_peoples_daily_names_is_one_person_each():
     paragraph = parse_pd_line(line)
     people = [paragraph.text[s:e] for s, e, label in paragraph.entities if label == "PERSON"]
     assert people == ["崔军强", "宗焕平", "马克思", "恩格斯", "桥本龙太郎", "谢尔盖耶夫"]
+
+
+def test_a_model_person_ending_in_an_administrative_unit_is_a_place(tables):
+    assert _model_output("很想再说邱县。", [("PERSON", "邱县")], tables) == [("GPE", "邱县")]
