@@ -561,3 +561,14 @@ def test_a_run_of_peoples_daily_names_is_one_person_each():
 
 def test_a_model_person_ending_in_an_administrative_unit_is_a_place(tables):
     assert _model_output("很想再说邱县。", [("PERSON", "邱县")], tables) == [("GPE", "邱县")]
+
+
+def test_peoples_daily_gold_under_the_contract_conventions():
+    from training.evaluate import contract_gold
+
+    text = "驻河北省张北县的部队，我国市委书记和北京地坛，城市政府"
+    province, county = (text.index("河北省"), text.index("河北省") + 3), (text.index("张北县"), text.index("张北县") + 3)
+    beijing, ditan = text.index("北京"), text.index("地坛")
+    gold = {(*province, "PLACE"), (*county, "PLACE"), (beijing, beijing + 2, "PLACE"), (ditan, ditan + 2, "PLACE")}
+    assert {(text[s:e], label) for s, e, label in contract_gold(text, gold)} == {
+        ("河北省张北县", "PLACE"), ("我国", "PLACE"), ("市委", "ORG"), ("北京", "PLACE"), ("地坛", "PLACE")}
