@@ -26,8 +26,10 @@ class WordModel:
         log_total = math.log(total)
         self.logp = {word: math.log(n) - log_total for word, n in counts.items()}
         self.unknown_char = math.log(0.5) - log_total
+        # the same names and their neighbours come back sentence after sentence
+        self.best = lru_cache(maxsize=1 << 16)(self._best)
 
-    def best(self, text: str) -> float:
+    def _best(self, text: str) -> float:
         """log P of the best segmentation of ``text`` (unknown characters are rare words)."""
         scores = [0.0] + [-math.inf] * len(text)
         for end in range(1, len(text) + 1):

@@ -69,9 +69,54 @@ class Home:
 
 
 def _alternation(words: Iterable[str]) -> str:
-    """Regex alternation, longest first (Python's re takes the first that fits)."""
-    unique = sorted(set(words), key=lambda w: (-len(w), w))
-    return "|".join(re.escape(w) for w in unique)
+    """A regex matching any of the words, the longest that fits first.
+
+    Built as a trie (阳泉(?:市)?) rather than a flat list: Python's re tries a
+    flat alternation's branches one by one at every position, and the place
+    names run to thousands.
+    """
+    trie: dict = {}
+    for word in set(words):
+        if word:
+            node = trie
+            for char in word:
+                node = node.setdefault(char, {})
+            node[""] = {}
+    return _trie_pattern(trie)
+
+
+def _trie_pattern(node: dict) -> str:
+    branches = [re.escape(char) + _trie_pattern(child) for char, child in sorted(node.items()) if char]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body  # greedy: the longer word is tried first
+
+
+class NameIndex:
+    """Finds the longest of many names (two characters or more) at a position,
+    through a dictionary keyed by their first two characters."""
+
+    def __init__(self, names: Iterable[str]):
+        self.by_prefix: dict[str, list[str]] = {}
+        for name in sorted((n for n in set(names) if len(n) >= 2), key=len, reverse=True):
+            self.by_prefix.setdefault(name[:2], []).append(name)
+
+    def longest_at(self, text: str, pos: int) -> Optional[int]:
+        for name in self.by_prefix.get(text[pos:pos + 2], ()):
+            if text.startswith(name, pos):
+                return pos + len(name)
+        return None
+
+    def search(self, text: str, pos: int = 0) -> Optional[tuple[int, int]]:
+        """(start, end) of the first name at or after pos, the longest there."""
+        by_prefix = self.by_prefix
+        for start in range(pos, len(text) - 1):
+            if text[start:start + 2] in by_prefix:
+                end = self.longest_at(text, start)
+                if end is not None:
+                    return start, end
+        return None
 
 
 @dataclass
@@ -82,8 +127,10 @@ class NameTables:
     people: dict
     home_table: dict
     t2s: dict[int, str]
+    place_names: dict[str, bool]  # configs/names/place_names.tsv: name -> needs a unit after it
+    not_in_org_names: list[str]  # configs/names/not_in_org_names.txt: clause words (看到)
     org_pattern: re.Pattern = field(init=False)
-    anchor_pattern: re.Pattern = field(init=False)
+    org_anchor_pattern: re.Pattern = field(init=False)
     chain_unit_pattern: re.Pattern = field(init=False)
     compound_pattern: re.Pattern = field(init=False)
     self_reference_pattern: re.Pattern = field(init=False)
@@ -104,12 +151,17 @@ class NameTables:
         self.event_ordinal_pattern = re.compile(
             f"第[{numerals}]+(?:{_alternation(self.orgs['event_ordinal_counters'])})")
         self.org_heads = tuple(self.orgs["org_heads"])
-        self.org_body_stop_pattern = re.compile(_alternation(self.orgs["org_body_stop"]))
+        self.org_body_stop_pattern = re.compile(_alternation(list(self.orgs["org_body_stop"]) + self.not_in_org_names))
         self.known_org_names = set(self.orgs["known_names"]) | set(self.orgs["standalone"])
         self.institution_suffixes = tuple(sorted(self.orgs["institution_suffixes"], key=len, reverse=True))
+        # Organisation names start from the listed anchors and the home place; places
+        # start from those and from every name in place_names.tsv (found with an index:
+        # thousands of names in one regex make it ten times slower).
         anchors = list(self.places["anchors"]) + [p for p in (self.home.province, self.home.city, self.home.county) if p]
-        self.anchors = set(anchors)
-        self.anchors_needing_chain = set(self.places["anchors_needing_chain"])
+        self.anchors = set(anchors) | set(self.place_names)
+        self.place_index = NameIndex(self.anchors)
+        self.anchors_needing_chain = set(self.places["anchors_needing_chain"]) | {
+            name for name, needs_chain in self.place_names.items() if needs_chain} - set(self.places["anchors"])
         self.chain_stop_starts = tuple(self.places["chain_body_stop_starts"])
         self.chain_generic_units = set(self.places.get("chain_generic_units", []))
         self.chain_body_stop_chars = set(self.places["chain_body_stop_chars"])
@@ -137,7 +189,7 @@ class NameTables:
         head = (f"(?:(?:{_alternation(anchors)}){unit}|{bare_level}{unit}"
                 f"|(?:{_alternation(self.orgs['standalone'])}){not_title}|{institution}|{work_units})")
         self.org_pattern = re.compile(f"{head}(?:{unit}|{free}|{work_piece}|{team})*")
-        self.anchor_pattern = re.compile(f"(?:{_alternation(anchors)})")
+        self.org_anchor_pattern = re.compile(f"(?:{_alternation(anchors)})")
         self.gazetteer_pattern = re.compile(f"(?:{_alternation(self.places['gazetteer'])})")
         body_max = int(self.places["chain_body_max"])
         body_min = int(self.places["chain_body_min"])
@@ -192,7 +244,26 @@ def load_tables(home_province: str = "", home_city: str = "", home_county: str =
         people=read_yaml(TABLES_DIR / "people.yaml"),
         home_table=read_yaml(TABLES_DIR / "home.yaml"),
         t2s=_read_t2s(),
+        place_names=_read_place_names(),
+        not_in_org_names=_read_word_list(TABLES_DIR / "not_in_org_names.txt"),
     )
+
+
+def _read_word_list(path: Path) -> list[str]:
+    with path.open(encoding="utf-8") as handle:
+        return [line.strip() for line in handle if line.strip() and not line.startswith("#")]
+
+
+def _read_place_names() -> dict[str, bool]:
+    """Administrative divisions and world places (training/place_names.py)."""
+    names = {}
+    with (TABLES_DIR / "place_names.tsv").open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("#") or not line.strip():
+                continue
+            name, _level, needs_chain = line.rstrip("\n").split("\t")
+            names[name] = needs_chain == "1"
+    return names
 
 
 # ------------------------------------------------------------------------- norm
@@ -247,7 +318,7 @@ def find_orgs(text: str, tables: NameTables) -> Iterator[tuple[int, int]]:
     for match in tables.org_pattern.finditer(text):
         start, end = match.span()
         end = strip_title(start, end, text, tables)
-        anchor = tables.anchor_pattern.match(text, start)
+        anchor = tables.org_anchor_pattern.match(text, start)
         body = text[anchor.end():end] if anchor else ""
         if is_org_name(text[start:end], tables) and body not in tables.generic_nouns:
             yield start, end  # 阳泉市 + 公立医院 is still a generic noun
@@ -285,6 +356,8 @@ def _chain_unit_at(text: str, pos: int, tables: NameTables) -> Optional[int]:
         return None
     if unit.endswith(tables.compound_suffixes):  # 佳禾小区 is a compound, not a district
         return None
+    if text[match.end() - 1:match.end() + 1] in tables.unit_char_words:  # 上海市 + 常务副|市长
+        return None
     return match.end()
 
 
@@ -292,15 +365,16 @@ def find_places(text: str, tables: NameTables) -> Iterator[tuple[int, int, str]]
     """Administrative chains from a known anchor, and a compound right after one."""
     pos = 0
     while True:
-        match = tables.anchor_pattern.search(text, pos)
+        match = tables.place_index.search(text, pos)
         if match is None:
             return
-        start, end = match.span()
+        start, end = match
         units = 0
         while (unit_end := _chain_unit_at(text, end, tables)) is not None:
             end, units = unit_end, units + 1
-        if units or match.group(0) not in tables.anchors_needing_chain:
-            end = without_word_start(start, end, text, tables)
+        if units or text[start:match[1]] not in tables.anchors_needing_chain:
+            if not units:
+                end = without_word_start(start, end, text, tables)
             yield start, end, place_label(text[start:end], tables) if not units else "GPE"
             compound = tables.compound_pattern.match(text, end) if units else None
             if compound is not None:
@@ -487,8 +561,8 @@ def _on_word_boundaries(text: str, mention: Mention, tables: NameTables) -> bool
 
 def sits_on_word_boundaries(text: str, start: int, end: int, tables: NameTables) -> bool:
     words = word_model()
-    if words is None:
-        return True
+    if words is None or not (_HAN_CHAR.match(text[start - 1:start]) or _HAN_CHAR.match(text[end:end + 1])):
+        return True  # no Chinese character on either side: no word to cut
     return words.boundary_cost(text, start, end) <= tables.word_boundary_max_cost
 
 

@@ -572,3 +572,28 @@ def test_peoples_daily_gold_under_the_contract_conventions():
     gold = {(*province, "PLACE"), (*county, "PLACE"), (beijing, beijing + 2, "PLACE"), (ditan, ditan + 2, "PLACE")}
     assert {(text[s:e], label) for s, e, label in contract_gold(text, gold)} == {
         ("河北省张北县", "PLACE"), ("我国", "PLACE"), ("市委", "ORG"), ("北京", "PLACE"), ("地坛", "PLACE")}
+
+
+def test_name_index_finds_the_leftmost_then_longest_name():
+    from pipeline.names import NameIndex
+
+    index = NameIndex(["河北", "河北省", "张北县", "北"])  # one character: never a name here
+    assert index.search("驻河北省张北县") == (1, 4)
+    assert index.search("驻河北省张北县", 4) == (4, 7)
+    assert index.search("北方") is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("张北县大河乡乱石山村的部队", {("GPE", "张北县大河乡乱石山村")}),  # a county of any province anchors a chain
+    ("他去了班吉和哈密。", {("GPE", "班吉"), ("GPE", "哈密")}),          # a capital, a prefecture
+    ("和平区的和平", {("GPE", "和平区")}),                               # a short form that is also a word
+    ("汕头市区人均居住面积", {("GPE", "汕头")}),
+    ("上海市常务副市长陈良宇", {("GPE", "上海市")}),                      # 常务副 + 市长 is no unit
+])
+def test_places_from_the_divisions_table(tables, text, expected):
+    assert {(label, name) for label, name in found(text, tables) if label in ("GPE", "LOC")} == expected
+
+
+@pytest.mark.parametrize("text", ["阳泉市一直强调政府的作用。", "坚持中国共产党和政府的领导。"])
+def test_clause_words_end_an_org_match(tables, text):
+    assert not any(label == "ORG" for label, _ in found(text, tables))

@@ -1,8 +1,9 @@
 """`python -m training [STEP ...]`: the whole recipe, or the named steps in order.
 
-Steps: wordfreq, convert, segmenter, ner, finetune, package, evaluate, card
-(wordfreq: the People's Daily word model that layout repair and the name rules
-read, data/models/wordfreq/).  Training the
+Steps: wordfreq, place_names, org_words, convert, segmenter, ner, finetune,
+package, evaluate, card (wordfreq: the People's Daily word model that layout
+repair and the name rules read, data/models/wordfreq/; place_names and
+org_words: tables the name rules read, configs/names/).  Training the
 NER is bounded by `max_steps` (configs/ner.cfg, then training/ner_finetune.py);
 on 2 cores the full run takes about an hour (segmenter ~27 min, NER stage 1
 ~20 min and fine-tuning ~7 min on one core, multiplying through OpenBLAS).
@@ -15,11 +16,13 @@ import sys
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # one core per process pays on 2 cores
 
-STEPS = ["wordfreq", "convert", "segmenter", "ner", "finetune", "package", "evaluate", "card"]
+STEPS = ["wordfreq", "place_names", "org_words", "convert", "segmenter", "ner", "finetune", "package", "evaluate",
+         "card"]
 
 
 def main(argv: list[str]) -> None:
-    from . import card, evaluate, fixture, ner_data, ner_finetune, ner_train, package, segmenter, wordfreq
+    from . import (card, evaluate, fixture, ner_data, ner_finetune, ner_train, org_words, package, place_names,
+                   segmenter, wordfreq)
 
     steps = argv or STEPS
     unknown = set(steps) - set(STEPS)
@@ -29,6 +32,10 @@ def main(argv: list[str]) -> None:
     metrics = json.loads(metrics_path.read_text()) if metrics_path.exists() else {}
     if "wordfreq" in steps:
         wordfreq.main([])
+    if "place_names" in steps:
+        print("place names:", place_names.build_place_names())
+    if "org_words" in steps:
+        print("clause words:", org_words.build_org_words())
     if "convert" in steps:
         print("segmentation files:", segmenter.write_segmentation_files())
         stats = ner_data.build_ner_data()

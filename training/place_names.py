@@ -1,0 +1,130 @@
+"""Place names for the name rules, written to configs/names/place_names.tsv.
+
+China's administrative divisions down to county level (full names and short
+forms: 邛崃市, 邛崃) and the world's countries, capitals and large cities, from
+the dictionaries that JioNLP (Apache-2.0, pinned in constraints.txt) ships.
+Without them the rules knew only the provinces and the home province's towns:
+a chain from any other county (张北县大河乡) had no anchor.
+
+A short form that People's Daily's training days mostly print as another word
+(和平, 东方, 鼓楼) is written with needs_chain = 1: it is a place only when an
+administrative unit follows it (和平区, never 和平 alone).  The held-out days
+are not read.
+
+`python -m training place_names`; needs JioNLP installed (`pip install -e .[bench]`).
+"""
+from __future__ import annotations
+
+import collections
+import importlib.util
+import io
+import zipfile
+from pathlib import Path
+from typing import Iterator
+
+from .corpora import PD_TEST_DAYS, read_pd
+
+OUTPUT = Path(__file__).resolve().parent.parent / "configs" / "names" / "place_names.tsv"
+# Kinds of area the dictionary lists among counties that are zones, not names to anchor on.
+NOT_DIVISIONS = ("开发区", "新区", "管理区", "示范区", "管委会", "市辖区", "园区", "农场", "林场")
+# A short form printed as a place in fewer than this share of its PD occurrences needs a unit after it.
+MIN_PLACE_SHARE = 0.5
+MIN_OCCURRENCES = 3
+# A county's short form needs this many PD place marks to stand alone.
+MIN_COUNTY_EVIDENCE = 2
+FUNCTION_CHARACTERS = set("和与及在向对为各全本该每")
+
+
+def _dictionary_text(name: str) -> str:
+    spec = importlib.util.find_spec("jionlp")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("the place_names step reads JioNLP's dictionaries: pip install -e '.[bench]'")
+    folder = Path(next(iter(spec.submodule_search_locations))) / "dictionary"
+    if (folder / f"{name}.txt").exists():
+        return (folder / f"{name}.txt").read_text(encoding="utf-8")
+    with zipfile.ZipFile(folder / f"{name}.zip") as archive:  # JioNLP unzips on first import only
+        return io.TextIOWrapper(archive.open(f"{name}.txt"), encoding="utf-8").read()
+
+
+def china_divisions(text: str) -> Iterator[tuple[str, str, str]]:
+    """(name, level, kind) for provinces, prefectures and counties: full names and short forms."""
+    levels = {0: "province", 1: "prefecture", 2: "county"}
+    for line in text.splitlines():
+        depth = len(line) - len(line.lstrip("\t"))
+        if depth not in levels:
+            continue
+        fields = line.strip("\t").split("\t")
+        full = fields[0]
+        if full.endswith(NOT_DIVISIONS) or any(part in full for part in NOT_DIVISIONS):
+            continue
+        yield full, levels[depth], "full"
+        if len(fields) > 2 and fields[2] and fields[2] != full:
+            yield fields[2], levels[depth], "short"
+
+
+def world_places(text: str) -> Iterator[tuple[str, str, str]]:
+    """(name, level, kind) for countries (short and full names), capitals and listed cities."""
+    for line in text.splitlines():
+        fields = line.split("\t")
+        if len(fields) < 3:
+            continue  # a continent heading
+        yield fields[0], "country", "short"
+        yield fields[1], "country", "full"
+        yield fields[2], "capital", "full"
+        if len(fields) > 3:
+            for city in fields[3].split("/"):
+                yield city, "city", "full"
+
+
+def place_shares() -> dict[str, tuple[int, int]]:
+    """Word -> (times tagged ns, times seen) over PD's training and dev days."""
+    counts: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])
+    for paragraph in read_pd():
+        if paragraph.day in PD_TEST_DAYS:
+            continue
+        for word, tag in zip(paragraph.words, paragraph.tags):
+            counts[word][1] += 1
+            if tag == "ns":
+                counts[word][0] += 1
+    return {word: (ns, seen) for word, (ns, seen) in counts.items()}
+
+
+def needs_chain(name: str, level: str, kind: str, shares: dict[str, tuple[int, int]]) -> bool:
+    """Whether the name is a place only with a unit after it.
+
+    Full names are places (张北县), except a two-character one whose first
+    character is a function word (和县 in 市和县).  A county's short form is
+    a place only where People's Daily printed it as one at least twice and more
+    often than not: most are words or name parts too (丰满, 天等, 周宁).  Other
+    short forms and world names are places unless PD mostly prints them as
+    something else (东方, 中山).
+    """
+    ns, seen = shares.get(name, (0, 0))
+    if kind == "full" and level not in ("capital", "city"):
+        return len(name) == 2 and name[0] in FUNCTION_CHARACTERS
+    if level == "county":
+        return not (ns >= MIN_COUNTY_EVIDENCE and ns / seen >= MIN_PLACE_SHARE)
+    return seen >= MIN_OCCURRENCES and ns / seen < MIN_PLACE_SHARE
+
+
+def build_place_names(output: Path = OUTPUT) -> dict[str, int]:
+    shares = place_shares()
+    rows: dict[str, tuple[str, bool]] = {}
+    entries = list(china_divisions(_dictionary_text("china_location"))) + list(
+        world_places(_dictionary_text("world_location")))
+    for name, level, kind in entries:
+        if len(name) < 2:
+            continue
+        ambiguous = needs_chain(name, level, kind, shares)
+        if name in rows:  # a name listed twice (朝阳区 of Beijing and of Changchun) needs a chain if either does
+            ambiguous = ambiguous or rows[name][1]
+        rows[name] = (level if name not in rows else rows[name][0], ambiguous)
+    lines = ["# name\tlevel\tneeds_chain  (generated by `python -m training place_names` from JioNLP's "
+             "dictionaries, Apache-2.0; do not edit)"]
+    lines += [f"{name}\t{level}\t{int(ambiguous)}" for name, (level, ambiguous) in sorted(rows.items())]
+    output.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return {"names": len(rows), "needs_chain": sum(ambiguous for _, ambiguous in rows.values())}
+
+
+if __name__ == "__main__":
+    print(build_place_names())
