@@ -16,6 +16,12 @@ HELD_OUT_TITLES = (
     ("msra", "MSRA, carved held-out block, one-character places not marked (as trained)"),
     ("msra_raw", "MSRA, the same block with MSRA's own marks"),
 )
+LAYER_TITLES = HELD_OUT_TITLES[:1] + (
+    ("pd_contract", "People's Daily, days 28-31, with ENTITIES.md's explicit conventions applied to the gold"
+                    " (我国/我市/本市 GPE, 市委/市政府-style bodies ORG, administrative chains one place)"),
+) + HELD_OUT_TITLES[1:2] + (
+    ("msra_contract", "MSRA's block as `msra`, with the same conventions applied"),
+) + HELD_OUT_TITLES[2:]
 LABEL_NOTE = "PLACE = GPE or LOC (the corpora do not split them; configs/names/places.yaml does)"
 
 
@@ -73,8 +79,9 @@ def write_card(metrics: dict, target: Path = MODELS_DIR / "README.md") -> Path:
         "- **People's Daily 1998-01** (PKU ICL annotated corpus; research use, see",
         "  ../shared/data/peoples-daily-1998/SOURCE.md). The models here were trained on it.",
         "  Days 1-26 train, day 27 dev (checkpoint choice), days 28-31 held-out test.",
-        "  `nt` -> ORG, `nr` -> PERSON (surname and given name joined), `ns` -> PLACE;",
-        "  bracketed compounds (`[中央/n 人民/n 广播/vn 电台/n]nt`) are one entity.",
+        "  `nt` -> ORG, `nr` -> PERSON (surname and given name joined; in a run of `nr` words",
+        "  such as a byline, a word of one or two characters takes the next as its given name),",
+        "  `ns` -> PLACE; bracketed compounds (`[中央/n 人民/n 广播/vn 电台/n]nt`) are one entity.",
         "- **MSRA NER (SIGHAN 2006) training split** (Microsoft Research Asia; research use, see",
         "  ../shared/data/msra-ner/SOURCE.md). Sentences with leftover XML (empty tags) dropped;",
         "  first 88% train, next 2% dev, last 10% held-out test (contiguous blocks, no shuffling).",
@@ -111,7 +118,7 @@ def write_card(metrics: dict, target: Path = MODELS_DIR / "README.md") -> Path:
                   "", "Rules + this model + names repeated within an article, through the extract stage",
                   "(`pipeline.extract.extract_documents`), exact spans, GPE and LOC counted as PLACE. PD days",
                   "28-31 as whole articles; MSRA's block sentence by sentence (it marks no articles).", ""]
-        for name, title in HELD_OUT_TITLES:
+        for name, title in LAYER_TITLES:
             if name not in layer:
                 continue
             lines += [f"**{title}** ({layer[name]['texts']} texts)", ""]
