@@ -81,6 +81,24 @@ def _within_one(spans: Sequence[Span], span_starts: list[int], start: int, end: 
     return index >= 0 and spans[index][0] <= start and end <= spans[index][1]
 
 
+def with_agreed_labels(articles: Sequence[Span], mentions: list[Mention], rules: RepeatRules | None = None,
+                       model_source: str = "ner") -> list[Mention]:
+    """``mentions`` with the model's odd label out corrected: where an article's
+    mentions of a name agree on a label, a model mention of that same name with
+    another label takes the agreed one (苏景云 read as a place once among ten
+    readings as a person)."""
+    rules = rules or repeat_rules()
+    relabelled = {}
+    for article_start, article_end in articles:
+        inside = [m for m in mentions if article_start <= m.start and m.end <= article_end]
+        agreed = agreed_names(inside, rules)
+        for mention in inside:
+            model = agreed.get(mention.text)
+            if model is not None and mention.source == model_source and mention.label != model.label:
+                relabelled[id(mention)] = replace(mention, label=model.label, norm=model.norm)
+    return [relabelled.get(id(m), m) for m in mentions]
+
+
 def with_cut_names_restored(text: str, articles: Sequence[Span], mentions: list[Mention],
                             rules: RepeatRules | None = None, model_source: str = "ner",
                             min_chars: int = 3) -> list[Mention]:

@@ -28,7 +28,7 @@ from typing import Iterable, Optional
 from spacy.language import Language
 
 from .config import Config
-from .consistency import Coverage, repeated_names, with_cut_names_restored
+from .consistency import Coverage, repeated_names, with_agreed_labels, with_cut_names_restored
 from .names import load_tables, sits_on_word_boundaries
 from .nlp import build_nlp, carrier_doc, get_mentions
 from .types import Document, Mention
@@ -208,7 +208,7 @@ def extract_documents(documents: list[Document], config: Config) -> None:
 
 def _cut_names_restored(document: Document, mentions: list[Mention]) -> list[Mention]:
     articles = [(a.start, a.end) for a in document.articles] or [(0, len(document.text))]
-    return with_cut_names_restored(document.text, articles, mentions)
+    return with_cut_names_restored(document.text, articles, with_agreed_labels(articles, mentions))
 
 
 def _repeats(document: Document, mentions: list[Mention]) -> list[Mention]:

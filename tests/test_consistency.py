@@ -86,3 +86,16 @@ def test_rule_mentions_and_mentions_reaching_outside_the_name_are_kept():
     beyond = Mention("PERSON", last + 1, last + 5, "川宏一对", "ner", norm="川宏一对")
     result = with_cut_names_restored(text, [(0, len(text))], [first, by_rule, beyond], RULES)
     assert sorted(result, key=lambda m: m.start) == [first, by_rule, beyond]
+
+
+def test_the_models_odd_label_out_takes_the_articles_agreed_label():
+    from pipeline.consistency import with_agreed_labels
+
+    text = "苏景云下井。苏景云采煤。正是由于苏景云坚韧不拔。"
+    people = [mention("苏景云", "PERSON", text, 0), mention("苏景云", "PERSON", text, 1)]
+    odd = mention("苏景云", "GPE", text, 2)
+    by_rule = Mention("GPE", odd.start, odd.end, "苏景云", "rules", norm="苏景云")
+    assert [m.label for m in with_agreed_labels([(0, len(text))], people + [odd], RULES)] == ["PERSON"] * 3
+    # a tie is no agreement, and what a rule found is left as it is
+    assert with_agreed_labels([(0, len(text))], people[:1] + [odd], RULES)[1].label == "GPE"
+    assert with_agreed_labels([(0, len(text))], people + [by_rule], RULES)[2].label == "GPE"
