@@ -110,13 +110,16 @@ class NameIndex:
 
     def search(self, text: str, pos: int = 0) -> Optional[tuple[int, int]]:
         """(start, end) of the first name at or after pos, the longest there."""
+        return next(self.occurrences(text, pos), None)
+
+    def occurrences(self, text: str, pos: int = 0) -> Iterator[tuple[int, int]]:
+        """(start, end) of the longest name at each position from pos on where one starts."""
         by_prefix = self.by_prefix
-        for start in range(pos, len(text) - 1):
-            if text[start:start + 2] in by_prefix:
-                end = self.longest_at(text, start)
-                if end is not None:
-                    return start, end
-        return None
+        starts = [i for i, pair in enumerate(map(str.__add__, text[pos:], text[pos + 1:]), pos) if pair in by_prefix]
+        for start in starts:
+            end = self.longest_at(text, start)
+            if end is not None:
+                yield start, end
 
 
 @dataclass
@@ -364,10 +367,9 @@ def _chain_unit_at(text: str, pos: int, tables: NameTables) -> Optional[int]:
 def find_places(text: str, tables: NameTables) -> Iterator[tuple[int, int, str]]:
     """Administrative chains from a known anchor, and a compound right after one."""
     pos = 0
-    while True:
-        match = tables.place_index.search(text, pos)
-        if match is None:
-            return
+    for match in tables.place_index.occurrences(text):
+        if match[0] < pos:
+            continue
         start, end = match
         units = 0
         while (unit_end := _chain_unit_at(text, end, tables)) is not None:
