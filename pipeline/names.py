@@ -192,6 +192,8 @@ class NameTables:
         head = (f"(?:(?:{_alternation(anchors)}){unit}|{bare_level}{unit}"
                 f"|(?:{_alternation(self.orgs['standalone'])}){not_title}|{institution}|{work_units})")
         self.org_pattern = re.compile(f"{head}(?:{unit}|{free}|{work_piece}|{team})*")
+        # a body right after any place the rules found (三亚市 + 人大, 张北县 + 县委组织部)
+        self.body_after_place_pattern = re.compile(f"{unit}(?:{unit}|{free}|{work_piece}|{team})*")
         self.org_anchor_pattern = re.compile(f"(?:{_alternation(anchors)})")
         self.gazetteer_pattern = re.compile(f"(?:{_alternation(self.places['gazetteer'])})")
         body_max = int(self.places["chain_body_max"])
@@ -385,6 +387,19 @@ def find_places(text: str, tables: NameTables) -> Iterator[tuple[int, int, str]]
         pos = max(end, start + 1)
 
 
+def _body_after_place(start: int, end: int, text: str, tables: NameTables) -> Optional[int]:
+    """The end of the body named after the place at [start, end) (三亚市 + 人大常委会), or None.
+
+    Only the listed bodies (orgs.yaml `units`) directly after the place: any
+    place with any free text before 政府 or 公司 reads clauses as names.
+    """
+    match = tables.body_after_place_pattern.match(text, end)
+    if match is None:
+        return None
+    body_end = strip_title(start, match.end(), text, tables)
+    return body_end if body_end > end and is_org_name(text[start:body_end], tables) else None
+
+
 def without_word_start(start: int, end: int, text: str, tables: NameTables) -> int:
     """The end of a place whose last character starts a word with the next (北京市|民 -> 北京)."""
     if end - start > 2 and text[end - 1:end + 1] in tables.unit_char_words:
@@ -547,6 +562,9 @@ def find_rule_mentions(text: str, tables: NameTables) -> list[Mention]:
     for start, end in find_orgs(text, tables):
         found.append(_mention("ORG", start, end, text, RULES_SOURCE, tables))
     for start, end, label in find_places(text, tables):
+        body_end = _body_after_place(start, end, text, tables)
+        if body_end is not None:
+            found.append(_mention("ORG", start, body_end, text, RULES_SOURCE, tables))
         found.append(_mention(label, start, end, text, RULES_SOURCE, tables))
     for start, end, label in find_gazetteer_places(text, tables):
         found.append(_mention(label, start, end, text, RULES_SOURCE, tables))

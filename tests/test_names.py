@@ -597,3 +597,12 @@ def test_places_from_the_divisions_table(tables, text, expected):
 @pytest.mark.parametrize("text", ["阳泉市一直强调政府的作用。", "坚持中国共产党和政府的领导。"])
 def test_clause_words_end_an_org_match(tables, text):
     assert not any(label == "ORG" for label, _ in found(text, tables))
+
+
+@pytest.mark.parametrize("text, org", [
+    ("三亚市人大加大执法监督。", "三亚市人大"),
+    ("海南省三亚市人大常委会一直把执法放在首位。", "海南省三亚市人大常委会"),
+    ("北京西城区公安分局破获一起案件。", "北京西城区公安分局"),
+])
+def test_a_listed_body_after_any_place_is_one_org(tables, text, org):
+    assert ("ORG", org) in found(text, tables)
