@@ -606,3 +606,22 @@ def test_clause_words_end_an_org_match(tables, text):
 ])
 def test_a_listed_body_after_any_place_is_one_org(tables, text, org):
     assert ("ORG", org) in found(text, tables)
+
+
+def test_place_table_rows_from_the_divisions_dictionary():
+    from training.place_names import china_divisions, needs_chain, world_places
+
+    divisions = "河北省\t130000\t河北\n\t张家口市\t130700\t张家口\n\t\t张北县\t130722\t张北\n\t\t\t大河乡\n" \
+                "\t\t经济技术开发区\t130771\t开发区\n"
+    assert list(china_divisions(divisions)) == [
+        ("河北省", "province", "full"), ("河北", "province", "short"),
+        ("张家口市", "prefecture", "full"), ("张家口", "prefecture", "short"),
+        ("张北县", "county", "full"), ("张北", "county", "short")]
+    assert list(world_places("非洲:\n中非\t中非共和国\t班吉\n")) == [
+        ("中非", "country", "short"), ("中非共和国", "country", "full"), ("班吉", "capital", "full")]
+    shares = {"和平": (1, 40), "邛崃": (3, 3), "天等": (0, 0)}  # word -> (times a place, times seen)
+    assert not needs_chain("张北县", "county", "full", shares)
+    assert needs_chain("和县", "county", "full", shares)        # 市和县: 和 is a conjunction
+    assert needs_chain("和平", "prefecture", "short", shares)   # mostly another word
+    assert not needs_chain("邛崃", "county", "short", shares)   # printed as a place
+    assert needs_chain("天等", "county", "short", shares)      # a county's short form never seen as one
