@@ -11,7 +11,7 @@ boundaries (so 中华 in 中华民族 stays unmarked).
 """
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -54,6 +54,18 @@ def agreed_names(mentions: Iterable[Mention], rules: RepeatRules) -> dict[str, M
     return agreed
 
 
+class ArticleMentions:
+    """The mentions inside each article, found by bisection on their starts."""
+
+    def __init__(self, mentions: Iterable[Mention]):
+        self.mentions = sorted(mentions, key=lambda m: (m.start, m.end))
+        self.starts = [m.start for m in self.mentions]
+
+    def within(self, start: int, end: int) -> list[Mention]:
+        first, last = bisect_left(self.starts, start), bisect_right(self.starts, end)
+        return [m for m in self.mentions[first:last] if m.end <= end]
+
+
 class Coverage:
     """Non-overlapping spans already taken, in order: only a new span's neighbours
     (found by bisection) can clash with it, so placing n spans is O(n log n)."""
@@ -89,8 +101,9 @@ def with_agreed_labels(articles: Sequence[Span], mentions: list[Mention], rules:
     readings as a person)."""
     rules = rules or repeat_rules()
     relabelled = {}
+    by_article = ArticleMentions(mentions)
     for article_start, article_end in articles:
-        inside = [m for m in mentions if article_start <= m.start and m.end <= article_end]
+        inside = by_article.within(article_start, article_end)
         agreed = agreed_names(inside, rules)
         for mention in inside:
             model = agreed.get(mention.text)
@@ -110,13 +123,12 @@ def with_cut_names_restored(text: str, articles: Sequence[Span], mentions: list[
     model and lie inside it becomes that name (the longer reading wins).
     """
     rules = rules or repeat_rules()
-    kept = sorted(mentions, key=lambda m: (m.start, m.end))
-    starts = [m.start for m in kept]
+    by_article = ArticleMentions(mentions)
+    kept, starts = by_article.mentions, by_article.starts
     removed: set[int] = set()
     restored: list[Mention] = []
     for article_start, article_end in articles:
-        inside = [m for m in kept if article_start <= m.start and m.end <= article_end]
-        names = agreed_names(inside, rules)
+        names = agreed_names(by_article.within(article_start, article_end), rules)
         for name, model in sorted(names.items(), key=lambda item: -len(item[0])):
             if len(name) < min_chars:
                 continue
@@ -148,9 +160,10 @@ def repeated_names(text: str, articles: Sequence[Span], sentences: Sequence[Span
     sentences = sorted(sentences)
     sentence_starts = [start for start, _ in sentences]
     coverage = Coverage((m.start, m.end) for m in mentions)
+    by_article = ArticleMentions(mentions)
     found: list[Mention] = []
     for article_start, article_end in articles:
-        inside = [m for m in mentions if article_start <= m.start and m.end <= article_end]
+        inside = by_article.within(article_start, article_end)
         for name, model in sorted(agreed_names(inside, rules).items(), key=lambda item: -len(item[0])):
             at = text.find(name, article_start, article_end)
             while at != -1:

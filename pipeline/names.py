@@ -108,10 +108,6 @@ class NameIndex:
                 return pos + len(name)
         return None
 
-    def search(self, text: str, pos: int = 0) -> Optional[tuple[int, int]]:
-        """(start, end) of the first name at or after pos, the longest there."""
-        return next(self.occurrences(text, pos), None)
-
     def occurrences(self, text: str, pos: int = 0) -> Iterator[tuple[int, int]]:
         """(start, end) of the longest name at each position from pos on where one starts."""
         by_prefix = self.by_prefix

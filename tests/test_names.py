@@ -574,13 +574,13 @@ def test_peoples_daily_gold_under_the_contract_conventions():
         ("河北省张北县", "PLACE"), ("我国", "PLACE"), ("市委", "ORG"), ("北京", "PLACE"), ("地坛", "PLACE")}
 
 
-def test_name_index_finds_the_leftmost_then_longest_name():
+def test_name_index_finds_the_longest_name_at_each_position():
     from pipeline.names import NameIndex
 
     index = NameIndex(["河北", "河北省", "张北县", "北"])  # one character: never a name here
-    assert index.search("驻河北省张北县") == (1, 4)
-    assert index.search("驻河北省张北县", 4) == (4, 7)
-    assert index.search("北方") is None
+    assert list(index.occurrences("驻河北省张北县")) == [(1, 4), (4, 7)]
+    assert list(index.occurrences("驻河北省张北县", 4)) == [(4, 7)]
+    assert list(index.occurrences("北方")) == []
 
 
 @pytest.mark.parametrize("text, expected", [
