@@ -445,20 +445,26 @@ def _names_sequence(text: str, start: int, end: int, tables: NameTables) -> Opti
     """text[start:end] read as names, separated by separators or written
     back to back as bylines print them (王行增王君超), or None.  Longer names
     are tried first: 朱建安汤民 is 朱建安 + 汤民."""
-    if start >= end:
+    dead_ends: set[int] = set()  # positions from which no reading reaches the end: each is tried once
+
+    def names_from(pos: int) -> Optional[list[tuple[int, int]]]:
+        if pos >= end or pos in dead_ends:
+            return None
+        for name_end in _name_ends(text, pos, tables):
+            if name_end > end:
+                continue
+            if name_end == end:
+                return [(pos, name_end)]
+            following = name_end
+            while following < end and text[following] in tables.name_separators:
+                following += 1
+            rest = names_from(following)
+            if rest:
+                return [(pos, name_end)] + rest
+        dead_ends.add(pos)
         return None
-    for name_end in _name_ends(text, start, tables):
-        if name_end > end:
-            continue
-        if name_end == end:
-            return [(start, name_end)]
-        pos = name_end
-        while pos < end and text[pos] in tables.name_separators:
-            pos += 1
-        rest = _names_sequence(text, pos, end, tables) if pos < end else None
-        if rest:
-            return [(start, name_end)] + rest
-    return None
+
+    return names_from(start)
 
 
 _MAX_CREDIT_RUN = 9  # three names of three characters

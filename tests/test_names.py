@@ -625,3 +625,20 @@ def test_place_table_rows_from_the_divisions_dictionary():
     assert needs_chain("和平", "prefecture", "short", shares)   # mostly another word
     assert not needs_chain("邛崃", "county", "short", shares)   # printed as a place
     assert needs_chain("天等", "county", "short", shares)      # a county's short form never seen as one
+
+
+def test_each_position_of_a_byline_run_is_read_once(tables, monkeypatch):
+    import pipeline.names as names
+
+    text = "欧阳" * 30 + "的"  # every position starts a name; no reading reaches the end
+    calls = []
+    real_name_ends = names._name_ends
+
+    def counted(whole: str, pos: int, t) -> list[int]:
+        calls.append(pos)
+        # each dead end is remembered; without that the readings grow exponentially (1.2 s at 32 chars)
+        assert len(calls) <= len(text), "a position was read more than once"
+        return real_name_ends(whole, pos, t)
+
+    monkeypatch.setattr(names, "_name_ends", counted)
+    assert names._names_sequence(text, 0, len(text), tables) is None
