@@ -29,7 +29,7 @@ from spacy.language import Language
 
 from .config import Config
 from .consistency import Coverage, repeated_names, with_agreed_labels, with_cut_names_restored
-from .names import load_tables, sits_on_word_boundaries
+from .names import NameTables, load_tables, sits_on_word_boundaries
 from .nlp import build_nlp, carrier_doc, get_mentions
 from .types import Document, Mention
 
@@ -201,22 +201,19 @@ def extract_documents(documents: list[Document], config: Config) -> None:
                 log.error("%s: dropped a mention whose offsets do not match its text: %r", document.doc_id, mention)
                 continue
             found[document.doc_id].append(shifted)
+    tables = load_tables(config.home.province or "", config.home.city or "")  # the components' own, cached
     for document in documents:
-        mentions = _cut_names_restored(document, resolve_overlaps(found[document.doc_id]))
-        document.mentions = sorted(mentions + _repeats(document, mentions), key=lambda m: (m.start, m.end))
+        document.mentions = _consistent_within_articles(document, resolve_overlaps(found[document.doc_id]), tables)
 
 
-def _cut_names_restored(document: Document, mentions: list[Mention]) -> list[Mention]:
+def _consistent_within_articles(document: Document, mentions: list[Mention], tables: NameTables) -> list[Mention]:
+    """An article's agreed label and full name where the model strayed, then the
+    other occurrences of the names it agrees on."""
     articles = [(a.start, a.end) for a in document.articles] or [(0, len(document.text))]
-    return with_cut_names_restored(document.text, articles, with_agreed_labels(articles, mentions))
-
-
-def _repeats(document: Document, mentions: list[Mention]) -> list[Mention]:
-    """The other occurrences of the names each article's mentions agree on."""
-    tables = load_tables()  # the word-boundary threshold does not depend on the home place
-    articles = [(a.start, a.end) for a in document.articles] or [(0, len(document.text))]
-    return repeated_names(document.text, articles, [(s.start, s.end) for s in document.sentences], mentions,
-                          lambda text, start, end: sits_on_word_boundaries(text, start, end, tables))
+    mentions = with_cut_names_restored(document.text, articles, with_agreed_labels(articles, mentions))
+    repeats = repeated_names(document.text, articles, [(s.start, s.end) for s in document.sentences], mentions,
+                             lambda text, start, end: sits_on_word_boundaries(text, start, end, tables))
+    return sorted(mentions + repeats, key=lambda m: (m.start, m.end))
 
 
 def entity_rows(document: Document) -> list[EntityRow]:
