@@ -96,7 +96,7 @@ def test_a_chain_stops_at_kinds_of_area_and_at_particles(tables):
 
 
 def test_a_chain_unit_does_not_start_with_a_verb(tables):
-    assert found("河北有个县叫阜平。", tables) == {("GPE", "河北")}
+    assert found("河北有个县叫阜平。", tables) == {("GPE", "河北"), ("GPE", "阜平")}  # 有个县 is no unit
 
 
 def test_a_military_region_is_no_district(tables):
@@ -619,12 +619,23 @@ def test_place_table_rows_from_the_divisions_dictionary():
         ("张北县", "county", "full"), ("张北", "county", "short")]
     assert list(world_places("非洲:\n中非\t中非共和国\t班吉\n")) == [
         ("中非", "country", "short"), ("中非共和国", "country", "full"), ("班吉", "capital", "full")]
-    shares = {"和平": (1, 40), "邛崃": (3, 3), "天等": (0, 0)}  # word -> (times a place, times seen)
-    assert not needs_chain("张北县", "county", "full", shares)
-    assert needs_chain("和县", "county", "full", shares)        # 市和县: 和 is a conjunction
-    assert needs_chain("和平", "prefecture", "short", shares)   # mostly another word
-    assert not needs_chain("邛崃", "county", "short", shares)   # printed as a place
-    assert needs_chain("天等", "county", "short", shares)      # a county's short form never seen as one
+    shares = {"和平": (1, 40), "邛崃": (3, 3), "天等": (0, 0), "阜平": (0, 0)}  # word -> (times a place, times seen)
+    elsewhere = {"天等": 1}  # times the training text holds the name outside a place or organisation (三天等待)
+    assert not needs_chain("张北县", "county", "full", shares, elsewhere)
+    assert needs_chain("和县", "county", "full", shares, elsewhere)        # 市和县: 和 is a conjunction
+    assert needs_chain("和平", "prefecture", "short", shares, elsewhere)   # mostly another word
+    assert not needs_chain("邛崃", "county", "short", shares, elsewhere)   # printed as a place
+    assert needs_chain("天等", "county", "short", shares, elsewhere)      # seen only as part of other words
+    assert not needs_chain("阜平", "county", "short", shares, elsewhere)  # never seen as anything else
+
+
+def test_uses_outside_names_skip_places_and_organisations():
+    from training.place_names import uses_outside_names
+
+    texts = [("三天等待天等县的消息", [(4, 7, "PLACE")]),   # 天等 inside 天等县 is a place
+             ("周宁说，周宁县长岭公司", [(0, 2, "PERSON"), (4, 7, "PLACE"), (7, 11, "ORG")])]
+    uses = uses_outside_names({"天等", "周宁", "长岭"}, iter(texts))
+    assert uses == {"天等": 1, "周宁": 1}
 
 
 def test_each_position_of_a_byline_run_is_read_once(tables, monkeypatch):

@@ -8,8 +8,10 @@ a chain from any other county (张北县大河乡) had no anchor.
 
 A short form that People's Daily's training days mostly print as another word
 (和平, 东方, 鼓楼) is written with needs_chain = 1: it is a place only when an
-administrative unit follows it (和平区, never 和平 alone).  The held-out days
-are not read.
+administrative unit follows it (和平区, never 和平 alone).  So is a county's
+short form that the training text holds outside any place or organisation
+name (丰满 as a word, 周宁 in a person's name, 天等 in 三天等待).  The held-out
+days and MSRA's held-out block are not read.
 
 `python -m training place_names`; needs JioNLP installed (`pip install -e .[bench]`).
 """
@@ -22,7 +24,7 @@ import zipfile
 from pathlib import Path
 from typing import Iterator
 
-from .corpora import PD_TEST_DAYS, read_pd
+from .corpora import PD_TEST_DAYS, msra_split, read_msra, read_pd
 
 OUTPUT = Path(__file__).resolve().parent.parent / "configs" / "names" / "place_names.tsv"
 # Kinds of area the dictionary lists among counties that are zones, not names to anchor on.
@@ -89,21 +91,54 @@ def place_shares() -> dict[str, tuple[int, int]]:
     return {word: (ns, seen) for word, (ns, seen) in counts.items()}
 
 
-def needs_chain(name: str, level: str, kind: str, shares: dict[str, tuple[int, int]]) -> bool:
+def training_texts() -> Iterator[tuple[str, list[tuple[int, int, str]]]]:
+    """(text, entity spans) of PD's training and dev days and MSRA's training and dev blocks."""
+    for paragraph in read_pd():
+        if paragraph.day not in PD_TEST_DAYS:
+            yield paragraph.text, paragraph.entities
+    msra = list(read_msra())
+    for index, sentence in enumerate(msra):
+        if msra_split(index, len(msra)) != "test":
+            yield sentence.text, sentence.entities
+
+
+def uses_outside_names(names: set[str], texts: Iterator[tuple[str, list[tuple[int, int, str]]]]) -> collections.Counter:
+    """How often each name occurs in the texts outside every place and organisation span
+    (inside a word, across words, in a person's name)."""
+    uses: collections.Counter = collections.Counter()
+    lengths = sorted({len(name) for name in names})
+    for text, entities in texts:
+        covering = [(0, 0)] * len(text)
+        for start, end, label in entities:
+            if label in ("PLACE", "ORG"):
+                covering[start:end] = [(start, end)] * (end - start)
+        for length in lengths:
+            for i in range(len(text) - length + 1):
+                if text[i:i + length] in names:
+                    start, end = covering[i]
+                    if not (start <= i and i + length <= end):
+                        uses[text[i:i + length]] += 1
+    return uses
+
+
+def needs_chain(name: str, level: str, kind: str, shares: dict[str, tuple[int, int]],
+                elsewhere: collections.Counter | dict[str, int]) -> bool:
     """Whether the name is a place only with a unit after it.
 
     Full names are places (张北县), except a two-character one whose first
     character is a function word (和县 in 市和县).  A county's short form is
-    a place only where People's Daily printed it as one at least twice and more
-    often than not: most are words or name parts too (丰满, 天等, 周宁).  Other
-    short forms and world names are places unless PD mostly prints them as
-    something else (东方, 中山).
+    a place where People's Daily printed it as one at least twice and more
+    often than not, or where the training text never holds it outside a place
+    or organisation name (嵊州, 阜平); many are words or name parts too (丰满,
+    天等, 周宁).  Other short forms and world names are places unless PD mostly
+    prints them as something else (东方, 中山).
     """
     ns, seen = shares.get(name, (0, 0))
     if kind == "full" and level not in ("capital", "city"):
         return len(name) == 2 and name[0] in FUNCTION_CHARACTERS
     if level == "county":
-        return not (ns >= MIN_COUNTY_EVIDENCE and ns / seen >= MIN_PLACE_SHARE)
+        printed_as_place = ns >= MIN_COUNTY_EVIDENCE and ns / seen >= MIN_PLACE_SHARE
+        return not printed_as_place and elsewhere.get(name, 0) > 0
     return seen >= MIN_OCCURRENCES and ns / seen < MIN_PLACE_SHARE
 
 
@@ -112,10 +147,12 @@ def build_place_names(output: Path = OUTPUT) -> dict[str, int]:
     rows: dict[str, tuple[str, bool]] = {}
     entries = list(china_divisions(_dictionary_text("china_location"))) + list(
         world_places(_dictionary_text("world_location")))
+    county_short_forms = {name for name, level, kind in entries if level == "county" and kind == "short"}
+    elsewhere = uses_outside_names(county_short_forms, training_texts())
     for name, level, kind in entries:
         if len(name) < 2:
             continue
-        ambiguous = needs_chain(name, level, kind, shares)
+        ambiguous = needs_chain(name, level, kind, shares, elsewhere)
         if name in rows:  # a name listed twice (朝阳区 of Beijing and of Changchun) needs a chain if either does
             ambiguous = ambiguous or rows[name][1]
         rows[name] = (level if name not in rows else rows[name][0], ambiguous)
