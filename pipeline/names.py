@@ -221,6 +221,7 @@ class NameTables:
         self.chain_unit_suffixes = tuple(sorted(self.places["chain_unit_suffixes"], key=len, reverse=True))
         # one character after a place is too often the start of another word (深圳|市民, 稷山县|县长)
         self.following_unit_suffixes = tuple(u for u in self.chain_unit_suffixes if len(u) > 1)
+        self.region_suffixes = tuple(sorted(self.places["region_suffixes"], key=len, reverse=True))
         self.function_words_before_names = set(self.people["function_words_before_names"])
         self.count_characters = set(self.places["count_characters_before_unit"])
         self.not_places = set(self.places["not_places"])
@@ -375,6 +376,11 @@ def find_places(text: str, tables: NameTables) -> Iterator[tuple[int, int, str]]
         if units or text[start:match[1]] not in tables.anchors_needing_chain:
             if not units:
                 end = without_word_start(start, end, text, tables)
+            region_end = with_region_word(start, end, text, tables)
+            if region_end > end:
+                yield start, region_end, "LOC"
+                pos = region_end
+                continue
             yield start, end, place_label(text[start:end], tables) if not units else "GPE"
             compound = tables.compound_pattern.match(text, end) if units else None
             if compound is not None:
@@ -394,6 +400,16 @@ def _body_after_place(start: int, end: int, text: str, tables: NameTables) -> Op
         return None
     body_end = strip_title(start, match.end(), text, tables)
     return body_end if body_end > end and is_org_name(text[start:body_end], tables) else None
+
+
+def with_region_word(start: int, end: int, text: str, tables: NameTables) -> int:
+    """The end of a place once the word for its region is taken in (西南 + 地区,
+    青海 + 高原), unless the span then cuts through a word."""
+    for suffix in tables.region_suffixes:
+        if text.startswith(suffix, end):
+            extended = end + len(suffix)
+            return extended if sits_on_word_boundaries(text, start, extended, tables) else end
+    return end
 
 
 def without_word_start(start: int, end: int, text: str, tables: NameTables) -> int:
@@ -698,6 +714,7 @@ def model_mentions(text: str, entities: Iterable[Entity], tables: NameTables) ->
                 mentions.append(_mention("ORG", start, institution_end, text, NER_SOURCE, tables))
                 continue
             end = without_word_start(start, _with_following_unit(start, end, text, tables), text, tables)
+            end = with_region_word(start, end, text, tables)
             if _is_count_of_units(text[start:end], tables) or text[start:end] in tables.not_places:
                 continue
             label = place_label(text[start:end], tables)

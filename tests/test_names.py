@@ -95,6 +95,22 @@ def test_a_chain_stops_at_kinds_of_area_and_at_particles(tables):
     assert not any("灾区" in name or "的" in name for _label, name in places)
 
 
+@pytest.mark.parametrize("text, place", [
+    ("信阳地区交通明显改善。", "信阳地区"),
+    ("青海高原的牧民安全过冬。", "青海高原"),
+])
+def test_the_word_for_a_region_belongs_to_the_place(tables, text, place):
+    assert ("LOC", place) in found(text, tables)
+
+
+def test_a_model_place_takes_in_the_word_for_its_region(tables):
+    assert _model_output("西部大开发以来，西南地区交通明显改善。", [("PLACE", "西南")], tables) == [("LOC", "西南地区")]
+
+
+def test_a_region_word_is_no_place_on_its_own(tables):
+    assert not any("地区" in name for _label, name in found("这是全国最贫困的地区之一。", tables))
+
+
 def test_a_chain_unit_does_not_start_with_a_verb(tables):
     assert found("河北有个县叫阜平。", tables) == {("GPE", "河北"), ("GPE", "阜平")}  # 有个县 is no unit
 
