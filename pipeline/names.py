@@ -364,7 +364,23 @@ def _chain_unit_at(text: str, pos: int, tables: NameTables) -> Optional[int]:
 
 
 def find_places(text: str, tables: NameTables) -> Iterator[tuple[int, int, str]]:
-    """Administrative chains from a known anchor, and a compound right after one."""
+    """Administrative chains from a known anchor, and a compound right after one.
+    A chain whose next link is itself an anchor is one place (阳泉市 + 郊区荫营镇);
+    two names with no unit between them are not (中国 + 美国)."""
+    joined: Optional[tuple[int, int, str]] = None
+    for start, end, label in _places_from_anchors(text, tables):
+        if (joined is not None and joined[2] == label == "GPE" and joined[1] == start
+                and text[joined[0]:joined[1]].endswith(tables.chain_unit_suffixes)):
+            joined = (joined[0], end, "GPE")
+            continue
+        if joined is not None:
+            yield joined
+        joined = (start, end, label)
+    if joined is not None:
+        yield joined
+
+
+def _places_from_anchors(text: str, tables: NameTables) -> Iterator[tuple[int, int, str]]:
     pos = 0
     for match in tables.place_index.occurrences(text):
         if match[0] < pos:

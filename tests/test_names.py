@@ -111,6 +111,15 @@ def test_a_region_word_is_no_place_on_its_own(tables):
     assert not any("地区" in name for _label, name in found("这是全国最贫困的地区之一。", tables))
 
 
+def test_a_chain_goes_on_through_an_anchor_that_needs_a_unit(tables):
+    assert ("GPE", "阳泉市郊区荫营镇") in found("阳泉市郊区荫营镇举行庙会。", tables)
+    assert found("中国美国", tables) == {("GPE", "中国"), ("GPE", "美国")}
+
+
+def test_a_reservoir_area_is_no_district(tables):
+    assert ("GPE", "重庆") in found("在三峡重庆库区安置移民。", tables)
+
+
 def test_a_chain_unit_does_not_start_with_a_verb(tables):
     assert found("河北有个县叫阜平。", tables) == {("GPE", "河北"), ("GPE", "阜平")}  # 有个县 is no unit
 
