@@ -217,6 +217,7 @@ class NameTables:
         self.not_in_given_name = set(self.people["not_in_given_name"])
         self.transliteration_characters = set(self.people["transliteration_characters"])
         self.person_place_endings = tuple(self.people["place_endings"])
+        self.household_characters = set(self.people["household_characters"])
         self.word_boundary_max_cost = float(self.places["word_boundary_max_cost"])
         self.chain_unit_suffixes = tuple(sorted(self.places["chain_unit_suffixes"], key=len, reverse=True))
         # one character after a place is too often the start of another word (深圳|市民, 稷山县|县长)
@@ -766,6 +767,8 @@ def _cleaned_model_span(start: int, end: int, label: str, text: str,
         start = _with_cut_surname(start, end, text, tables)
         if text[start:end].endswith(tables.person_place_endings):
             label = "PLACE"  # 邱县 is a county, whatever the model read
+        elif _names_a_household(text[start:end], tables):
+            return None
     if end - start < 2:  # 津, 西 cut out of 京津冀, 东中西: abbreviations, not mentions
         return None
     name = text[start:end]
@@ -774,6 +777,10 @@ def _cleaned_model_span(start: int, end: int, label: str, text: str,
     if not _HAN_CHAR.search(name):
         return None
     return start, end, label
+
+
+def _names_a_household(name: str, tables: NameTables) -> bool:
+    return len(name) == 2 and name[0] in tables.surnames and name[1] in tables.household_characters
 
 
 def _with_cut_surname(start: int, end: int, text: str, tables: NameTables) -> int:

@@ -103,6 +103,12 @@ def test_the_word_for_a_region_belongs_to_the_place(tables, text, place):
     assert ("LOC", place) in found(text, tables)
 
 
+def test_a_surname_with_jia_is_a_household_not_a_person(tables):
+    assert _model_output("李鹏和赵家父子围坐在一起。", [("PERSON", "李鹏"), ("PERSON", "赵家")], tables) == [
+        ("PERSON", "李鹏")]
+    assert _model_output("导演王家卫来到现场。", [("PERSON", "王家卫")], tables) == [("PERSON", "王家卫")]
+
+
 def test_a_model_place_takes_in_the_word_for_its_region(tables):
     assert _model_output("西部大开发以来，西南地区交通明显改善。", [("PLACE", "西南")], tables) == [("LOC", "西南地区")]
 
