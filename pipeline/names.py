@@ -40,6 +40,7 @@ from .names_features import model_doc_for  # also registers the model's architec
 from .config import CONFIG_DIR
 from .lexicon import word_model
 from .nlp import add_mentions, doc_text
+from .numerals import TABLES as NUMERALS
 from .tables import read_yaml
 from .types import Mention
 
@@ -48,6 +49,8 @@ RULES_SOURCE = "rules"
 NER_SOURCE = "ner"
 HAN = "\u3400-\u9fff"
 NER_MODEL_SUBDIR = "ner"
+# what a counted classifier follows: digits (text arrives width-folded) and numeral characters
+NUMBER_CHARACTERS = frozenset("0123456789" + NUMERALS.chinese_chars)
 
 
 # ----------------------------------------------------------------------- tables
@@ -218,6 +221,7 @@ class NameTables:
         self.transliteration_characters = set(self.people["transliteration_characters"])
         self.person_place_endings = tuple(self.people["place_endings"])
         self.household_characters = set(self.people["household_characters"])
+        self.classifier_surnames = set(self.people["classifier_surnames"])
         self.word_boundary_max_cost = float(self.places["word_boundary_max_cost"])
         self.chain_unit_suffixes = tuple(sorted(self.places["chain_unit_suffixes"], key=len, reverse=True))
         # one character after a place is too often the start of another word (深圳|市民, 稷山县|县长)
@@ -767,7 +771,7 @@ def _cleaned_model_span(start: int, end: int, label: str, text: str,
         start = _with_cut_surname(start, end, text, tables)
         if text[start:end].endswith(tables.person_place_endings):
             label = "PLACE"  # 邱县 is a county, whatever the model read
-        elif _names_a_household(text[start:end], tables):
+        elif _names_a_household(text[start:end], tables) or _counted_by_classifier(start, text, tables):
             return None
     if end - start < 2:  # 津, 西 cut out of 京津冀, 东中西: abbreviations, not mentions
         return None
@@ -781,6 +785,11 @@ def _cleaned_model_span(start: int, end: int, label: str, text: str,
 
 def _names_a_household(name: str, tables: NameTables) -> bool:
     return len(name) == 2 and name[0] in tables.surnames and name[1] in tables.household_characters
+
+
+def _counted_by_classifier(start: int, text: str, tables: NameTables) -> bool:
+    """张 in 88张现金 is the classifier of the number before it, not a surname."""
+    return start > 0 and text[start] in tables.classifier_surnames and text[start - 1] in NUMBER_CHARACTERS
 
 
 def _with_cut_surname(start: int, end: int, text: str, tables: NameTables) -> int:

@@ -109,6 +109,16 @@ def test_a_surname_with_jia_is_a_household_not_a_person(tables):
     assert _model_output("导演王家卫来到现场。", [("PERSON", "王家卫")], tables) == [("PERSON", "王家卫")]
 
 
+@pytest.mark.parametrize("text, span", [("88张现金奖励支票将落到读者手中。", "张现金"),
+                                        ("他是叶利钦之后的第一任总统。", "任总统")])
+def test_a_classifier_after_a_number_starts_no_name(tables, text, span):
+    assert _model_output(text, [("PERSON", span)], tables) == []
+
+
+def test_a_name_after_a_count_of_people_stands(tables):
+    assert _model_output("3名张家口市的工人获奖，张伟说。", [("PERSON", "张伟")], tables) == [("PERSON", "张伟")]
+
+
 def test_a_model_place_takes_in_the_word_for_its_region(tables):
     assert _model_output("西部大开发以来，西南地区交通明显改善。", [("PLACE", "西南")], tables) == [("LOC", "西南地区")]
 
