@@ -424,13 +424,19 @@ def _body_after_place(start: int, end: int, text: str, tables: NameTables) -> Op
 
 
 def with_region_word(start: int, end: int, text: str, tables: NameTables) -> int:
-    """The end of a place once the word for its region is taken in (西南 + 地区,
-    青海 + 高原), unless the span then cuts through a word."""
-    for suffix in tables.region_suffixes:
+    """The end of a place once the word for its region is taken in (西南 + 地区, 青海 + 高原)."""
+    return _end_with_following(tables.region_suffixes, start, end, text, tables) or end
+
+
+def _end_with_following(suffixes: tuple[str, ...], start: int, end: int, text: str,
+                        tables: NameTables) -> Optional[int]:
+    """The end of [start, end) with the first of the suffixes written right after it,
+    or None when none is or the longer span would cut through a word."""
+    for suffix in suffixes:
         if text.startswith(suffix, end):
             extended = end + len(suffix)
-            return extended if sits_on_word_boundaries(text, start, extended, tables) else end
-    return end
+            return extended if sits_on_word_boundaries(text, start, extended, tables) else None
+    return None
 
 
 def without_word_start(start: int, end: int, text: str, tables: NameTables) -> int:
@@ -814,22 +820,14 @@ def _with_cut_surname(start: int, end: int, text: str, tables: NameTables) -> in
 
 def _with_following_unit(start: int, end: int, text: str, tables: NameTables) -> int:
     """The end of a place once an administrative unit right after it is taken in
-    (杨家沟 + 社区 -> 杨家沟社区), unless the span then cuts through a word."""
-    for suffix in tables.following_unit_suffixes:
-        if text.startswith(suffix, end):
-            extended = end + len(suffix)
-            return extended if sits_on_word_boundaries(text, start, extended, tables) else end
-    return end
+    (杨家沟 + 社区 -> 杨家沟社区)."""
+    return _end_with_following(tables.following_unit_suffixes, start, end, text, tables) or end
 
 
 def _with_following_institution(start: int, end: int, text: str, tables: NameTables) -> Optional[int]:
     """The end of an institution named after the place right before it
     (抚顺 + 煤矿 -> ORG 抚顺煤矿, 山西 + 大学), or None."""
-    for suffix in tables.institution_suffixes:
-        if text.startswith(suffix, end):
-            extended = end + len(suffix)
-            return extended if sits_on_word_boundaries(text, start, extended, tables) else None
-    return None
+    return _end_with_following(tables.institution_suffixes, start, end, text, tables)
 
 
 def _names_an_institution(name: str, tables: NameTables) -> bool:
