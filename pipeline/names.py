@@ -386,6 +386,7 @@ def find_places(text: str, tables: NameTables) -> Iterator[tuple[int, int, str]]
 
 
 def _places_from_anchors(text: str, tables: NameTables) -> Iterator[tuple[int, int, str]]:
+    """Each known anchor with the units, region word or compound written after it."""
     pos = 0
     for match in tables.place_index.occurrences(text):
         if match[0] < pos:
@@ -398,12 +399,10 @@ def _places_from_anchors(text: str, tables: NameTables) -> Iterator[tuple[int, i
             if not units:
                 end = without_word_start(start, end, text, tables)
             region_end = with_region_word(start, end, text, tables)
-            if region_end > end:
-                yield start, region_end, "LOC"
-                pos = region_end
-                continue
-            yield start, end, place_label(text[start:end], tables) if not units else "GPE"
-            compound = tables.compound_pattern.match(text, end) if units else None
+            label = "LOC" if region_end > end else "GPE" if units else place_label(text[start:end], tables)
+            end = region_end
+            yield start, end, label
+            compound = tables.compound_pattern.match(text, end) if units and label == "GPE" else None
             if compound is not None:
                 yield compound.start(), compound.end(), "LOC"
                 end = compound.end()

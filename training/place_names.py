@@ -122,7 +122,7 @@ def uses_outside_names(names: set[str], texts: Iterator[tuple[str, list[tuple[in
 
 
 def needs_chain(name: str, level: str, kind: str, shares: dict[str, tuple[int, int]],
-                elsewhere: collections.Counter | dict[str, int]) -> bool:
+                elsewhere: dict[str, int]) -> bool:
     """Whether the name is a place only with a unit after it.
 
     Full names are places (张北县), except a two-character one whose first
