@@ -153,6 +153,9 @@ class NameTables:
         self.event_ordinal_pattern = re.compile(
             f"第[{numerals}]+(?:{_alternation(self.orgs['event_ordinal_counters'])})")
         self.org_heads = tuple(self.orgs["org_heads"])
+        self.department_pattern = re.compile(
+            f"[{HAN}]{{2,{int(self.orgs['department_body_max'])}}}?(?:{_alternation(self.orgs['department_heads'])})")
+        self.department_body_stop = set(self.orgs["department_body_stop_chars"]) | NUMBER_CHARACTERS
         self.org_body_stop_pattern = re.compile(_alternation(list(self.orgs["org_body_stop"]) + self.not_in_org_names))
         self.known_org_names = set(self.orgs["known_names"]) | set(self.orgs["standalone"])
         self.institution_suffixes = tuple(sorted(self.orgs["institution_suffixes"], key=len, reverse=True))
@@ -748,6 +751,8 @@ def model_mentions(text: str, entities: Iterable[Entity], tables: NameTables) ->
                 label = "ORG"  # 成都军区 read as a place is the body named after it
         if text[start:end] in tables.known_org_names:
             label = "ORG"  # 东盟 read as a place is the organisation
+        if label == "ORG":
+            end = _with_department(start, end, text, tables)
         mention = _mention(label, start, end, text, NER_SOURCE, tables)
         if label == "PERSON" and not _on_word_boundaries(text, mention, tables):
             continue  # 林华 out of 林华卿: a name cut through is no name
@@ -786,6 +791,19 @@ def _cleaned_model_span(start: int, end: int, label: str, text: str,
     if not _HAN_CHAR.search(name):
         return None
     return start, end, label
+
+
+def _with_department(start: int, end: int, text: str, tables: NameTables) -> int:
+    """The end of an organisation once a department written right after it is
+    taken in (大藏省 + 金融检查部), unless that joins two names, cuts a word or
+    ends in a title."""
+    match = tables.department_pattern.match(text, end)
+    if match is None or set(match.group(0)) & tables.department_body_stop:
+        return end
+    extended = strip_title(start, match.end(), text, tables)
+    if extended - end < 3 or not is_org_name(text[start:extended], tables):
+        return end
+    return extended if sits_on_word_boundaries(text, start, extended, tables) else end
 
 
 def _names_a_household(name: str, tables: NameTables) -> bool:

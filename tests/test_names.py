@@ -103,6 +103,17 @@ def test_the_word_for_a_region_belongs_to_the_place(tables, text, place):
     assert ("LOC", place) in found(text, tables)
 
 
+@pytest.mark.parametrize("text, model_org, org", [
+    ("日本检察机关搜查了大藏省金融检查部。", "大藏省", "大藏省金融检查部"),
+    ("长江水利委员会监理部的工程师说。", "长江水利委员会", "长江水利委员会监理部"),
+    ("黄河艺术团和盖城合唱团同台演出。", "黄河艺术团", "黄河艺术团"),       # two names joined by 和
+    ("影片由抗联英雄三部组成。", "抗联", "抗联"),                          # a count of parts
+    ("县委组织部部长李游讲话。", "县委", "县委组织部"),                    # the title stays out
+])
+def test_a_department_after_a_model_org_is_part_of_its_name(tables, text, model_org, org):
+    assert _model_output(text, [("ORG", model_org)], tables) == [("ORG", org)]
+
+
 def test_a_surname_with_jia_is_a_household_not_a_person(tables):
     assert _model_output("李鹏和赵家父子围坐在一起。", [("PERSON", "李鹏"), ("PERSON", "赵家")], tables) == [
         ("PERSON", "李鹏")]
