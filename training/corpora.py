@@ -216,3 +216,90 @@ def msra_split(index: int, total: int) -> str:
     if index >= total * 0.88:
         return "dev"
     return "train"
+
+
+# -------------------------------------------------------------------- CLUENER2020
+
+CLUENER_FILE = CORPORA / "cluener2020" / "train.jsonl"
+# ENTITIES.md's labels for CLUENER's types (its SOURCE.md); book, game, movie and
+# position are no names here (a position is a title: ENTITIES.md keeps titles out).
+CLUENER_LABELS = {"name": "PERSON", "company": "ORG", "government": "ORG", "organization": "ORG",
+                  "address": "PLACE", "scene": "PLACE"}
+# CLUENER sometimes takes a quote or bracket into a span (“星展中国”南宁分行 is a
+# name, but （charles is not): marks at either edge are trimmed, paired ones inside kept.
+_EDGE_MARKS = "“”‘’\"'《》〈〉（）()【】[]「」『』，。、；：！？,.;:!? "
+
+
+def read_cluener(path: Path = CLUENER_FILE) -> Iterator[CharSentence]:
+    """CLUENER texts with ENTITIES.md's labels; overlapping spans keep the longer.
+
+    CLUENER often marks a name once where the text repeats it (叶老桂 … 叶老桂认为:
+    535 of its 23,971 marks' repeats are unmarked); every repeat of a marked name
+    of two or more characters gets its label, where it overlaps no marked span."""
+    import json
+
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            text = record["text"]
+            spans = []
+            for kind, mentions in record.get("label", {}).items():
+                label = CLUENER_LABELS.get(kind)
+                if label is None:
+                    continue
+                for mention, places in mentions.items():
+                    for start, last in places:
+                        if text[start:last + 1] != mention:
+                            continue
+                        spans.append(_trim_marks(text, start, last + 1, label))
+            marked = _without_overlaps([span for span in spans if span[1] > span[0]])
+            repeats = _without_overlaps([repeat for span in marked for repeat in _repeats(text, span)])
+            free = [r for r in repeats if all(r[1] <= m[0] or r[0] >= m[1] for m in marked)]
+            yield CharSentence(fold_width(text), sorted(marked + free))
+
+
+def _repeats(text: str, span: tuple[int, int, str]) -> Iterator[tuple[int, int, str]]:
+    start, end, label = span
+    if end - start < 2:
+        return
+    mention = text[start:end]
+    pos = text.find(mention)
+    while pos >= 0:
+        if pos != start:
+            yield pos, pos + len(mention), label
+        pos = text.find(mention, pos + 1)
+
+
+def _trim_marks(text: str, start: int, end: int, label: str) -> tuple[int, int, str]:
+    while start < end and text[start] in _EDGE_MARKS and not _closed_inside(text[start:end]):
+        start += 1
+    while end > start and text[end - 1] in _EDGE_MARKS and not _closed_inside(text[start:end]):
+        end -= 1
+    return start, end, label
+
+
+def _closed_inside(span: str) -> bool:
+    """The span's edge mark is closed or opened by a partner inside it (“星展中国”南宁分行)."""
+    pairs = {"“": "”", "‘": "’", "《": "》", "〈": "〉", "（": "）", "(": ")", "【": "】", "[": "]", "「": "」", "『": "』"}
+    first, last = span[0], span[-1]
+    if first in pairs and pairs[first] in span[1:]:
+        return True
+    return last in pairs.values() and any(o in span[:-1] for o, c in pairs.items() if c == last)
+
+
+def _without_overlaps(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    kept: list[tuple[int, int, str]] = []
+    for span in sorted(set(spans), key=lambda s: (s[0] - s[1], s[0])):
+        if all(span[1] <= k[0] or span[0] >= k[1] for k in kept):
+            kept.append(span)
+    return sorted(kept)
+
+
+# CLUENER ships only its training split: the last 10% is the held-out test, the
+# 10% before it dev (its lines are independent short texts, so blocks do not leak).
+def cluener_split(index: int, total: int) -> str:
+    if index >= total * 0.90:
+        return "test"
+    if index >= total * 0.80:
+        return "dev"
+    return "train"
