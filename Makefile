@@ -21,7 +21,7 @@ test: $(STAMP)
 
 # Retrains the models in data/models from ../shared/data (not part of CI).
 train: $(STAMP)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test,bench]"  # place_names reads JioNLP's dictionaries
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test,bench,train]"  # place_names reads JioNLP's dictionaries
 	$(BIN)/python -m training
 
 bench: $(STAMP)

@@ -1,0 +1,385 @@
+"""Trains the name model (pipeline/names_model.py) with PyTorch on the CPU.
+
+    python -m training.names_train [--out DIR] [--set key=value ...]
+
+Reads training/work/names/examples.jsonl (training/names_data.py) and the
+lexicon in data/models/names/ (training/names_lexicon.py); writes the best
+checkpoint by mean dev F1 over the three corpora to DIR (default
+training/work/names/run) as the arrays the pipeline loads, with a log of
+every evaluation (train_log.jsonl).  The features come from
+pipeline/names_model.py itself, so training and running read the same thing.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Sequence
+
+import numpy
+import yaml
+
+from pipeline.config import CONFIG_DIR
+from pipeline.names_model import (LEXICON_FILE, META_FILE, MODEL_FILE, Lexicon, Vocabulary, allowed_transitions,
+                                  batch_features, bigram_keys, code_points, spans_from_tags, tag_names)
+
+from .names_data import NAMES_WORK, Example, read_examples
+from .names_lexicon import NAMES_MODEL_DIR
+
+RECIPE = CONFIG_DIR / "names_model.yaml"
+NAMES_RUN = NAMES_WORK / "run"
+CORPORA = ("pd", "msra", "cluener")
+
+
+def read_recipe(overrides: Sequence[str] = ()) -> dict:
+    recipe = yaml.safe_load(RECIPE.read_text(encoding="utf-8"))
+    for item in overrides:
+        key, _, value = item.partition("=")
+        if key not in recipe:
+            raise SystemExit(f"--set {key}: not a key of {RECIPE.name}")
+        recipe[key] = yaml.safe_load(value)
+    return recipe
+
+
+# ------------------------------------------------------------------ vocabulary
+
+
+def build_vocabulary(texts: Sequence[str], char_min: int, bigram_min: int) -> Vocabulary:
+    chars: Counter = Counter()
+    bigrams: Counter = Counter()
+    for text in texts:
+        codes = code_points(text)
+        chars.update(codes.tolist())
+        padded = numpy.concatenate([[numpy.uint64(0)], codes, [numpy.uint64(0)]])
+        bigrams.update(bigram_keys(padded).tolist())
+    keep_chars = sorted(c for c, n in chars.items() if n >= char_min)
+    keep_bigrams = sorted(b for b, n in bigrams.items() if n >= bigram_min)
+    return Vocabulary(numpy.asarray(keep_chars, dtype="uint64"), numpy.asarray(keep_bigrams, dtype="uint64"))
+
+
+# ---------------------------------------------------------------------- tensors
+
+
+class Encoded:
+    """One example as arrays: char ids, bigram ids, lexicon bits, tag ids."""
+    __slots__ = ("example", "chars", "bigrams", "lexicon", "tags")
+
+    def __init__(self, example: Example, features, tag_index: dict[str, int]):
+        self.example = example
+        self.chars = features.chars
+        self.bigrams = features.bigrams
+        self.lexicon = features.lexicon.astype("int64")  # fewer than 63 bits are used
+        self.tags = numpy.asarray(bioes_tags(len(example.text), example.entities, tag_index), dtype="int64")
+
+
+def bioes_tags(n: int, entities, tag_index: dict[str, int]) -> list[int]:
+    tags = [tag_index["O"]] * n
+    for start, end, label in entities:
+        if end - start == 1:
+            tags[start] = tag_index[f"S-{label}"]
+            continue
+        tags[start] = tag_index[f"B-{label}"]
+        for i in range(start + 1, end - 1):
+            tags[i] = tag_index[f"I-{label}"]
+        tags[end - 1] = tag_index[f"E-{label}"]
+    return tags
+
+
+def encode(examples: Sequence[Example], vocabulary: Vocabulary, lexicon: Lexicon, tags: list[str]) -> list[Encoded]:
+    tag_index = {t: i for i, t in enumerate(tags)}
+    encoded = []
+    for begin in range(0, len(examples), 2000):
+        chunk = examples[begin:begin + 2000]
+        for example, features in zip(chunk, batch_features([e.text for e in chunk], vocabulary, lexicon)):
+            encoded.append(Encoded(example, features, tag_index))
+    return encoded
+
+
+def batches(items: list[Encoded], batch_chars: int, rng: random.Random | None) -> list[list[Encoded]]:
+    """Texts of similar length together (little padding), in random order when rng is given."""
+    order = sorted(range(len(items)), key=lambda i: (len(items[i].chars), rng.random() if rng else 0))
+    groups, current, longest = [], [], 0
+    for i in order:
+        n = len(items[i].chars)
+        if current and max(longest, n) * (len(current) + 1) > batch_chars:
+            groups.append(current)
+            current, longest = [], 0
+        current.append(items[i])
+        longest = max(longest, n)
+    if current:
+        groups.append(current)
+    if rng:
+        rng.shuffle(groups)
+    return groups
+
+
+# ------------------------------------------------------------------------ network
+
+
+def make_network(recipe: dict, n_chars: int, n_bigrams: int, n_lexicon: int, tags: list[str]):
+    import torch
+    from torch import nn
+
+    class NameNetwork(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.n_lexicon = n_lexicon
+            self.char_embed = nn.Embedding(n_chars, recipe["char_dim"], padding_idx=0)
+            self.bigram_embed = nn.Embedding(n_bigrams, recipe["bigram_dim"], padding_idx=0)
+            width = recipe["char_dim"] + 2 * recipe["bigram_dim"] + n_lexicon
+            self.lstm = nn.LSTM(width, recipe["hidden"], batch_first=True, bidirectional=True)
+            self.dropout = nn.Dropout(recipe["dropout"])
+            self.out = nn.Linear(2 * recipe["hidden"], len(tags))
+            self.transitions = nn.Parameter(torch.zeros(len(tags), len(tags)))
+            self.start = nn.Parameter(torch.zeros(len(tags)))
+            self.end = nn.Parameter(torch.zeros(len(tags)))
+            allowed = torch.as_tensor(allowed_transitions(tags))
+            n = len(tags)
+            blocked = torch.where(allowed, 0.0, -1e4)
+            self.register_buffer("blocked_transitions", blocked[:n, :n].clone())
+            self.register_buffer("blocked_start", blocked[n, :n].clone())
+            self.register_buffer("blocked_end", blocked[:n, n].clone())
+            self.register_buffer("shifts", torch.arange(n_lexicon, dtype=torch.int64))
+
+        def emissions(self, chars, bigrams, lexicon, lengths):
+            left, right = bigrams[:, :-1], bigrams[:, 1:]
+            lexicon_matrix = ((lexicon.unsqueeze(-1) >> self.shifts) & 1).float()
+            x = torch.cat([self.char_embed(chars), self.bigram_embed(left), self.bigram_embed(right),
+                           lexicon_matrix], dim=-1)
+            x = self.dropout(x)
+            packed = nn.utils.rnn.pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
+            hidden, _ = self.lstm(packed)
+            hidden, _ = nn.utils.rnn.pad_packed_sequence(hidden, batch_first=True, total_length=chars.shape[1])
+            return self.out(self.dropout(hidden))
+
+        def crf_parts(self):
+            return (self.transitions + self.blocked_transitions, self.start + self.blocked_start,
+                    self.end + self.blocked_end)
+
+        def loss(self, emissions, tags, mask):
+            transitions, start, end = self.crf_parts()
+            batch, steps, _ = emissions.shape
+            score = start + emissions[:, 0]
+            for t in range(1, steps):
+                stepped = torch.logsumexp(score.unsqueeze(2) + transitions, dim=1) + emissions[:, t]
+                score = torch.where(mask[:, t:t + 1], stepped, score)
+            log_partition = torch.logsumexp(score + end, dim=1)
+            gold = start[tags[:, 0]] + emissions.gather(2, tags.unsqueeze(2)).squeeze(2).masked_fill(~mask, 0).sum(1)
+            pair = transitions[tags[:, :-1], tags[:, 1:]].masked_fill(~mask[:, 1:], 0).sum(1)
+            last = tags.gather(1, (mask.sum(1) - 1).unsqueeze(1)).squeeze(1)
+            gold = gold + pair + end[last]
+            return (log_partition - gold).sum() / mask.sum()
+
+        def decode(self, emissions, lengths):
+            transitions, start, end = self.crf_parts()
+            batch, steps, _ = emissions.shape
+            score = start + emissions[:, 0]
+            back = []
+            for t in range(1, steps):
+                best, index = (score.unsqueeze(2) + transitions).max(dim=1)
+                running = (t < lengths).unsqueeze(1)
+                score = torch.where(running, best + emissions[:, t], score)
+                back.append(index)
+            paths = []
+            final = (score + end).argmax(dim=1).tolist()
+            back_arrays = [b.numpy() for b in back]
+            for b, n in enumerate(lengths.tolist()):
+                tag = final[b]
+                path = [tag]
+                for t in range(n - 1, 0, -1):
+                    tag = int(back_arrays[t - 1][b, tag])
+                    path.append(tag)
+                paths.append(path[::-1])
+            return paths
+
+    return NameNetwork()
+
+
+def to_tensors(batch: list[Encoded], rng: random.Random | None, recipe: dict):
+    import torch
+
+    steps = max(len(e.chars) for e in batch)
+    chars = numpy.zeros((len(batch), steps), dtype="int64")
+    bigrams = numpy.zeros((len(batch), steps + 1), dtype="int64")
+    lexicon = numpy.zeros((len(batch), steps), dtype="int64")
+    tags = numpy.zeros((len(batch), steps), dtype="int64")
+    for b, item in enumerate(batch):
+        n = len(item.chars)
+        chars[b, :n] = item.chars
+        bigrams[b, :n + 1] = item.bigrams
+        lexicon[b, :n] = item.lexicon
+        tags[b, :n] = item.tags
+    if rng is not None:  # unknown-id dropout: the model must also name what it has not seen
+        noise = numpy.random.default_rng(rng.randrange(1 << 30))
+        chars[(noise.random(chars.shape) < recipe["char_unknown_rate"]) & (chars > 0)] = 1
+        bigrams[(noise.random(bigrams.shape) < recipe["bigram_unknown_rate"]) & (bigrams > 0)] = 1
+    lengths = torch.as_tensor([len(e.chars) for e in batch])
+    mask = torch.arange(steps).unsqueeze(0) < lengths.unsqueeze(1)
+    return (torch.as_tensor(chars), torch.as_tensor(bigrams), torch.as_tensor(lexicon), torch.as_tensor(tags),
+            lengths, mask)
+
+
+# --------------------------------------------------------------------- scoring
+
+
+def prf(tp: int, found: int, gold: int) -> dict:
+    p = tp / found if found else 0.0
+    r = tp / gold if gold else 0.0
+    return {"p": round(p, 4), "r": round(r, 4), "f": round(2 * p * r / (p + r) if p + r else 0.0, 4)}
+
+
+def score_spans(gold: Sequence[set], found: Sequence[set], labels: Sequence[str]) -> dict:
+    result = {"per_label": {}}
+    for label in labels:
+        tp = sum(len({x for x in g if x[2] == label} & {x for x in f if x[2] == label}) for g, f in zip(gold, found))
+        result["per_label"][label] = prf(tp, sum(1 for f in found for x in f if x[2] == label),
+                                         sum(1 for g in gold for x in g if x[2] == label))
+    tp = sum(len(g & f) for g, f in zip(gold, found))
+    result["overall"] = prf(tp, sum(map(len, found)), sum(map(len, gold)))
+    return result
+
+
+def evaluate(network, items: list[Encoded], tags: list[str], labels: Sequence[str], recipe: dict) -> dict:
+    import torch
+
+    network.eval()
+    gold, found = [], []
+    with torch.no_grad():
+        for batch in batches(items, 8000, None):
+            chars, bigrams, lexicon, _tags, lengths, _mask = to_tensors(batch, None, recipe)
+            paths = network.decode(network.emissions(chars, bigrams, lexicon, lengths), lengths)
+            for item, path in zip(batch, paths):
+                gold.append(set(item.example.entities))
+                found.append(set(spans_from_tags([tags[t] for t in path])))
+    network.train()
+    return score_spans(gold, found, labels)
+
+
+# ---------------------------------------------------------------------- export
+
+
+def export(network, vocabulary: Vocabulary, recipe: dict, tags: list[str], out: Path, extra_meta: dict,
+           lexicon_dir: Path = NAMES_MODEL_DIR) -> None:
+    """The arrays pipeline/names_model.NameModel loads (embeddings as float16: half the size, same tags)."""
+    state = {k: v.detach().numpy() for k, v in network.state_dict().items()}
+    arrays = {
+        "vocab_chars": vocabulary.chars, "vocab_bigrams": vocabulary.bigrams,
+        "char_embed": state["char_embed.weight"].astype("float16"),
+        "bigram_embed": state["bigram_embed.weight"].astype("float16"),
+        "out_w": state["out.weight"], "out_b": state["out.bias"],
+        "transitions": state["transitions"], "start": state["start"], "end": state["end"],
+    }
+    for direction, suffix in (("forward", ""), ("backward", "_reverse")):
+        for part in ("w_ih", "w_hh", "b_ih", "b_hh"):
+            kind, matrix = part.split("_")
+            name = f"{'weight' if kind == 'w' else 'bias'}_{matrix}_l0{suffix}"
+            arrays[f"{direction}_{part}"] = state[f"lstm.{name}"]
+    out.mkdir(parents=True, exist_ok=True)
+    numpy.savez_compressed(out / MODEL_FILE, **arrays)
+    meta = {"labels": list(recipe["labels"]), "hidden": recipe["hidden"], "tags": tags, "recipe": recipe, **extra_meta}
+    (out / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    if (lexicon_dir / LEXICON_FILE).resolve() != (out / LEXICON_FILE).resolve():
+        shutil.copyfile(lexicon_dir / LEXICON_FILE, out / LEXICON_FILE)  # a checkpoint loads on its own
+
+
+def _with_float16_embeddings(network) -> None:
+    """Rounds the embeddings as export stores them, so dev scores describe the saved model."""
+    import torch
+
+    with torch.no_grad():
+        for embed in (network.char_embed, network.bigram_embed):
+            embed.weight.copy_(embed.weight.half().float())
+
+
+# ------------------------------------------------------------------------ train
+
+
+def train(recipe: dict, out: Path, examples_path: Path = NAMES_WORK / "examples.jsonl",
+          lexicon_dir: Path = NAMES_MODEL_DIR, max_steps: int | None = None) -> dict:
+    import copy
+
+    import torch
+
+    torch.manual_seed(recipe["seed"])
+    torch.set_num_threads(recipe["threads"])
+    rng = random.Random(recipe["seed"])
+    labels = recipe["labels"]
+    tags = tag_names(labels)
+    lexicon = Lexicon.read(lexicon_dir / LEXICON_FILE)
+    examples = read_examples(examples_path)
+    train_examples = [e for e in examples if e.split == "train"]
+    vocabulary = build_vocabulary([e.text for e in train_examples], recipe["char_min_count"],
+                                  recipe["bigram_min_count"])
+    repeated = [e for e in train_examples for _ in range(recipe["corpus_repeats"].get(e.corpus, 1))]
+    train_items = encode(repeated, vocabulary, lexicon, tags)
+    dev_items = {c: encode([e for e in examples if e.split == "dev" and e.corpus == c], vocabulary, lexicon, tags)
+                 for c in CORPORA}
+    network = make_network(recipe, len(vocabulary.chars) + 2, len(vocabulary.bigrams) + 2, lexicon.n_features, tags)
+    optimizer = torch.optim.Adam(network.parameters(), lr=recipe["learn_rate"])
+    scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=recipe["learn_rate_decay"])
+    out.mkdir(parents=True, exist_ok=True)
+    log_path = out / "train_log.jsonl"
+    log_path.write_text("")
+    best = {"mean_f": -1.0}
+    step, started, seen_chars = 0, time.time(), 0
+    print(f"train texts {len(train_items)}, chars {sum(len(i.chars) for i in train_items)}, "
+          f"vocab chars {len(vocabulary.chars)}, bigrams {len(vocabulary.bigrams)}, lexicon {lexicon.n_features}",
+          flush=True)
+    for epoch in range(recipe["epochs"]):
+        for batch in batches(train_items, recipe["batch_chars"], rng):
+            chars, bigrams, lexicon_bits, gold_tags, lengths, mask = to_tensors(batch, rng, recipe)
+            loss = network.loss(network.emissions(chars, bigrams, lexicon_bits, lengths), gold_tags, mask)
+            optimizer.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(network.parameters(), recipe["grad_clip"])
+            optimizer.step()
+            step += 1
+            seen_chars += int(lengths.sum())
+            if step % recipe["eval_every"] == 0:
+                best = _evaluate_and_keep(network, dev_items, tags, labels, recipe, vocabulary, out, best,
+                                          {"step": step, "epoch": epoch, "loss": round(float(loss), 4),
+                                           "seconds": round(time.time() - started),
+                                           "train_chars_per_s": round(seen_chars / (time.time() - started))},
+                                          log_path, copy)
+            if max_steps and step >= max_steps:
+                break
+        scheduler.step()
+        if max_steps and step >= max_steps:
+            break
+    best = _evaluate_and_keep(network, dev_items, tags, labels, recipe, vocabulary, out, best,
+                              {"step": step, "epoch": "end", "seconds": round(time.time() - started)}, log_path, copy)
+    return best
+
+
+def _evaluate_and_keep(network, dev_items, tags, labels, recipe, vocabulary, out, best, info, log_path, copy):
+    candidate = copy.deepcopy(network)
+    _with_float16_embeddings(candidate)
+    scores = {c: evaluate(candidate, items, tags, labels, recipe) for c, items in dev_items.items() if items}
+    mean_f = sum(s["overall"]["f"] for s in scores.values()) / max(1, len(scores))
+    record = {**info, "mean_f": round(mean_f, 4),
+              **{c: {"f": s["overall"]["f"], **{k: v["f"] for k, v in s["per_label"].items()}}
+                 for c, s in scores.items()}}
+    with log_path.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(record) + "\n")
+    print(json.dumps(record), flush=True)
+    if mean_f > best["mean_f"]:
+        export(candidate, vocabulary, recipe, tags, out, {"dev": scores, "step": info["step"]})
+        best = record
+    return best
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=NAMES_RUN)
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    parser.add_argument("--max-steps", type=int, default=None)
+    args = parser.parse_args(argv)
+    print(json.dumps(train(read_recipe(args.set), args.out, max_steps=args.max_steps)))
+
+
+if __name__ == "__main__":
+    main()
