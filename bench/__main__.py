@@ -11,7 +11,7 @@
    wall time), peak RSS.  Prefect's temporary server is started first and timed on
    its own (a ``pipeline run`` without PREFECT_API_URL pays it once per run).
 3. Times the peers on the same text (bench/peers.py) and the tokenizer plus
-   the trained NER on the run's sentences when data/models/ner exists.
+   the trained name model on the run's sentences when data/models/names exists.
 4. Prints a table and the ratios; ``--json FILE`` writes everything.
 
 On a machine shared with other work the wall times are noisy: the load
@@ -206,8 +206,8 @@ def time_tokenizer_ner(out: Path, config_path: Optional[Path], limit_chars: int)
 
     result = PeerResult("tokenizer+NER")
     config, _ = bench_config(config_path)
-    if not (config.models_dir / "ner" / "config.cfg").exists():
-        result.skipped = f"no trained NER model in {config.models_dir / 'ner'} (make train)"
+    if not (config.models_dir / "names" / "model.npz").exists():
+        result.skipped = f"no trained name model in {config.models_dir / 'names'} (make train)"
         return result
     import pyarrow.dataset as ds
 

@@ -7,8 +7,9 @@ offsets into ``doc.text`` (see pipeline/nlp.py):
   configs/names/ - local government bodies (level prefix + unit + sub-units),
   numbered work units of a mine (三矿一号井采煤队), administrative chains
   (平定县冠山镇杨家沟社区), 我市/我国, bylines and photo credits.  Statistics trained on national news miss exactly these.
-* ``zh_statistical_names`` (source ``ner``): the character-level NER trained
-  by ``python -m training`` and packaged in ``<models_dir>/ner``.  It learns
+* ``zh_statistical_names`` (source ``ner``): the character BiLSTM-CRF with
+  lexicon features (pipeline/names_model.py) trained by ``python -m training``
+  and packaged in ``<models_dir>/names``.  It learns
   one PLACE label; GPE vs LOC comes from configs/names/places.yaml.  Its
   output is cleaned with the same tables: an ORG must end in the word for a
   kind of body (or be a known short name), no name starts with a generic
@@ -34,11 +35,9 @@ from typing import Iterable, Iterator, Optional
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .fast_ops import openblas_ops
-from .ner_decode import Entity, GreedyEntityDecoder
-from .names_features import model_doc_for  # also registers the model's architecture
 from .config import CONFIG_DIR
 from .lexicon import word_model
+from .names_model import MODEL_FILE, Entity, NameModel
 from .nlp import add_mentions, doc_text
 from .numerals import TABLES as NUMERALS
 from .tables import read_yaml
@@ -48,7 +47,7 @@ TABLES_DIR = CONFIG_DIR / "names"
 RULES_SOURCE = "rules"
 NER_SOURCE = "ner"
 HAN = "\u3400-\u9fff"
-NER_MODEL_SUBDIR = "ner"
+NAME_MODEL_SUBDIR = "names"
 # what a counted classifier follows: digits (text arrives width-folded) and numeral characters
 NUMBER_CHARACTERS = frozenset("0123456789" + NUMERALS.chinese_chars)
 
@@ -658,17 +657,19 @@ class MissingModelError(FileNotFoundError):
     """The trained name model is not where the configuration says."""
 
 
-def load_name_model(models_dir: str) -> Language:
-    import spacy
-
-    path = Path(models_dir) / NER_MODEL_SUBDIR
-    if not (path / "config.cfg").exists():
+def load_name_model(models_dir: str) -> NameModel:
+    path = Path(models_dir) / NAME_MODEL_SUBDIR
+    if not (path / MODEL_FILE).exists():
         raise MissingModelError(
-            f"zh_statistical_names: no trained name model at {path} (expected {path / 'config.cfg'}); "
+            f"zh_statistical_names: no trained name model at {path} (expected {path / MODEL_FILE}); "
             "build it with `make train` or leave 'ner' out of extract.components"
         )
-    with openblas_ops():  # 1.4-1.6x the speed of thinc's own BLAS here, same predictions
-        return spacy.load(path)
+    return _cached_name_model(str(path))
+
+
+@lru_cache(maxsize=2)
+def _cached_name_model(path: str) -> NameModel:
+    return NameModel.load(Path(path))
 
 
 _HAN_CHAR = re.compile(f"[{HAN}]")
@@ -882,9 +883,8 @@ def _not_crossing(model: list[Mention], rules: list[Mention]) -> list[Mention]:
 
 
 class StatisticalNames:
-    def __init__(self, model: Language, tables: NameTables, batch_size: int = 256):
+    def __init__(self, model: NameModel, tables: NameTables, batch_size: int = 256):
         self.model = model
-        self.decoder = GreedyEntityDecoder(model)
         self.tables = tables
         self.batch_size = batch_size
 
@@ -905,8 +905,7 @@ class StatisticalNames:
 
         for batch in minibatch(docs, size=batch_size or self.batch_size):
             texts = [doc_text(doc) for doc in batch]
-            found = self.decoder([model_doc_for(self.model, doc, text) for doc, text in zip(batch, texts)])
-            for doc, text, entities in zip(batch, texts, found):
+            for doc, text, entities in zip(batch, texts, self.model(texts)):
                 yield self._finish(doc, text, entities)
 
 

@@ -22,10 +22,11 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .config import Config
-from .names_features import TEXT_KEY, doc_text, make_char_doc  # noqa: F401  doc_text: for every component
 from .types import Mention
 
 log = logging.getLogger(__name__)
+
+TEXT_KEY = "zh_text"
 
 if not Doc.has_extension("mentions"):
     Doc.set_extension("mentions", default=None)
@@ -38,6 +39,27 @@ COMPONENT_FACTORIES: dict[str, tuple[str, str]] = {
     "rules": ("pipeline.names", "zh_name_rules"),
     "ner": ("pipeline.names", "zh_statistical_names"),
 }
+
+
+def doc_text(doc: Doc) -> str:
+    """doc.text, computed once per doc: spaCy rebuilds it from the tokens on
+    every access, which costs more than some components themselves."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.text
+        doc.user_data[TEXT_KEY] = text
+    return text
+
+
+def make_char_doc(nlp: Language, text: str) -> Doc:
+    """A doc of one token per character, as spaCy's char segmenter makes it,
+    built directly when there is no whitespace to attach."""
+    if any(ch.isspace() for ch in text):
+        doc = nlp.make_doc(text)
+    else:
+        doc = Doc(nlp.vocab, words=list(text), spaces=[False] * len(text))
+    doc.user_data[TEXT_KEY] = text
+    return doc
 
 
 def add_mentions(doc: Doc, mentions: Iterable[Mention]) -> None:

@@ -22,8 +22,8 @@ from pipeline.types import Mention
 HOME = ("山西省", "阳泉市")
 SAMPLE = PROJECT_ROOT / "data" / "samples" / "000_e0aca1a44daf8f47.txt"
 FIXTURE = PROJECT_ROOT / "tests" / "fixtures" / "names_heldout.jsonl"
-NER_MODEL = MODELS_DIR / "ner"
-needs_model = pytest.mark.skipif(not (NER_MODEL / "config.cfg").exists(), reason="no trained model in data/models/ner")
+NAME_MODEL = MODELS_DIR / "names"
+needs_model = pytest.mark.skipif(not (NAME_MODEL / "model.npz").exists(), reason="no trained model in data/models/names")
 
 
 @pytest.fixture(scope="module")
@@ -280,7 +280,7 @@ def test_rules_component_adds_mentions():
 
 
 def test_missing_model_is_a_clear_error(tmp_path):
-    with pytest.raises(MissingModelError, match=str(tmp_path / "ner")):
+    with pytest.raises(MissingModelError, match=str(tmp_path / "names")):
         _nlp(["ner"], models_dir=tmp_path)
 
 
@@ -310,15 +310,13 @@ def test_sample_page_names():
 @needs_model
 def test_accuracy_floor_on_heldout_slice():
     from pipeline.names import load_name_model
-    from pipeline.names_features import make_char_doc
-    from pipeline.ner_decode import GreedyEntityDecoder
 
     model = load_name_model(str(MODELS_DIR))
     rows = [json.loads(line) for line in FIXTURE.read_text(encoding="utf-8").splitlines()]
     assert 100 <= len(rows) <= 400
+    assert {row["corpus"] for row in rows} == {"pd", "msra", "cluener"}
     counts = {}
-    found = GreedyEntityDecoder(model)([make_char_doc(model, r["text"]) for r in rows])
-    for row, entities in zip(rows, found):
+    for row, entities in zip(rows, model([r["text"] for r in rows])):
         gold = {tuple(e) for e in row["entities"]}
         predicted = set(entities)
         for label in ("ORG", "PERSON", "PLACE"):

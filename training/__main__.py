@@ -1,12 +1,12 @@
 """`python -m training [STEP ...]`: the whole recipe, or the named steps in order.
 
-Steps: wordfreq, place_names, org_words, convert, segmenter, ner, finetune,
-package, evaluate, card (wordfreq: the People's Daily word model that layout
-repair and the name rules read, data/models/wordfreq/; place_names and
-org_words: tables the name rules read, configs/names/).  Training the
-NER is bounded by `max_steps` (configs/ner.cfg, then training/ner_finetune.py);
-on 2 cores the full run takes about an hour (segmenter ~27 min, NER stage 1
-~20 min and fine-tuning ~7 min on one core, multiplying through OpenBLAS).
+Steps: wordfreq, place_names, org_words (the People's Daily word model that
+layout repair and the name rules read, data/models/wordfreq/, and tables the
+name rules read, configs/names/); segmenter_data, segmenter (the pkuseg model,
+data/models/pkuseg/); names_lexicon, names_data, names_train (the name model,
+configs/names_model.yaml); package, evaluate, card.  On 2 cores the segmenter
+takes about half an hour and the name model about two hours
+(training/names_train.py logs every evaluation to its run folder).
 """
 from __future__ import annotations
 
@@ -16,12 +16,12 @@ import sys
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # one core per process pays on 2 cores
 
-STEPS = ["wordfreq", "place_names", "org_words", "convert", "segmenter", "ner", "finetune", "package", "evaluate",
-         "card"]
+STEPS = ["wordfreq", "place_names", "org_words", "segmenter_data", "segmenter", "names_lexicon", "names_data",
+         "names_train", "package", "evaluate", "card"]
 
 
 def main(argv: list[str]) -> None:
-    from . import (card, evaluate, fixture, ner_data, ner_finetune, ner_train, org_words, package, place_names,
+    from . import (card, evaluate, fixture, names_data, names_lexicon, names_train, org_words, package, place_names,
                    segmenter, wordfreq)
 
     steps = argv or STEPS
@@ -36,26 +36,25 @@ def main(argv: list[str]) -> None:
         print("place names:", place_names.build_place_names())
     if "org_words" in steps:
         print("clause words:", org_words.build_org_words())
-    if "convert" in steps:
+    if "segmenter_data" in steps:
         print("segmentation files:", segmenter.write_segmentation_files())
-        stats = ner_data.build_ner_data()
-        metrics["lexicon_words"] = stats["lexicon_words"]
     if "segmenter" in steps:
         seconds = segmenter.train_segmenter()
         metrics["segmenter_train_seconds"] = round(seconds)
-    if "ner" in steps:
-        seconds = ner_train.train_ner()
-        metrics["ner_train_seconds"] = round(seconds)
-    if "finetune" in steps:
-        seconds = ner_finetune.finetune_ner()
-        metrics["ner_finetune_seconds"] = round(seconds)
+    if "names_lexicon" in steps:
+        metrics["names_lexicon"] = names_lexicon.build_lexicon()
+    if "names_data" in steps:
+        metrics["names_data"] = names_data.write_examples()
+    if "names_train" in steps:
+        best = names_train.train(names_train.read_recipe(), names_train.NAMES_RUN)
+        metrics["names_train"] = best
     if "package" in steps:
-        package.package_ner()
+        package.package_names()
         package.package_segmenter()
         print("fixture rows:", fixture.write_fixture())
         print("CI floors:", fixture.write_floors(package.MODELS_DIR))
     if "evaluate" in steps:
-        metrics["ner"] = evaluate.evaluate_ner(package.MODELS_DIR / "ner")
+        metrics["names_model"] = evaluate.evaluate_name_model(package.MODELS_DIR / "names")
         metrics["names_layer"] = evaluate.evaluate_names_layer(package.MODELS_DIR)
         metrics["segmenter"] = {**metrics.get("segmenter", {}), **evaluate.evaluate_segmenter(package.MODELS_DIR)}
         info = segmenter.SEG_WORK / "train_info.json"

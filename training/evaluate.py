@@ -1,49 +1,33 @@
-"""Held-out evaluation: NER per label (PD days 28-31, MSRA carved block),
-segmenter word F1 (PD days 28-31) and throughput of tokenizer + NER."""
+"""Held-out evaluation: the name model alone and the names layer per label (PD
+days 28-31, MSRA's carved block, CLUENER's carved block), segmenter word F1
+(PD days 28-31) and throughput of tokenizer + names."""
 from __future__ import annotations
 
 import re
 import time
 from pathlib import Path
 
-import spacy
-from spacy.tokens import DocBin
-from spacy.training import Example
-
-import pipeline.names_features  # noqa: F401
-
 from .corpora import PD_TEST_DAYS, read_pd
-from .ner_data import NER_WORK
+from .names_data import held_out_sets
+from .names_train import score_spans
 
-TEST_SETS = {
-    "pd": NER_WORK / "test_pd.spacy",
-    "msra": NER_WORK / "test_msra.spacy",  # one-character places not marked, as in PD
-    "msra_raw": NER_WORK / "test_msra_raw.spacy",  # MSRA's own marks
-}
+LABELS = ("ORG", "PERSON", "PLACE")
 
 
-def _prf(scores: dict) -> dict:
-    return {"p": round(scores["p"], 4), "r": round(scores["r"], 4), "f": round(scores["f"], 4)}
+def evaluate_name_model(model_dir: Path) -> dict:
+    """The model alone (pipeline/names_model.py as the pipeline loads it), exact spans."""
+    from pipeline.names_model import NameModel
 
-
-def evaluate_ner(model_dir: Path) -> dict:
-    nlp = spacy.load(model_dir)
+    model = NameModel.load(model_dir)
     results = {}
-    for name, path in TEST_SETS.items():
-        gold = list(DocBin().from_disk(path).get_docs(nlp.vocab))
-        examples = [Example(nlp.make_doc(doc.text), doc) for doc in gold]
+    for name, pairs in held_out_sets().items():
+        texts = [text for text, _ in pairs]
         started = time.time()
-        scores = nlp.evaluate(examples, batch_size=256)
+        found = model(texts)
         seconds = time.time() - started
-        per_label = {label: _prf(values) for label, values in (scores["ents_per_type"] or {}).items()}
-        results[name] = {
-            "docs": len(gold),
-            "chars": sum(len(d.text) for d in gold),
-            "entities": sum(len(d.ents) for d in gold),
-            "overall": {"p": round(scores["ents_p"], 4), "r": round(scores["ents_r"], 4), "f": round(scores["ents_f"], 4)},
-            "per_label": per_label,
-            "seconds": round(seconds, 1),
-        }
+        scores = score_spans([gold for _, gold in pairs], [set(f) for f in found], LABELS)
+        results[name] = {"docs": len(texts), "chars": sum(map(len, texts)),
+                         "entities": sum(len(gold) for _, gold in pairs), **scores, "seconds": round(seconds, 1)}
     return results
 
 
@@ -128,38 +112,27 @@ def _held_out_document(doc_id: str, paragraphs: list[str]):
 
 
 def _score(gold: list[set], found: list[set]) -> dict:
-    per_label = {}
-    for label in ("ORG", "PERSON", "PLACE"):
-        tp = sum(len({x for x in g if x[2] == label} & f) for g, f in zip(gold, found))
-        n_found = sum(1 for f in found for x in f if x[2] == label)
-        n_gold = sum(1 for g in gold for x in g if x[2] == label)
-        per_label[label] = _prf(_f(tp, n_found, n_gold))
-    tp = sum(len(g & f) for g, f in zip(gold, found))
-    overall = _prf(_f(tp, sum(map(len, found)), sum(map(len, gold))))
-    return {"per_label": per_label, "overall": overall}
-
-
-def _f(tp: int, n_found: int, n_gold: int) -> dict:
-    p = tp / n_found if n_found else 0.0
-    r = tp / n_gold if n_gold else 0.0
-    return {"p": p, "r": r, "f": 2 * p * r / (p + r) if p + r else 0.0}
+    return score_spans(gold, found, LABELS)
 
 
 def evaluate_names_layer(models_dir: Path) -> dict:
     """Rules + model + names repeated in an article, through the extract stage, on the
-    held-out sets: PD days 28-31 as whole articles, MSRA's block sentence by sentence
-    (it marks no article boundaries), scored against MSRA without its one-character
+    held-out sets: PD days 28-31 as whole articles, MSRA's and CLUENER's blocks text by
+    text (they mark no article boundaries), scored against MSRA without its one-character
     places (as the model's data) and with them (msra_raw).  GPE and LOC count as PLACE."""
     from pipeline.config import parse_config
 
-    from .ner_data import without_one_char_places
+    from .corpora import without_doctrine_people, without_one_char_places
 
     config = parse_config({"extract": {"components": ["rules", "ner"], "models_dir": str(models_dir)}})
     pd_texts, pd_gold = held_out_pd_articles()
     msra_texts, msra_raw_gold = held_out_msra_sentences()
-    msra_gold = [set(without_one_char_places(list(gold))) for gold in msra_raw_gold]
+    msra_gold = [set(without_doctrine_people(text[0], without_one_char_places(sorted(gold))))
+                 for text, gold in zip(msra_texts, msra_raw_gold)]
     found_pd = names_layer_found("pd", pd_texts, config)
     found_msra = names_layer_found("msra", msra_texts, config)
+    cluener_texts, cluener_gold = held_out_cluener_sentences()
+    found_cluener = names_layer_found("cluener", cluener_texts, config)
     pd_contract_gold = [contract_gold("\n".join(paragraphs), gold) for paragraphs, gold in zip(pd_texts, pd_gold)]
     return {
         "pd": {"texts": len(pd_texts), **_score(pd_gold, found_pd)},
@@ -168,6 +141,7 @@ def evaluate_names_layer(models_dir: Path) -> dict:
         "msra_contract": {"texts": len(msra_texts), **_score(
             [contract_gold(text[0], gold) for text, gold in zip(msra_texts, msra_gold)], found_msra)},
         "msra_raw": {"texts": len(msra_texts), **_score(msra_raw_gold, found_msra)},
+        "cluener": {"texts": len(cluener_texts), **_score(cluener_gold, found_cluener)},
     }
 
 
@@ -217,6 +191,14 @@ def held_out_msra_sentences() -> tuple[list[list[str]], list[set]]:
 
     msra = list(read_msra())
     test = [s for i, s in enumerate(msra) if msra_split(i, len(msra)) == "test"]
+    return [[s.text] for s in test], [set(s.entities) for s in test]
+
+
+def held_out_cluener_sentences() -> tuple[list[list[str]], list[set]]:
+    from .corpora import cluener_split, read_cluener
+
+    cluener = list(read_cluener())
+    test = [s for i, s in enumerate(cluener) if cluener_split(i, len(cluener)) == "test"]
     return [[s.text] for s in test], [set(s.entities) for s in test]
 
 

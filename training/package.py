@@ -1,20 +1,20 @@
 """Copies the trained models into data/models/ in the form the pipeline loads.
 
-data/models/ner     the spaCy pipeline (tok2vec + ner; the lexicon is inside the weights)
+data/models/names   the name model: model.npz (arrays), meta.json, lexicon.tsv.gz
 data/models/pkuseg  the pkuseg model (features.msgpack + weights.npz)
 Every file must stay under 20 MB (repository limit), all together under 40 MB.
 """
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 
 import numpy
 
+from pipeline.names_model import LEXICON_FILE, META_FILE, MODEL_FILE
+
 from .corpora import PROJECT_ROOT
-from .ner_finetune import FINETUNE_OUTPUT
-from .ner_train import NER_OUTPUT
+from .names_train import NAMES_RUN
 from .segmenter import SEG_MODEL
 
 MODELS_DIR = PROJECT_ROOT / "data" / "models"
@@ -22,29 +22,14 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_TOTAL_BYTES = 40 * 1024 * 1024
 
 
-def best_ner_checkpoint() -> Path:
-    """The fine-tuned checkpoint when that stage ran, else the first stage's best."""
-    finetuned = FINETUNE_OUTPUT / "model-best"
-    return finetuned if (finetuned / "config.cfg").exists() else NER_OUTPUT / "model-best"
-
-
-def package_ner(checkpoint: Path | None = None, target: Path = MODELS_DIR / "ner") -> Path:
-    import spacy
-
-    checkpoint = checkpoint or best_ner_checkpoint()
-    import pipeline.names_features  # noqa: F401
-
-    nlp = spacy.load(checkpoint)
-    if target.exists():
-        shutil.rmtree(target)
-    nlp.to_disk(target)
-    # Training-only paths do not belong in the shipped config (the lexicon is in the weights).
-    config = target / "config.cfg"
-    text = config.read_text(encoding="utf-8")
-    text = re.sub(r"(?m)^(train|dev) = .*$", r"\1 = null", text, count=0)
-    text = re.sub(r'(?m)^lexicon = .*$', 'lexicon = ""', text)
-    text = re.sub(r"(?m)^lexicon_path = .*$", 'lexicon_path = ""', text)
-    config.write_text(text, encoding="utf-8")
+def package_names(run: Path = NAMES_RUN, target: Path = MODELS_DIR / "names") -> Path:
+    """The best checkpoint of a training run, as the pipeline loads it."""
+    if not (run / MODEL_FILE).exists():
+        raise FileNotFoundError(f"no trained name model in {run} (python -m training names_train)")
+    target.mkdir(parents=True, exist_ok=True)
+    for name in (MODEL_FILE, META_FILE, LEXICON_FILE):
+        if (run / name).resolve() != (target / name).resolve():
+            shutil.copyfile(run / name, target / name)
     return target
 
 
