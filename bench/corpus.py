@@ -13,17 +13,24 @@ assembled as whole pages (every article of a page in one document, each under
 a ``## `` heading): different documents to the pipeline (content hashes
 differ, nothing is skipped as a duplicate), the same prose to every peer.
 Without the corpus the committed sample pages stand in (a smoke run only).
+
+    python -m bench.corpus FOLDER [--mb 2]
+
+writes the corpus into an empty FOLDER, as input for runs whose tables are
+compared (bench/compare_tables.py).
 """
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
 import shutil
+import sys
 from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Optional
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
@@ -147,3 +154,25 @@ def build_corpus(folder: Path, target_chars: int) -> Corpus:
     if source.exists():
         return build_peoples_daily(folder, target_chars, source)
     return build_from_samples(folder)
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.corpus",
+                                     description="Writes the benchmark corpus into an empty folder.")
+    parser.add_argument("folder", type=Path, metavar="FOLDER", help="where the JSONL files go (empty or new)")
+    parser.add_argument("--mb", type=float, default=2.0, help="millions of characters (default 2)")
+    args = parser.parse_args(argv)
+    if args.folder.exists() and any(args.folder.iterdir()):
+        # Files already there would be read as part of the corpus.
+        print(f"bench.corpus: {args.folder} is not empty", file=sys.stderr)
+        return 2
+    corpus = build_corpus(args.folder, int(args.mb * 1_000_000))
+    if corpus.source == "samples":
+        print(f"no People's Daily corpus at {shared_data() / PD_RELATIVE}: wrote the committed sample pages instead")
+    print(f"{args.folder}: {len(corpus.documents):,} documents in {corpus.n_files} files, "
+          f"{corpus.n_chars:,} characters ({corpus.source})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

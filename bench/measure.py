@@ -35,7 +35,7 @@ FLOW_FUNCTIONS = {
 }
 OUTPUT_METHODS = {
     "prepare": "write",
-    "known_doc_ids": "discover inputs",
+    "known_sources": "discover inputs",
     "commit_batch": "write",
     "write_part": "write",
     "write_csv": "write",

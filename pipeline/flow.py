@@ -8,6 +8,13 @@ a document or a sentence.  Each stage turns a document it cannot handle into
 an error row and passes the rest on, so one bad input never stops a run.
 Batches go through the stages a few at a time and are written as they finish,
 so memory stays flat however large the corpus is.
+
+The same text from a second source (wire copy, a caption printed on two
+days) is a repeat, not an error: the first copy in input order is the
+document, every later one is a row of ``repeats`` pointing at it.  A copy of a
+document an earlier run wrote is recognised at ingest and not processed
+again; copies within this run are settled as batches are written, in batch
+order, so which copy is kept never depends on the runner or the batch size.
 """
 from __future__ import annotations
 
@@ -39,8 +46,8 @@ from .progress import RunProgress  # noqa: E402
 from .runner import batches_in_flight, shared_prefect_api, task_runner_for  # noqa: E402
 from .sentences import split_sentences  # noqa: E402
 from .summary import RunTotals  # noqa: E402
-from .types import Document, ErrorRow, RawDocument  # noqa: E402
-from .writers import OutputFolder, error_rows, run_row  # noqa: E402
+from .types import Document, ErrorRow, RawDocument, Repeat  # noqa: E402
+from .writers import KnownSources, OutputFolder, error_rows, repeat_rows, run_row  # noqa: E402
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -69,6 +76,7 @@ class Batch:
         self.staged: list[Staged] = []
         self.documents: list[Document] = []
         self.errors: list[ErrorRow] = []
+        self.repeats: list[Repeat] = []
         self.n_skipped = 0
 
 
@@ -79,6 +87,7 @@ class RunSummary:
     n_documents: int = 0
     n_skipped: int = 0
     errors: list[ErrorRow] = field(default_factory=list)
+    repeats: list[Repeat] = field(default_factory=list)  # not errors: they leave the exit status alone
 
     @property
     def exit_code(self) -> int:
@@ -87,6 +96,11 @@ class RunSummary:
 
 def doc_id_for(raw: RawDocument) -> str:
     return raw.content_sha256[:16]
+
+
+def repeat_of(doc_id: str, copy: RawDocument | Document) -> Repeat:
+    return Repeat(doc_id=doc_id, source=copy.source, source_format=copy.source_format, encoding=copy.encoding,
+                  pub_date=copy.pub_date, title=copy.title)
 
 
 def _each(stage: str, items: list[T], work: Callable[[T], U], source: Callable[[T], str],
@@ -111,13 +125,31 @@ def _staged_source(item: Staged) -> str:
 # cache key this pipeline never uses; the content hash already skips re-work.
 
 
+def _sort_by_earlier_runs(batch: Batch, raw: RawDocument, known: KnownSources) -> None:
+    """New text goes on through the stages; text an earlier run wrote goes no further.
+
+    From a source already recorded for it, it is unchanged and skipped (a
+    re-run changes no table); from a new source, it is a repeat.
+    """
+    doc_id = doc_id_for(raw)
+    if not known.holds(doc_id):
+        batch.raws.append(raw)
+    elif known.read_from(doc_id, raw.source):
+        batch.n_skipped += 1
+    else:
+        batch.repeats.append(repeat_of(doc_id, raw))
+
+
 @task(name="ingest", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def ingest_task(batch: Batch, cli_pub_date: Optional[date], known: frozenset[str]) -> Batch:
-    """Reads and decodes the batch's files; documents already written are skipped."""
+def ingest_task(batch: Batch, cli_pub_date: Optional[date], known: KnownSources) -> Batch:
+    """Reads and decodes the batch's files; text written by an earlier run is skipped or recorded as a repeat."""
+    # A retry runs on the same Batch: without a fresh start a file read before
+    # the failure would be there twice, the second copy taken for a repeat of itself.
+    batch.raws, batch.repeats, batch.errors, batch.n_skipped = [], [], [], 0
     for item in batch.items:
         documents, refused = read_input(item, cli_pub_date)
-        batch.raws.extend(raw for raw in documents if doc_id_for(raw) not in known)
-        batch.n_skipped += sum(1 for raw in documents if doc_id_for(raw) in known)
+        for raw in documents:
+            _sort_by_earlier_runs(batch, raw, known)
         batch.errors.extend(refused)
     if batch.n_skipped:
         get_run_logger().info("batch %d: %d document(s) unchanged since an earlier run, skipped",
@@ -219,7 +251,7 @@ def make_batches(items: list[InputFile], config: Config) -> list[list[InputFile]
     return batches
 
 
-def submit_batch(batch: Batch, config: Config, cli_pub_date: Optional[date], known: frozenset[str]) -> PrefectFuture:
+def submit_batch(batch: Batch, config: Config, cli_pub_date: Optional[date], known: KnownSources) -> PrefectFuture:
     """Submits the stages for one batch, each a task run fed by the one before."""
     future = ingest_task.submit(batch, cli_pub_date, known)
     for stage in (normalize_task, layout_task, articles_task, sentences_task):
@@ -227,15 +259,18 @@ def submit_batch(batch: Batch, config: Config, cli_pub_date: Optional[date], kno
     return extract_task.submit(future, config)
 
 
-def _drop_repeats(batch: Batch, seen: dict[str, str]) -> Batch:
-    """The same content under a second name is refused with a pointer to the first."""
+def _keep_first_copies(batch: Batch, written: set[str]) -> Batch:
+    """A document whose text this run already wrote becomes a repeat of it.
+
+    Called in batch order as batches are written, so the first copy in input
+    order is the one kept, however the inputs were batched.
+    """
     kept: list[Document] = []
     for document in batch.documents:
-        first = seen.setdefault(document.doc_id, document.source)
-        if first != document.source:
-            batch.errors.append(ErrorRow(document.source, "ingest", "duplicate_content",
-                                         f"same content as {first} (doc_id {document.doc_id}); kept once"))
+        if document.doc_id in written:
+            batch.repeats.append(repeat_of(document.doc_id, document))
         else:
+            written.add(document.doc_id)
             kept.append(document)
     batch.documents = kept
     return batch
@@ -253,8 +288,8 @@ def extraction_flow(inputs: list[str], out: str, config: Config, config_sha256: 
     items, refused = discover_inputs(inputs)
     summary.n_inputs = len(items) + len(refused)
     summary.errors.extend(refused)
-    known = frozenset(output.known_doc_ids())
-    seen: dict[str, str] = {}
+    known = output.known_sources()  # as earlier runs left it; this run's documents are in `written`
+    written: set[str] = set()
     batches = make_batches(items, config)
     logger.info("%d input file(s) in %d batch(es); %d document(s) already in %s",
                 len(items), len(batches), len(known), out)
@@ -264,8 +299,9 @@ def extraction_flow(inputs: list[str], out: str, config: Config, config_sha256: 
     totals = RunTotals()
 
     def write_next() -> None:
-        batch = _drop_repeats(in_flight.popleft().result(), seen)
+        batch = _keep_first_copies(in_flight.popleft().result(), written)
         summary.errors.extend(batch.errors)
+        summary.repeats.extend(batch.repeats)
         summary.n_skipped += batch.n_skipped
         summary.n_documents += write_task(output, batch, summary.run_id)
         totals.add(batch.documents)
@@ -283,14 +319,15 @@ def extraction_flow(inputs: list[str], out: str, config: Config, config_sha256: 
     progress.close()
     finished_at = datetime.now(timezone.utc)
     output.write_part("errors", summary.run_id, error_rows(summary.errors, summary.run_id))
+    output.write_part("repeats", summary.run_id, repeat_rows(summary.repeats, summary.run_id))
     output.write_part("runs", summary.run_id, [run_row(
         summary.run_id, started_at, finished_at, summary.n_inputs, summary.n_documents, len(summary.errors),
         config_sha256, __version__)])
     if "csv" in config.output.formats:
         output.write_csv()
     totals.publish()
-    logger.info("run %s: %d new document(s), %d skipped, %d error(s)", summary.run_id, summary.n_documents,
-                summary.n_skipped, len(summary.errors))
+    logger.info("run %s: %d new document(s), %d repeat(s) of a kept document recorded, %d skipped, %d error(s)",
+                summary.run_id, summary.n_documents, len(summary.repeats), summary.n_skipped, len(summary.errors))
     return summary
 
 

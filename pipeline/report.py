@@ -78,6 +78,7 @@ class RunTables:
     errors: pd.DataFrame
     n_articles: int
     n_sentences: int
+    n_repeats: int = 0  # inputs whose text a document already holds (repeats table)
     # sentences that repeat an earlier one (a passage printed twice): their money is not counted again
     duplicate_sentences: frozenset[str] = frozenset()
 
@@ -102,7 +103,7 @@ def load_tables(out: Union[str, Path]) -> RunTables:
 
     return RunTables(documents=folder.read("documents"), entities=folder.read("entities"), runs=folder.read("runs"),
                      errors=folder.read("errors"), n_articles=count("articles"), n_sentences=count("sentences"),
-                     duplicate_sentences=duplicate_sentences())
+                     n_repeats=count("repeats"), duplicate_sentences=duplicate_sentences())
 
 
 def _name_of(frame: pd.DataFrame) -> pd.Series:
@@ -309,7 +310,7 @@ def summary_section(tables: RunTables) -> str:
     runs = tables.runs.sort_values("started_at") if not tables.runs.empty else tables.runs
     n_inputs = int(runs["n_inputs"].sum()) if not runs.empty else 0
     figures = [("runs", len(runs)), ("inputs read", n_inputs), ("documents", len(tables.documents)),
-               ("articles", tables.n_articles), ("sentences", tables.n_sentences),
+               ("repeats of a document", tables.n_repeats), ("articles", tables.n_articles), ("sentences", tables.n_sentences),
                ("entity mentions", len(tables.entities)), ("refused inputs", len(tables.errors))]
     tiles = "".join(f'<div class="tile"><div class="big">{value:,}</div><div>{esc(name)}</div></div>'
                     for name, value in figures)

@@ -100,6 +100,23 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Repeat:
+    """An input whose text is that of a document already kept: recorded, not processed again.
+
+    Wire copy, a caption printed on two days, a short sentence in a test set:
+    the same content from another source is normal input, so it is no error.
+    Its own source, date and title are kept, since they are what differs.
+    """
+
+    doc_id: str  # the document kept (the content hash both share)
+    source: str
+    source_format: str
+    encoding: str
+    pub_date: Optional[date]
+    title: Optional[str]
+
+
+@dataclass(frozen=True)
 class ErrorRow:
     source: str
     stage: str

@@ -1,4 +1,4 @@
-"""Writers: the six contract tables as Parquet (and CSV with a BOM).
+"""Writers: the seven contract tables as Parquet (and CSV with a BOM).
 
 Layout of an output folder::
 
@@ -10,6 +10,12 @@ crash leaves the previous state or the new one, never a torn file.  A batch
 is committed when its ``documents`` part lands, which is renamed last; on the
 next run, parts of other tables without their ``documents`` part are the
 remains of a killed run and are removed before anything else happens.
+
+Parts are only ever added, never rewritten: readers that load new part files
+as they appear see every change.  A folder holds one column layout per table
+(duckdb refuses a glob whose files disagree, pandas silently takes the first
+file's columns), so a run refuses a folder with parts this version would not
+write alongside.
 """
 from __future__ import annotations
 
@@ -25,18 +31,23 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .extract import entity_rows
-from .types import Document, ErrorRow
+from .types import Document, ErrorRow, Repeat
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "1"
-TABLES = ("documents", "articles", "sentences", "entities", "runs", "errors")
+SCHEMA_VERSION = "2"
+# Versions whose parts this one appends to as they are: version 2 added the
+# repeats table and changed no column of the other six.
+COMPATIBLE_VERSIONS = ("1", SCHEMA_VERSION)
+TABLES = ("documents", "repeats", "articles", "sentences", "entities", "runs", "errors")
 BATCH_TABLES = ("articles", "sentences", "entities", "documents")  # documents last: the commit
 
 _S, _I, _F, _D = pa.string(), pa.int64(), pa.float64(), pa.date32()
 SCHEMAS: dict[str, pa.Schema] = {
     "documents": pa.schema([("doc_id", _S), ("source", _S), ("source_format", _S), ("encoding", _S),
                             ("pub_date", _D), ("title", _S), ("n_chars", _I), ("text", _S), ("run_id", _S)]),
+    "repeats": pa.schema([("doc_id", _S), ("source", _S), ("source_format", _S), ("encoding", _S),
+                          ("pub_date", _D), ("title", _S), ("run_id", _S)]),
     "articles": pa.schema([("doc_id", _S), ("article_id", _S), ("seq", _I), ("title", _S), ("start", _I),
                            ("end", _I), ("authors", _S), ("continued_from", _S)]),
     "sentences": pa.schema([("doc_id", _S), ("article_id", _S), ("sentence_id", _S), ("seq", _I), ("start", _I),
@@ -102,6 +113,11 @@ def mention_rows(document: Document) -> list[dict[str, Any]]:
     return rows
 
 
+def repeat_rows(repeats: Iterable[Repeat], run_id: str) -> list[dict[str, Any]]:
+    return [{"doc_id": r.doc_id, "source": r.source, "source_format": r.source_format, "encoding": r.encoding,
+             "pub_date": r.pub_date, "title": r.title, "run_id": run_id} for r in repeats]
+
+
 def error_rows(errors: Iterable[ErrorRow], run_id: str) -> list[dict[str, Any]]:
     return [{"run_id": run_id, "source": e.source, "stage": e.stage, "error_type": e.error_type,
              "message": e.message} for e in errors]
@@ -120,12 +136,34 @@ def batch_key(doc_ids: Iterable[str]) -> str:
     return hashlib.sha256("\n".join(sorted(doc_ids)).encode()).hexdigest()[:20]
 
 
+class KnownSources:
+    """The sources each committed document's text was read from (documents.source, repeats.source).
+
+    A plain class, not a dict: Prefect walks dicts passed to a task entry by entry.
+    """
+
+    def __init__(self, sources: Optional[dict[str, set[str]]] = None):
+        self._sources: dict[str, set[str]] = sources if sources is not None else {}
+
+    def __len__(self) -> int:
+        return len(self._sources)
+
+    def holds(self, doc_id: str) -> bool:
+        return doc_id in self._sources
+
+    def read_from(self, doc_id: str, source: str) -> bool:
+        return source in self._sources.get(doc_id, ())
+
+    def add(self, doc_id: str, source: str) -> None:
+        self._sources.setdefault(doc_id, set()).add(source)
+
+
 class OutputFolder:
     def __init__(self, root: Path):
         self.root = Path(root)
 
     def prepare(self) -> None:
-        """Creates the folders, checks they are writable, clears a killed run's remains."""
+        """Creates the folders, checks they are writable and of this schema, clears a killed run's remains."""
         try:
             for name in TABLES:
                 (self.root / name).mkdir(parents=True, exist_ok=True)
@@ -134,7 +172,18 @@ class OutputFolder:
             probe.unlink()
         except OSError as error:
             raise OutputError(f"cannot write to the output folder {self.root}: {error.strerror}") from None
+        # Before any removal: a folder of another layout is left exactly as it is.
+        self.check_schemas()
         self._remove_uncommitted()
+
+    def check_schemas(self) -> None:
+        """Refuses parts this version would not write alongside: another column layout or version."""
+        for table in TABLES:
+            for part in sorted((self.root / table).glob("part-*.parquet")):
+                problem = _schema_problem(table, part)
+                if problem is not None:
+                    raise OutputError(f"{part} {problem}; this pipeline writes schema version {SCHEMA_VERSION} "
+                                      f"and cannot append to it: write to a new --out folder")
 
     def _remove_uncommitted(self) -> None:
         for temporary in self.root.rglob("*.tmp"):
@@ -146,12 +195,15 @@ class OutputFolder:
                     log.warning("removing %s: its batch never committed (an earlier run was killed)", path)
                     path.unlink()
 
-    def known_doc_ids(self) -> set[str]:
-        """Documents already committed by earlier runs."""
-        ids: set[str] = set()
-        for path in sorted((self.root / "documents").glob("part-*.parquet")):
-            ids.update(pq.read_table(path, columns=["doc_id"]).column("doc_id").to_pylist())
-        return ids
+    def known_sources(self) -> KnownSources:
+        """The documents earlier runs committed, with every source their text was read from."""
+        known = KnownSources()
+        for table in ("documents", "repeats"):
+            for path in sorted((self.root / table).glob("part-*.parquet")):
+                columns = pq.read_table(path, columns=["doc_id", "source"]).to_pydict()
+                for doc_id, source in zip(columns["doc_id"], columns["source"]):
+                    known.add(doc_id, source)
+        return known
 
     def write_part(self, table: str, key: str, rows: list[dict[str, Any]]) -> None:
         self._atomic(self.root / table / f"part-{key}.parquet",
@@ -202,6 +254,22 @@ class OutputFolder:
         except OSError as error:
             temporary.unlink(missing_ok=True)
             raise OutputError(f"cannot write {target}: {error.strerror or error}") from None
+
+
+def _schema_problem(table: str, part: Path) -> Optional[str]:
+    """Why this version must not append to the part's table, or None."""
+    try:
+        schema = pq.read_schema(part)
+    except (OSError, pa.ArrowException) as error:
+        raise OutputError(f"cannot read {part}: {error}") from None
+    version = (schema.metadata or {}).get(b"schema_version", b"").decode()
+    if version not in COMPATIBLE_VERSIONS:
+        return f"was written with schema version {version or '(none)'}"
+    expected = SCHEMAS[table]
+    if not schema.remove_metadata().equals(expected):
+        return (f"has the columns {', '.join(f'{f.name} ({f.type})' for f in schema)} instead of "
+                f"{', '.join(f'{f.name} ({f.type})' for f in expected)}")
+    return None
 
 
 def run_row(run_id: str, started_at: datetime, finished_at: datetime, n_inputs: int, n_documents: int,

@@ -82,3 +82,20 @@ def test_the_memory_run_feeds_every_copy_as_new_content_and_samples_the_process_
     result = json.loads(result_path.read_text(encoding="utf-8"))
     assert result["articles"] == 6 and result["exit_code"] == 0 and result["refused"] == 0
     assert 0 < result["peak_rss_pipeline_process_mib"] <= result["peak_rss_tree_mib"] < 2048
+
+
+def test_the_corpus_command_writes_one_feed_a_day_into_an_empty_folder_only(tmp_path, monkeypatch, capsys):
+    from bench.corpus import main
+
+    corpus = tmp_path / "shared" / "peoples-daily-1998"
+    corpus.mkdir(parents=True)
+    (corpus / "199801.utf8.txt").write_text(TAGGED, encoding="utf-8")
+    monkeypatch.setenv("PIPELINE_SHARED_DATA", str(tmp_path / "shared"))
+    folder = tmp_path / "corpus"
+    assert main([str(folder), "--mb", "0.001"]) == 0
+    assert sorted(path.name for path in folder.iterdir()) == [
+        "pd-19980101.jsonl", "pd-19980102.jsonl", "pd-pages-19980101.jsonl", "pd-pages-19980102.jsonl"]
+    first = json.loads((folder / "pd-19980101.jsonl").read_text(encoding="utf-8"))
+    assert first["pub_date"] == "1998-01-01" and first["text"].startswith("迈向充满希望的新世纪")
+    assert "(peoples-daily-1998)" in capsys.readouterr().out
+    assert main([str(folder)]) == 2  # files already there would be read as part of the corpus

@@ -23,10 +23,10 @@ def sample_run(tmp_path_factory):
     return out, code
 
 
-def test_the_sample_run_writes_the_six_tables(sample_run):
+def test_the_sample_run_writes_the_seven_tables(sample_run):
     out, code = sample_run
     assert code == 0
-    for table in CONTENT_TABLES + ("runs", "errors"):
+    for table in CONTENT_TABLES + ("repeats", "runs", "errors"):
         assert list((out / table).glob("*.parquet")), table
         assert (out / "csv" / f"{table}.csv").exists()
     documents = read(out, "documents")
@@ -58,13 +58,12 @@ def test_refused_inputs_give_exit_1_and_one_error_row_each(tmp_path):
     inputs = tmp_path / "in"
     inputs.mkdir()
     (inputs / "good.txt").write_text("本报讯 我市召开会议。会议指出，成效明显。", encoding="utf-8")
-    (inputs / "copy.txt").write_text("本报讯 我市召开会议。会议指出，成效明显。", encoding="utf-8")
     (inputs / "empty.txt").write_bytes(b"")
     (inputs / "feed.jsonl").write_text('{"text": "第二篇文章。"}\n{oops\n', encoding="utf-8")
     out = tmp_path / "out"
     assert main(["run", str(inputs), "--out", str(out), "--pub-date", "2025-03-12"]) == 1
     errors = read(out, "errors")
-    assert sorted(errors.error_type) == ["duplicate_content", "empty", "malformed_json"]
+    assert sorted(errors.error_type) == ["empty", "malformed_json"]
     documents = read(out, "documents")
     assert len(documents) == 2 and set(documents.pub_date.astype(str)) == {"2025-03-12"}
 

@@ -21,8 +21,8 @@ import pytest
 
 from pipeline.report import (NO_ORG, build_report, format_amount, load_tables, money_by_month,
                              money_with_organisations, value_text, write_report)
-from pipeline.types import Article, Document, ErrorRow, Mention, Sentence
-from pipeline.writers import OutputFolder, error_rows, run_row
+from pipeline.types import Article, Document, ErrorRow, Mention, Repeat, Sentence
+from pipeline.writers import OutputFolder, error_rows, repeat_rows, run_row
 from tests.test_evaluate import extract_sample_page, installed_components
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -58,6 +58,8 @@ def small_run(tmp_path_factory) -> Path:
     errors = [ErrorRow("in/broken.txt", "ingest", "undecodable", "bytes <b>not</b> text & more")]
     now = datetime.now(timezone.utc)
     folder.write_part("errors", "run-1", error_rows(errors, "run-1"))
+    copies = [Repeat("hostile000000000", f"in/copy{n}.txt", "txt", "utf_8", None, None) for n in (1, 2)]
+    folder.write_part("repeats", "run-1", repeat_rows(copies, "run-1"))
     folder.write_part("runs", "run-1", [run_row("run-1", now, now, 3, len(documents), 1, "0" * 64, "test")])
     return out
 
@@ -75,6 +77,7 @@ def test_the_page_shows_the_run_counts_and_errors(small_run: Path, page: Path):
     for label, count in entities.groupby("label").size().items():
         assert re.search(rf"<td>{label}</td><td>[^<]*</td><td class=\"num\">{count}</td>", html), label
     assert "undecodable" in html and "bytes &lt;b&gt;not&lt;/b&gt; text &amp; more" in html
+    assert '<div class="big">2</div><div>repeats of a document</div>' in html
     assert "nearest ORG mention before it in the same sentence" in html and "month of the document" in html
     assert "阳泉市财政局" in html and "3135.7万 CNY" in html  # credited to the ORG in its sentence
     assert 'title="MONEY: 31,357,000 CNY  [numeric]"' in html  # the value on hover

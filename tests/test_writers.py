@@ -1,12 +1,14 @@
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.types import Article, Document, Mention, Sentence
-from pipeline.writers import SCHEMAS, OutputError, OutputFolder
+from pipeline.types import Article, Document, Mention, Repeat, Sentence
+from pipeline.writers import SCHEMAS, OutputError, OutputFolder, document_rows, repeat_rows, to_table
 
 
 def make_document(doc_id="d1"):
@@ -56,7 +58,8 @@ def test_parts_of_a_batch_that_never_committed_are_removed(tmp_path):
     folder.prepare()
     assert not (tmp_path / "entities" / "part-deadbeef.parquet").exists()
     assert not list(tmp_path.rglob("*.tmp"))
-    assert folder.known_doc_ids() == {"d1"}
+    known = folder.known_sources()
+    assert len(known) == 1 and known.holds("d1") and known.read_from("d1", "x.txt")
 
 
 def test_an_unwritable_output_folder_is_a_clear_error(tmp_path):
@@ -64,3 +67,49 @@ def test_an_unwritable_output_folder_is_a_clear_error(tmp_path):
     blocker.write_text("x")
     with pytest.raises(OutputError, match="cannot write"):
         OutputFolder(blocker / "out").prepare()
+
+
+def test_known_sources_are_the_documents_and_their_recorded_repeats(tmp_path):
+    folder = OutputFolder(tmp_path)
+    folder.prepare()
+    folder.commit_batch([make_document("d1")], "run1")
+    folder.write_part("repeats", "run2", repeat_rows([Repeat("d1", "y.txt", "txt", "utf_8", None, None)], "run2"))
+    known = folder.known_sources()
+    assert known.read_from("d1", "x.txt") and known.read_from("d1", "y.txt")
+    assert not known.read_from("d1", "z.txt") and not known.holds("d2")
+
+
+def write_part_as(folder: Path, table: str, name: str, table_data, version: str) -> Path:
+    path = folder / table / f"part-{name}.parquet"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(table_data.replace_schema_metadata({"schema_version": version}), path)
+    return path
+
+
+def test_a_folder_of_schema_version_1_is_appended_to_as_it_is(tmp_path):
+    # What version 1 left: the six tables, no repeats folder.
+    old = write_part_as(tmp_path, "documents", "old", to_table("documents", document_rows(make_document("d0"), "r0")),
+                        "1")
+    before = old.read_bytes()
+    folder = OutputFolder(tmp_path)
+    folder.prepare()
+    folder.commit_batch([make_document("d1")], "run1")
+    assert old.read_bytes() == before and (tmp_path / "repeats").is_dir()
+    assert sorted(pd.read_parquet(tmp_path / "documents").doc_id) == ["d0", "d1"]
+
+
+@pytest.mark.parametrize("version, columns, reason", [
+    ("2", {"aliases": ["y.txt"]}, "aliases (string)"),  # another column layout under a known version
+    ("3", {}, "schema version 3"),  # a newer pipeline's folder
+])
+def test_parts_this_version_would_not_append_to_are_refused_and_nothing_is_removed(tmp_path, version, columns,
+                                                                                    reason):
+    table = to_table("documents", document_rows(make_document("d0"), "r0"))
+    for name, values in columns.items():
+        table = table.append_column(name, pa.array(values))
+    part = write_part_as(tmp_path, "documents", "other", table, version)
+    leftover = write_part_as(tmp_path, "entities", "uncommitted", to_table("entities", []), "2")
+    with pytest.raises(OutputError, match="write to a new --out") as refused:
+        OutputFolder(tmp_path).prepare()
+    assert str(part) in str(refused.value) and reason in str(refused.value)
+    assert leftover.exists()
