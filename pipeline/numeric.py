@@ -62,6 +62,16 @@ class NumericRules:
         self.not_counts = {k: frozenset(v) for k, v in units["not_counts"].items()}
         self.currency_after: dict[str, str] = currencies["after_amount"]
         self.currency_before: dict[str, str] = currencies["before_amount"]
+        self.subunits: dict[str, dict[str, Decimal]] = {
+            code: {word: Decimal(str(worth)) for word, worth in words.items()}
+            for code, words in currencies["subunits"].items()
+        }
+        self.subunit_tails = {code: _subunit_pattern(words, currencies["subunit_joiners"])
+                              for code, words in self.subunits.items()}
+        self.unit_words = frozenset(currencies["unit_words"])
+        self.spoken_money: dict[str, str] = currencies["spoken_after_amount"]
+        self.money_suffix = re.compile(_alternation(currencies["money_suffix"]))
+        self.price_words = re.compile(_alternation(currencies["price_words"]))
         self.percent_after = {k: _percent_unit(v) for k, v in units["percent_after"].items()}
         self.percent_before = {k: _percent_unit(v) for k, v in units["percent_before"].items()}
         self.not_followed_by = {k: frozenset(v) for k, v in units["not_followed_by"].items()}
@@ -97,7 +107,8 @@ class NumericRules:
     def _amount_pattern(self, ranges: bool = True) -> str:
         all_units = [*self.unit_kind, *self.currency_after, *self.percent_after]  # with compounds
         digits = "".join(TABLES.digits)
-        number = _number_pattern(digits, all_units)
+        number = _number_pattern(digits, all_units, list(self.currency_after),
+                                 [w[-1] for w in self.currency_before])
         sign = rf"(?:(?<![0-9０-９A-Za-z])[-－−]|{_alternation(TABLES.negative_words)})"
         # a multiplier after 多/余/几: 500余万, 十几亿
         mult = _alternation(["万亿", "亿万", *TABLES.big_units, *TABLES.small_units])
@@ -106,6 +117,7 @@ class NumericRules:
         inner = _alternation(self.inner)
         post = _alternation(self.after)
         symbols = _alternation(self.currency_before)
+        currencies = _alternation(self.currency_after)
         pct_before = _alternation(self.percent_before)
         connectors = _alternation(TABLES.range_connectors)
         # 2.4 米, 5.2 %: text from PDF layouts puts a space after Arabic digits
@@ -118,7 +130,8 @@ class NumericRules:
         ) if ranges else ""
         return (
             rf"(?P<pre>{pre})?(?:"
-            rf"(?P<sym>{symbols})(?P<snum>{number})(?P<smult>{mult})?"
+            rf"(?P<sym>{symbols}) {{0,2}}(?P<snum>{number})(?:(?P<sinner>{inner})(?P<smult>{mult})?)?"
+            rf"{gap}(?P<sunit>{currencies})?"
             rf"|(?<![{not_before_pfx}])(?P<pfx>{pct_before})(?P<psign>{sign})?(?P<pnum>{number}|百)"
             rf"{range_branch}"
             rf"|(?P<sign>{sign})?(?P<n>{number})(?:(?P<inner>{inner})(?P<mult>{mult})?)?{gap}(?P<u>{units})"
@@ -140,7 +153,14 @@ def _percent_unit(spec: dict) -> PercentUnit:
     return PercentUnit(None if scale == "discount" else Decimal(str(scale)), str(spec["unit"]))
 
 
-def _number_pattern(digits: str, all_units: list[str]) -> str:
+def _subunit_pattern(words: dict[str, Decimal], joiners: list[str]) -> re.Pattern[str]:
+    """One sub-unit after an amount: (零|又)? numeral sub-unit word (3角, 又三美分)."""
+    numeral = f"[0-9０-９]{{1,2}}|[{''.join(TABLES.digits)}十]{{1,3}}"
+    return re.compile(rf"(?:{_alternation(joiners)})?(?P<n>{numeral})(?P<w>{_alternation(words)})")
+
+
+def _number_pattern(digits: str, all_units: list[str], currency_words: list[str],
+                    symbols: list[str]) -> str:
     """A numeral: Arabic, Chinese, mixed or a fraction, not inside another one."""
     unit_chars = [*TABLES.small_units, *TABLES.big_units]
     # 5千米 is 5 kilometres, not 5000 metres: a multiplier that starts a unit
@@ -149,11 +169,19 @@ def _number_pattern(digits: str, all_units: list[str]) -> str:
     for ch in unit_chars:
         rests = [u[1:] for u in all_units if u[0] == ch and len(u) > 1]
         guarded.append(f"{ch}(?!{_alternation(rests)})" if rests else ch)
+    numeral_chars = re.escape(TABLES.chinese_chars) + "0-9０-９"
+    sections = re.escape("".join(TABLES.big_units))
+    for ch in TABLES.big_units_in_context:  # 兆 only as 兆…亿 or 兆元 (numerals.yaml)
+        guarded.append(f"{ch}(?=[{numeral_chars}]*[{sections}]|{_alternation(currency_words)})")
     unit = "(?:" + "|".join(guarded) + ")"
     points = "".join(TABLES.decimal_points)
     d = "[0-9０-９]"
+    # 1,100, and 82，225.00 with a full-width comma typed as the separator;
+    # a full-width comma inside a list of numbers (1，2，300元, $20，300美圆)
+    # separates them
     arabic = (
-        rf"(?:{d}{{1,3}}(?:(?:,|(?<=[０-９])，(?=[０-９])){d}{{3}})+(?!{d})|{d}+)"
+        rf"(?:{d}{{1,3}}(?:,{d}{{3}})+(?!{d})"
+        rf"|(?<!{d}，)(?<![{re.escape(''.join(symbols))}]){d}{{1,3}}(?:，{d}{{3}})+(?!{d}|，{d})|{d}+)"
         rf"(?:[.．]{d}+)?"
     )
     # 百亿元, 千万人: a bare 百/千 starts a number only before 万/亿 (百年 is an idiom)
@@ -275,8 +303,26 @@ def _symbol_money(text: str, match: re.Match, rules: NumericRules) -> Optional[M
         return None
     if match.group("smult"):
         value *= _multiplier(match.group("smult"))
-    amount = _qualified(match, value, None, None, None, "money", rules)
-    return _make(text, "MONEY", amount, currency=rules.currency_before[match.group("sym")])
+    currency = rules.currency_before[match.group("sym")]
+    unit = match.group("sunit")
+    inner = match.group("sinner")
+    if unit and rules.currency_after[unit] != currency and unit not in rules.unit_words:
+        return None  # 人民币5美元: two currencies, not one amount
+    if not unit and _is_word(match.group("sym")) and not _has_multiplier(match.group("snum") + (
+            match.group("smult") or "")):
+        return None  # 人民币100 alone is not always an amount; 人民币3000万 is
+    amount = _qualified(match, value, None, rules.inner[inner] if inner else None, None, "money", rules)
+    if unit:
+        _add_subunits(text, amount, currency, rules)
+    return _make(text, "MONEY", amount, currency=currency)
+
+
+def _is_word(symbol: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in symbol)
+
+
+def _has_multiplier(number: str) -> bool:
+    return any(ch in TABLES.big_units for ch in number)
 
 
 def _prefixed_percent(text: str, match: re.Match, rules: NumericRules) -> Optional[Mention]:
@@ -315,6 +361,10 @@ def _single_amount(text: str, match: re.Match, rules: NumericRules) -> Optional[
         value = -value
     if number in TABLES.not_numbers_alone:
         return None  # 零部件, 队伍: a word, not a number
+    if unit in rules.spoken_money and value_max is None:
+        spoken = _spoken_money(text, match, value, rules.inner[inner] if inner else None, unit, rules)
+        if spoken is not None:
+            return spoken
     if unit in rules.not_counts.get(number, ()):
         return None  # 二次创业: an ordinal
     is_determiner = (number in TABLES.determiners and unit not in rules.compound_units and not (
@@ -413,10 +463,79 @@ def _labelled(text: str, amount: _Amount, unit: str, kind: str, number: str,
     if blocked and unit_end < len(text) and text[unit_end] in blocked:
         return None  # 三成为, 折合, 80年代: the unit character belongs to a word
     if kind == "money":
-        return _make(text, "MONEY", amount, currency=rules.currency_after[unit])
+        currency = rules.currency_after[unit]
+        if amount.value_max is None and amount.end == unit_end:
+            _add_subunits(text, amount, currency, rules)
+        return _make(text, "MONEY", amount, currency=currency)
     if kind == "percent":
         return _percent_after(text, amount, unit, number, unit_end, rules)
     return _make(text, "QUANTITY", amount, unit=unit)
+
+
+def _add_subunits(text: str, amount: _Amount, currency: str, rules: NumericRules) -> bool:
+    """123元1角1分 -> 123.11: takes the sub-units written after the main
+    amount into its value and span; True when there was at least one."""
+    words = rules.subunits.get(currency)
+    if not words or amount.value < 0:
+        return False
+    tail = rules.subunit_tails[currency]
+    smallest = None
+    found = False
+    while True:
+        match = tail.match(text, amount.end)
+        if match is None:
+            break
+        worth = words[match.group("w")]
+        count = parse_number(match.group("n"))
+        if count is None or count <= 0 or count * worth >= (smallest or 1):
+            break  # 5元12角, 3角5角: not a sub-unit of what came before
+        if _belongs_to_next_word(text, match.end(), match.group("w"), rules):
+            break  # 3元5分钟
+        amount.value += count * worth
+        amount.end = match.end()
+        smallest = worth
+        found = True
+    suffix = rules.money_suffix.match(text, amount.end) if found else None
+    if suffix is not None:
+        amount.end = suffix.end()
+    return found
+
+
+def _belongs_to_next_word(text: str, end: int, unit: str, rules: NumericRules) -> bool:
+    blocked = rules.not_followed_by.get(unit)
+    return bool(blocked) and end < len(text) and text[end] in blocked
+
+
+def _spoken_money(text: str, match: re.Match, value: Decimal, inner: Optional[str], unit: str,
+                  rules: NumericRules) -> Optional[Mention]:
+    """十块三毛, 1000多块钱, 花费我三块: an amount in 块 that its context makes money."""
+    currency = rules.spoken_money[unit]
+    amount = _qualified(match, value, None, inner, None, "money", rules)
+    amount.end = match.end("u")
+    if _add_subunits(text, amount, currency, rules):
+        return _make(text, "MONEY", amount, currency=currency)
+    suffix = rules.money_suffix.match(text, amount.end)
+    if suffix is not None:
+        amount.end = suffix.end()
+        return _make(text, "MONEY", amount, currency=currency)
+    if _ends_clause(text, amount.end) and _priced_clause(text, amount.start, rules):
+        return _make(text, "MONEY", amount, currency=currency)
+    return None
+
+
+_CLAUSE_END = frozenset("，。；！？、,.;!?:：）)”\n ")
+
+
+def _ends_clause(text: str, end: int) -> bool:
+    return end >= len(text) or text[end] in _CLAUSE_END
+
+
+def _priced_clause(text: str, start: int, rules: NumericRules) -> bool:
+    """A price word earlier in the same clause (花费我三块, 一共花了三块)."""
+    clause_start = start
+    while clause_start > 0 and text[clause_start - 1] not in _CLAUSE_END and start - clause_start < 12:
+        clause_start -= 1
+    return rules.price_words.search(text, clause_start, start) is not None
 
 
 def _percent_after(text: str, amount: _Amount, unit: str, number: str,

@@ -272,3 +272,55 @@ def _check_spans(text, mentions):
             assert m.date_value
         else:
             assert isinstance(m.value, Decimal)
+
+
+# --- money as people write it: sub-units, spoken units, traditional forms ---
+
+
+@pytest.mark.parametrize(
+    "sentence, mention, value, currency",
+    [
+        ("这张发票上写着123元1角1分。", "123元1角1分", "123.11", "CNY"),
+        ("全年结余六十四万零一百四十三元一角七分，全部上缴。", "六十四万零一百四十三元一角七分", "640143.17", "CNY"),
+        ("那时一斤猪肉才十块三毛。", "十块三毛", "10.3", "CNY"),
+        ("她数了数，一共一百三十五块六角七分钱。", "一百三十五块六角七分钱", "135.67", "CNY"),
+        ("找回零钱3元零5分，", "3元零5分", "3.05", "CNY"),
+        ("门票只要五块钱", "五块钱", "5", "CNY"),
+        ("一块钱也不能少", "一块钱", "1", "CNY"),
+        ("车费一共花了八块。", "八块", "8", "CNY"),
+        ("对方报价两美元又三美分。", "两美元又三美分", "2.03", "USD"),
+        ("账户余额82，225.00元，", "82，225.00元", "82225.00", "CNY"),
+        ("台北市今年編列預算三億元，", "三億元", "300000000", "CNY"),
+        ("另撥壹佰萬圓補助清寒學生", "壹佰萬圓", "1000000", "CNY"),
+        ("每人可領新臺幣5,000元。", "新臺幣5,000元", "5000", "TWD"),
+        ("公司获得人民币50亿元贷款", "人民币50亿元", "5000000000", "CNY"),
+        ("总额为四十九兆九千五百九十二億元", "四十九兆九千五百九十二億元", "49959200000000", "CNY"),
+        ("东京都预算约3兆日元", "约3兆日元", "3000000000000", "JPY"),
+    ],
+)
+def test_money_as_people_write_it(sentence, mention, value, currency):
+    found = [m for m in extract_numeric(sentence, PUB) if m.label == "MONEY"]
+    assert [(m.text, m.value, m.currency) for m in found] == [(mention, Decimal(value), currency)]
+    assert sentence[found[0].start:found[0].end] == mention
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "四块石头夹一块肉", "他把蛋糕切成三块。", "村里流转了三块地", "画一个三角形", "这项工作十分重要",
+        "五角大楼宣布了作战计划", "作家三毛的故事", "一毛不拔", "三角债问题", "装机容量500兆瓦",
+        "开通100兆宽带", "人民币汇率保持稳定", "人民币100", "港币汇率", "他穿了一件毛衣",
+    ],
+)
+def test_words_of_money_are_not_money_in_prose(sentence):
+    assert [m for m in extract_numeric(sentence, PUB) if m.label == "MONEY"] == []
+
+
+def test_a_subunit_after_money_that_is_another_word_stays_out():
+    found = extract_numeric("每吨降价3元5分钟内售罄", PUB)
+    assert [(m.label, m.text) for m in found] == [("MONEY", "3元"), ("QUANTITY", "5分钟")]
+
+
+def test_a_list_of_numbers_is_not_one_number_with_full_width_commas():
+    assert [m.text for m in extract_numeric("分别为1，2，300元", PUB)] == ["300元"]
+    assert [m.text for m in extract_numeric("选一个：$20，300美圆", PUB)] == ["$20", "300美圆"]
