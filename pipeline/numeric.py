@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -75,6 +75,11 @@ class NumericRules:
         self.percent_after = {k: _percent_unit(v) for k, v in units["percent_after"].items()}
         self.percent_before = {k: _percent_unit(v) for k, v in units["percent_before"].items()}
         self.not_followed_by = {k: frozenset(v) for k, v in units["not_followed_by"].items()}
+        self.percent_words: dict[str, dict] = units["percent_words"]
+        self.percent_word_pattern = re.compile(_alternation(self.percent_words))
+        self.tenth_unit: str = units["tenth_tails"]["unit"]
+        self.tenth_halves = frozenset(units["tenth_tails"]["half"])
+
         self.compound_units: dict[str, dict] = units["compound_units"]
         for written, spec in self.compound_units.items():
             self.unit_kind[written] = self.unit_kind[spec["unit"]]
@@ -84,6 +89,8 @@ class NumericRules:
         }
         self.inner: dict[str, str] = qualifiers["inner"]
         self.after: dict[str, str] = qualifiers["after"]
+        self.spaced_run, self.joinable_space = _spaced_patterns(
+            [*self.percent_after, *self.percent_before, *self.currency_after, *self.inner])
         self.pattern = re.compile(_fast_start(self._first_chars()) + self._amount_pattern())
         self.single = re.compile(self._amount_pattern(ranges=False))
         self.stopwords = re.compile(_alternation(stopwords["words"]))
@@ -189,7 +196,8 @@ def _number_pattern(digits: str, all_units: list[str], currency_words: list[str]
     vague = "".join(TABLES.vague_markers)
     chinese = (rf"(?:[{digits}]|(?<![{vague}])(?:十|拾|[百千](?=[万亿萬億])))"
                rf"(?:[{digits}]|{unit}|[{points}](?=[{digits}]))*")
-    mixed = rf"{arabic}(?:{unit}+(?:[零〇]?(?:{arabic}|[{digits}]))?)*"
+    kilo = rf"(?:[{''.join(TABLES.latin_multipliers)}](?![A-Za-z]))?"  # 15k (numerals.yaml)
+    mixed = rf"{arabic}{kilo}(?:{unit}+(?:[零〇]?(?:{arabic}|[{digits}]))?)*"
     simple = f"(?:{mixed}|{chinese})"
     fraction = f"{simple}{re.escape(TABLES.fraction_marker)}{simple}"
     # nor in a code, a URL (30%25) or a version number
@@ -200,6 +208,24 @@ def _number_pattern(digits: str, all_units: list[str], currency_words: list[str]
                   rf"(?<![{ordinal}] )"
                   rf"(?<![0-9０-９][·・])")
     return f"{not_inside}(?:{fraction}|{simple})"
+
+
+# Spaces that PDF text puts between characters: read across them only inside a
+# run of numeral and unit characters, and never between two Arabic numbers
+# (2008 2009 in a table are two numbers).
+_SPACED_CONTEXT = 4
+
+
+def _spaced_patterns(words: list[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    chars = set(TABLES.chinese_chars) | set(TABLES.latin_multipliers) | set("0123456789０１２３４５６７８９.．")
+    chars |= set(TABLES.fraction_marker)
+    for word in words:
+        chars |= {ch for ch in word if not ch.isspace()}
+    alphabet = "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
+    run = re.compile(rf"{alphabet}+(?: +{alphabet}+)+")
+    arabic = "0-9０-９.．"
+    joinable = re.compile(rf"(?<={alphabet}) +(?={alphabet})(?<![{arabic}] )|(?<={alphabet}) +(?={alphabet})(?![{arabic}])")
+    return run, joinable
 
 
 RULES = NumericRules()
@@ -216,6 +242,9 @@ def extract_numeric(text: str, pub_date: Optional[date] = None,
         return []
     candidates = find_dates(text, pub_date)
     candidates.extend(_amounts(text, rules))
+    candidates.extend(_percent_words(text, rules))
+    if " " in text:
+        candidates.extend(_spaced_amounts(text, rules))
     if not candidates:
         return []
     candidates = _outside_stopwords(text, candidates, rules)
@@ -242,6 +271,41 @@ def _amounts(text: str, rules: NumericRules) -> list[Mention]:
         else:
             found.append(mention)
             pos = mention.end if mention.end > match.start() else match.start() + 1
+
+
+def _percent_words(text: str, rules: NumericRules) -> list[Mention]:
+    """半成 = 5 %, 打对折 = 50 % (units.yaml percent_words)."""
+    found = []
+    for match in rules.percent_word_pattern.finditer(text):
+        spec = rules.percent_words[match.group()]
+        before = spec.get("after")
+        if before and not any(text.endswith(word, 0, match.start()) for word in before):
+            continue
+        unit_char = match.group()[-1]
+        if _belongs_to_next_word(text, match.end(), unit_char, rules):
+            continue  # 半成品
+        amount = _Amount(Decimal(str(spec["value"])), None, None, match.start(), match.end())
+        found.append(_make(text, "PERCENT", amount, unit="%"))
+    return found
+
+
+def _spaced_amounts(text: str, rules: NumericRules) -> list[Mention]:
+    """一 百 五 十 个 百 分 点, 百 分 之 2.4, 陆 点 五 折: amounts read as if the
+    spaces inside them were not there, with spans over the text as printed."""
+    found = []
+    for run in rules.spaced_run.finditer(text):
+        removed = {i for m in rules.joinable_space.finditer(text, run.start(), run.end())
+                   for i in range(*m.span())}
+        if not removed:
+            continue
+        lo, hi = max(0, run.start() - _SPACED_CONTEXT), min(len(text), run.end() + _SPACED_CONTEXT)
+        kept = [i for i in range(lo, hi) if i not in removed]
+        joined = "".join(text[i] for i in kept)
+        for mention in [*_amounts(joined, rules), *_percent_words(joined, rules)]:
+            start, end = kept[mention.start], kept[mention.end - 1] + 1
+            if any(start < i < end for i in removed) and not _spaced_from_a_number(text, start, start):
+                found.append(replace(mention, start=start, end=end, text=text[start:end]))
+    return found
 
 
 def _outside_stopwords(text: str, candidates: list[Mention], rules: NumericRules) -> list[Mention]:
@@ -346,6 +410,8 @@ def _prefixed_percent(text: str, match: re.Match, rules: NumericRules) -> Option
 
 def _single_amount(text: str, match: re.Match, rules: NumericRules) -> Optional[Mention]:
     number, unit = match.group("n"), match.group("u")
+    if _spaced_from_a_number(text, match.start("n"), match.end("n")):
+        return None  # 7 2 折: which of the two numbers the unit belongs to is not written
     kind = rules.kind_of(unit)
     inner, mult = match.group("inner"), match.group("mult")
     value, value_max = _number_or_pair(number)
@@ -379,6 +445,12 @@ def _single_amount(text: str, match: re.Match, rules: NumericRules) -> Optional[
         value += Decimal(str(compound.get("plus", 0)))
     amount = _qualified(match, value, value_max, inner_qualifier, unit, kind, rules)
     return _labelled(text, amount, unit, kind, number, match.end("u"), rules)
+
+
+def _spaced_from_a_number(text: str, start: int, end: int) -> bool:
+    """A number set off by spaces both from the number before it and from its unit."""
+    return ((start == end or text[end:end + 1] == " ") and start >= 2 and text[start - 1] == " "
+            and fold_digits(text[start - 2]).isdigit())
 
 
 def _range_amount(text: str, match: re.Match, rules: NumericRules) -> Optional[Mention]:
@@ -549,10 +621,37 @@ def _percent_after(text: str, amount: _Amount, unit: str, number: str,
     else:
         if spec.scale != 1 and amount.value > 10:
             return None  # 成 counts tenths: 2024成 is not a percentage
+        tail = _tenth_tail(text, unit, amount, rules)
         amount.value *= spec.scale
+        if tail is not None:
+            amount.value += tail
         if amount.value_max is not None:
             amount.value_max *= spec.scale
     return _make(text, "PERCENT", amount, unit=spec.unit)
+
+
+def _tenth_tail(text: str, unit: str, amount: _Amount, rules: NumericRules) -> Optional[Decimal]:
+    """七成六 -> 6 more percent, 三成半 -> 5 more; the tail joins the span.
+    A digit that starts a count of its own (三成五年内) is no tail."""
+    if unit != rules.tenth_unit or amount.value_max is not None or amount.end >= len(text):
+        return None
+    ch = text[amount.end]
+    after = text[amount.end + 1:amount.end + 2]
+    if after and "\u4e00" <= after <= "\u9fff" and after not in "的左右以上多":
+        return None
+    if ch in rules.tenth_halves:
+        value = Decimal(5)
+    else:
+        digit = TABLES.digits.get(ch)
+        if digit is None and "1" <= fold_digits(ch) <= "9":
+            digit = int(fold_digits(ch))
+        if not digit:
+            return None
+        value = Decimal(digit)
+    if amount.value >= 10:
+        return None  # 十成六 is no percentage
+    amount.end += 1
+    return value
 
 
 def _discount_percent(number: str, value: Decimal) -> Optional[Decimal]:

@@ -239,6 +239,7 @@ def test_spacy_component_appends_mentions():
 # --- properties -------------------------------------------------------------
 
 _PIECES = [
+    "对折", "半成", "打", "k", "块", "角", "毛", "钱", "·", "农历", "春节", "正月", "初一", "号", "兆", "億", "圓", "人民币", "  ",
     "3", "12", "3135.7", "1,100", "１２", "一", "两", "三", "十", "百", "千", "万", "亿", "点", "七",
     "〇", "零", "第", "年", "月", "日", "号", "度", "个", "人", "元", "万元", "美元", "%", "％",
     "百分之", "个百分点", "成", "折", "周岁", "岁", "及以上", "以上", "约", "超过", "不到",
@@ -324,3 +325,52 @@ def test_a_subunit_after_money_that_is_another_word_stays_out():
 def test_a_list_of_numbers_is_not_one_number_with_full_width_commas():
     assert [m.text for m in extract_numeric("分别为1，2，300元", PUB)] == ["300元"]
     assert [m.text for m in extract_numeric("选一个：$20，300美圆", PUB)] == ["$20", "300美圆"]
+
+
+# --- percentages in words, tenths, k, and text with spaces between characters ---
+
+
+@pytest.mark.parametrize(
+    "sentence, mention, value, unit",
+    [
+        ("年货节全场打对折", "对折", "50", "%"),
+        ("利润只有半成", "半成", "5", "%"),
+        ("过季服装半折出售", "半折", "50", "%"),
+        ("回收率达到三成半", "三成半", "35", "%"),
+        ("县里七成六的农户参加了合作社", "七成六", "76", "%"),
+        ("竞争高层减员二成五", "二成五", "25", "%"),
+        ("涨幅达百分之15k", "百分之15k", "15000", "%"),
+        ("同比提高 一 百 五 十 个 百 分 点", "一 百 五 十 个 百 分 点", "150", "pp"),
+        ("税率为百 分 之 2.4，", "百 分 之 2.4", "2.4", "%"),
+        ("全场 陆 点 五 折", "陆 点 五 折", "65", "%"),
+        ("下降了２．４   个百分 点", "２．４   个百分 点", "2.4", "pp"),
+    ],
+)
+def test_percent_as_people_write_it(sentence, mention, value, unit):
+    found = [m for m in extract_numeric(sentence, PUB) if m.label == "PERCENT"]
+    assert [(m.text, m.value, m.unit) for m in found] == [(mention, Decimal(value), unit)]
+    assert sentence[found[0].start:found[0].end] == mention
+
+
+def test_spaced_amounts_keep_exact_offsets():
+    text = "全年投资 三千 八百 九十六 万 元，月薪15k元"
+    found = extract_numeric(text, PUB)
+    assert [(m.text, m.value) for m in found] == [
+        ("三千 八百 九十六 万 元", Decimal("38960000")), ("15k元", Decimal("15000"))]
+    assert all(text[m.start:m.end] == m.text for m in found)
+
+
+@pytest.mark.parametrize("sentence", [
+    "把纸对折一下", "车间生产半成品", "评分为7 2 折", "4K电视", "跑了5km", "对折后再剪",
+])
+def test_no_percent_from_these(sentence):
+    assert [m for m in extract_numeric(sentence, PUB) if m.label == "PERCENT"] == []
+
+
+def test_a_digit_that_starts_a_count_is_no_tenth():
+    assert [(m.text, m.value) for m in extract_numeric("三成五年内完成", PUB)] == [
+        ("三成", Decimal(30)), ("五年", Decimal(5))]
+
+
+def test_numbers_in_a_table_row_stay_apart():
+    assert [m.text for m in extract_numeric("增长 15 20 30%", PUB)] == ["30%"]
