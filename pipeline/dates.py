@@ -19,8 +19,12 @@ from typing import Optional
 
 from .config import CONFIG_DIR
 from .date_forms import (UNRESOLVED_YEAR as _UNRESOLVED_YEAR, Period, day_period as _day_period,
-                         find_calendar_forms, month_period as _month_period,
-                         nearest_century, valid_day as _valid_day, year_period as _year_period)
+                         find_calendar_forms, half_period as _half_period,
+                         month_period as _month_period, nearest_century,
+                         nearest_month as _nearest_month, nearest_year as _nearest_year,
+                         quarter_run as _quarter_run, relative_day as _relative_day,
+                         relative_month as _relative_month, relative_week as _relative_week,
+                         valid_day as _valid_day, year_period as _year_period)
 from .tables import read_yaml
 from .numerals import TABLES, fold_digits, parse_digit_string, parse_number
 from .types import Mention
@@ -136,7 +140,7 @@ class DateRules:
         )
         # 2010-01-29, 2010.1.29, 1994.01-19 (separators as typed), 2022 11 23
         dashed = (
-            r"(?<![0-9０-９.])(?P<sy>[12][0-9]{3})(?P<sep>[-/.])(?P<sm>1[0-2]|0?[1-9])"
+            r"(?<![0-9０-９./-])(?P<sy>[12][0-9]{3})(?P<sep>[-/.])(?P<sm>1[0-2]|0?[1-9])"
             r"[-/.](?P<sd>3[01]|[12][0-9]|0?[1-9])(?![0-9０-９]|[.．][0-9])"
             r"|(?<![0-9０-９.])(?P<wy>[12][0-9]{3}) (?P<wm>1[0-2]|0[1-9]) (?P<wd>3[01]|[12][0-9]|0[1-9])(?![0-9０-９.])"
         )
@@ -154,8 +158,8 @@ class DateRules:
             rf"(?<![0-9０-９.·・])(?P<dm>1[0-2]|[1-9])[·・](?P<dd>3[01]|[12][0-9]|[1-9])"
             rf"(?=[”\"’」』，。；、！？]|$|{_alternation(self.dot_date_followers)})"
             r"|(?<![0-9０-９./:-])(?P<hm>0[1-9]|1[0-2])-(?P<hd>0[1-9]|[12][0-9]|3[01])(?![0-9０-９./:-])"
-            r"|(?<![0-9０-９./-])(?P<la>3[01]|[12][0-9]|0?[1-9])(?P<lsep>[-/.])(?P<lb>3[01]|[12][0-9]|0?[1-9])"
-            r"(?P=lsep)(?P<ly>(?:1[5-9]|20)[0-9]{2})(?![0-9０-９]|[./-][0-9])"
+            r"|(?<![0-9０-９./])(?P<la>3[01]|[12][0-9]|0?[1-9])(?P<lsep>[-/.])(?P<lb>3[01]|[12][0-9]|0?[1-9])"
+            r"(?P=lsep)(?P<ly>(?:1[5-9]|20)[0-9]{2})(?![0-9０-９]|[./][0-9])"
         )
         bare_day = r"(?<![0-9０-９.月])(?P<bd>3[01]|[12][0-9]|0?[1-9])日(?!内|以内|之内)"
         # 2010-2012年: one 年 for both ends of a range of years
@@ -165,7 +169,7 @@ class DateRules:
         )
         era_year = rf"(?P<era>{_alternation(self.era_words)})(?P<ey>[0-9]{{1,4}})年(?![代级])"
         return (
-            f"{words}|{era_year}|{year_span}|{year}(?:{parts})?|{no_year_parts}|{compact}|{dashed}"
+            f"{words}|{era_year}|{year_span}|{year}(?: ?{parts})?|{no_year_parts}|{compact}|{dashed}"
             f"|{year_month}|{month_day}|{bare_day}"
         )
 
@@ -289,8 +293,6 @@ def _read_match(match: re.Match, pub: Optional[date], rules: DateRules) -> Optio
     month = _small_number(g["m"] or g["m2"])
     if g["sm_word"]:  # 去年本月十日: pub_date's month in the year written
         month = pub.month if pub else None
-        if month is None:
-            return None
     year = _read_year(g, pub, rules, month)
     if year is False:
         return None
@@ -423,81 +425,6 @@ def _exact_day(start: int, end: int, year: int, month: int, day: int) -> Optiona
     if not _valid_day(year, month, day):
         return None
     return _Found(start, end, year, month, day, None)
-
-
-def _relative_month(pub: Optional[date], months: int) -> Period:
-    if pub is None:
-        return Period("XXXX-XX", None, None, "month")
-    index = pub.year * 12 + pub.month - 1 + months
-    return _month_period(index // 12, index % 12 + 1)
-
-
-def _relative_week(pub: Optional[date], weeks: int) -> Period:
-    if pub is None:
-        return Period("XXXX-WXX", None, None, "week")
-    monday = pub - timedelta(days=pub.weekday()) + timedelta(weeks=weeks)
-    iso = monday.isocalendar()
-    return Period(f"{iso[0]:04d}-W{iso[1]:02d}", monday, monday + timedelta(days=6), "week")
-
-
-def _relative_day(pub: Optional[date], days: int) -> Period:
-    if pub is None:
-        return Period("XXXX-XX-XX", None, None, "day")
-    d = pub + timedelta(days=days)
-    return Period(d.isoformat(), d, d, "day")
-
-
-def _year_for_period(year: Optional[int], pub: Optional[date]) -> Optional[int]:
-    """A half or quarter without a year is in the publication year."""
-    if year is None and pub is not None:
-        return pub.year
-    return None if year == _UNRESOLVED_YEAR else year
-
-
-def _half_period(year: Optional[int], pub: Optional[date], half: int) -> Period:
-    y = _year_for_period(year, pub)
-    if y is None:
-        return Period(f"XXXX-H{half}", None, None, "half")
-    first_month = 1 if half == 1 else 7
-    return Period(f"{y:04d}-H{half}", date(y, first_month, 1),
-                  _month_period(y, first_month + 5).end, "half")
-
-
-def _quarter_run(year: Optional[int], pub: Optional[date], first: int, last: int) -> Period:
-    y = _year_for_period(year, pub)
-    label = f"{'XXXX' if y is None else f'{y:04d}'}-Q{first}"
-    if last != first:
-        label += f"/{'XXXX' if y is None else f'{y:04d}'}-Q{last}"
-    if y is None:
-        return Period(label, None, None, "quarter")
-    return Period(label, date(y, 3 * first - 2, 1), _month_period(y, 3 * last).end, "quarter")
-
-
-def _nearest_year(pub: date, month: int, day: Optional[int]) -> int:
-    """The year that puts month(/day) nearest to pub_date (3月11日 -> pub's year)."""
-    best_year, best_gap = pub.year, None
-    for year in (pub.year - 1, pub.year, pub.year + 1):
-        probe_day = day if day is not None else 15
-        if not _valid_day(year, month, probe_day):
-            continue
-        gap = abs((date(year, month, probe_day) - pub).days)
-        if best_gap is None or gap < best_gap:
-            best_year, best_gap = year, gap
-    return best_year
-
-
-def _nearest_month(pub: date, day: int) -> tuple[int, int]:
-    """The (year, month) that puts a bare day (11日) nearest to pub_date."""
-    best, best_gap = (pub.year, pub.month), None
-    for shift in (-1, 0, 1):
-        index = pub.year * 12 + pub.month - 1 + shift
-        year, month = index // 12, index % 12 + 1
-        if not _valid_day(year, month, day):
-            continue
-        gap = abs((date(year, month, day) - pub).days)
-        if best_gap is None or gap < best_gap:
-            best, best_gap = (year, month), gap
-    return best
 
 
 def _resolve(item: _Found, pub: Optional[date]) -> Optional[Period]:
