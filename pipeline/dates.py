@@ -61,6 +61,8 @@ class DateRules:
         self.era_words: dict[str, int] = data["era_words"]
         self.same_month_words: list[str] = data["same_month_words"]
         self.dot_date_followers: list[str] = data["dot_date_followers"]
+        self.last_weekday_words: list[str] = data["last_weekday_words"]
+        self.habitual_before: tuple[str, ...] = tuple(data["habitual_before"])
         self.approx_pairs = frozenset(TABLES.approx_pairs)
         self.single = re.compile(f"{self._fast_start()}(?:{self._single_pattern()})")
         self.partial_day = re.compile(
@@ -79,7 +81,7 @@ class DateRules:
                  *self.relative_weeks, *self.relative_days, *self.halves,
                  *self.quarter_runs, *map(str, self.quarter_digits),
                  *self.weekday_words, *self.week_shifts, *self.relative_centuries,
-                 *self.era_words]
+                 *self.era_words, *self.last_weekday_words]
         first |= {w[0] for w in words}
         return "(?=[" + "".join(re.escape(c) for c in sorted(first)) + "])"
 
@@ -119,6 +121,12 @@ class DateRules:
             rf"|第?(?P<q2>[{''.join(self.quarter_digits)}])季度"
             rf"|年(?P<edge2>[{''.join(self.year_edges)}])(?![期级中等步心衷一二三四五六七八九十]))"
         )
+        # 最后一个周三, 四月的最后一个星期一: the last such weekday of the month
+        last_weekday = (
+            rf"(?:(?:(?P<lwm>{_AR_MONTH}|{_CN_MONTH})月|(?P<lwrm>{_alternation(self.relative_months)}))的?)?"
+            rf"(?P<lwlast>{_alternation(self.last_weekday_words)})"
+            rf"(?P<lwname>{_alternation(self.weekday_words)})(?P<lwday>[{''.join(self.weekdays)}])"
+        )
         weekday = (
             rf"(?<![每几数个0-9０-９{cn_digit}十百])(?P<wshift>{_alternation(self.week_shifts)})?"
             rf"(?P<wname>{_alternation(self.weekday_words)})(?P<wday>[{''.join(self.weekdays)}{self.weekend}])"
@@ -129,7 +137,7 @@ class DateRules:
             rf"(?<![0-9０-９.{cn_digit}十])(?P<dec>[1-9]0|[一二三四五六七八九]十)年代"
         )
         words = (
-            rf"{decade}|{weekday}|(?P<rphrase>{_alternation(self.year_phrases)})"
+            rf"{decade}|{last_weekday}|{weekday}|(?P<rphrase>{_alternation(self.year_phrases)})"
             rf"|(?P<rmonth>{_alternation(self.relative_months)})(?:(?P<rmd>{_AR_DAY}|{_CN_DAY})[日号])?"
             rf"|(?P<rweek>{_alternation(self.relative_weeks)})"
             rf"|(?P<rday>{_alternation(self.relative_days)})"
@@ -247,6 +255,8 @@ def _read_match(match: re.Match, pub: Optional[date], rules: DateRules) -> Optio
     start, end = match.span()
     if g["dec"]:
         return _decade(match, pub, rules)
+    if g["lwlast"]:
+        return _last_weekday(match, pub, rules)
     if g["wname"]:
         return _weekday(match, pub, rules)
     if g["rphrase"]:
@@ -350,6 +360,29 @@ def _decade(match: re.Match, pub: Optional[date], rules: DateRules) -> Optional[
     period = Period(f"{first_year // 10:03d}X", date(first_year, 1, 1),
                     date(first_year + 9, 12, 31), "decade")
     return _Found(match.start(), match.end(), None, None, None, period)
+
+
+def _last_weekday(match: re.Match, pub: Optional[date], rules: DateRules) -> Optional[_Found]:
+    """最后一个周三: the last Wednesday of pub_date's month (or of the month
+    written before it, in the year that puts it nearest to pub_date)."""
+    weekday = rules.weekdays[match.group("lwday")]
+    month = _small_number(match.group("lwm"))
+    if match.string.endswith(rules.habitual_before, 0, match.start()):
+        return None  # 每月最后一个星期六: any month's
+    if pub is None:
+        month_text = f"{month:02d}" if month else "XX"
+        return _Found(match.start(), match.end(), None, None, None,
+                      Period(f"XXXX-{month_text}-WXX-{weekday}-L", None, None, "day"), True)
+    if match.group("lwrm"):  # 下个月的最后一个周五
+        first = _relative_month(pub, rules.relative_months[match.group("lwrm")]).start
+        year, month = first.year, first.month
+    elif month is None:
+        year, month = pub.year, pub.month
+    else:
+        year = _nearest_year(pub, month, None)
+    last = _month_period(year, month).end
+    day = last - timedelta(days=(last.isoweekday() - weekday) % 7)
+    return _Found(match.start(), match.end(), None, None, None, Period(day.isoformat(), day, day, "day"), True)
 
 
 def _weekday(match: re.Match, pub: Optional[date], rules: DateRules) -> Optional[_Found]:
