@@ -241,6 +241,7 @@ class CalendarForms:
         self.first_year_word: str = eras["first_year_word"]
         self.relative_years: dict[str, int] = dates["relative_years"]
         self.pattern = re.compile(self._pattern(festivals))
+        self.signal = re.compile(self._signal(festivals))
         self.habitual = re.compile(f"(?:{_alternation(festivals['habitual_before'])})$")
 
     def _pattern(self, festivals: dict) -> str:
@@ -272,7 +273,19 @@ class CalendarForms:
             rf"(?:(?P<eve>{eve})|{new_year_day}|(?P<fest>{fest})|{month}{day}?)?"
         )
 
+    def _signal(self, festivals: dict) -> str:
+        """What every form here holds somewhere (a festival, 农历, 正月, 初一,
+        an era's name): text without one is skipped at the cost of one search."""
+        words = [*self.lunar_markers, *self.lunar_month_names, *festivals["leap_marker"],
+                 *self.new_year_eve, festivals["new_year_day_prefix"], *self.eras,
+                 *self.gregorian_festivals, *self.lunar_festivals]
+        prefixes = "".join(self.day_prefixes)
+        first = "".join(re.escape(c) for c in sorted({w[0] for w in words} | set(prefixes)))
+        return rf"(?=[{first}])(?:{_alternation(words)}|[{prefixes}][一二三四五六七八九十])"
+
     def find(self, text: str, pub: Optional[date]) -> Iterator[tuple[int, int, Period]]:
+        if self.signal.search(text) is None:
+            return
         for match in self.pattern.finditer(text):
             if self.habitual.search(text, max(0, match.start() - 3), match.start()):
                 continue  # 每年春节, 每逢腊月廿三: any year's, not one on the calendar

@@ -420,7 +420,16 @@ def _year_last(start: int, end: int, year: int, first: int, second: int) -> Opti
 
 
 def _read_year(g: dict, pub: Optional[date], rules: DateRules, month: Optional[int]):
-    """The written year; None when not written or not resolvable; False if invalid."""
+    """The written year; None when not written or not resolvable; False if invalid
+    (〇〇〇年 names no year a calendar has)."""
+    year = _written_year(g, pub, rules, month)
+    if isinstance(year, int) and not isinstance(year, bool) and year != _UNRESOLVED_YEAR \
+            and not 1 <= year <= 9999:
+        return False
+    return year
+
+
+def _written_year(g: dict, pub: Optional[date], rules: DateRules, month: Optional[int]):
     if g["ya"]:
         return int(fold_digits(g["ya"]))
     if g["yc"]:

@@ -40,6 +40,10 @@ def _alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
+def _is_word(symbol: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in symbol)
+
+
 @dataclass(frozen=True)
 class PercentUnit:
     scale: Optional[Decimal]  # None: a discount (八折 = 80 %)
@@ -92,6 +96,11 @@ class NumericRules:
         self.spaced_run, self.joinable_space = _spaced_patterns(
             [*self.percent_after, *self.percent_before, *self.currency_after, *self.inner])
         self.pattern = re.compile(_fast_start(self._first_chars()) + self._amount_pattern())
+        # 人民币50亿元: amounts that start with a currency word are scanned for
+        # apart, only in text that holds one (人 is too common a first character
+        # to try the whole pattern at)
+        self.currency_words = re.compile(_alternation(w for w in self.currency_before if _is_word(w)))
+        self.word_prefixed = re.compile(f"(?={self.currency_words.pattern})" + self._amount_pattern())
         self.single = re.compile(self._amount_pattern(ranges=False))
         self.stopwords = re.compile(_alternation(stopwords["words"]))
 
@@ -106,8 +115,8 @@ class NumericRules:
         """Every character an amount can start with."""
         first = set("0123456789０１２３４５６７８９") | set(TABLES.digits) | set(TABLES.small_units)
         first |= set(TABLES.negative_signs)
-        for word in [*self.before, *self.currency_before, *self.percent_before,
-                     *TABLES.negative_words]:
+        symbols = [w for w in self.currency_before if not _is_word(w)]
+        for word in [*self.before, *symbols, *self.percent_before, *TABLES.negative_words]:
             first.add(word[0])
         return first
 
@@ -242,6 +251,8 @@ def extract_numeric(text: str, pub_date: Optional[date] = None,
         return []
     candidates = find_dates(text, pub_date)
     candidates.extend(_amounts(text, rules))
+    if rules.currency_words.search(text):
+        candidates.extend(_amounts(text, rules, rules.word_prefixed))
     candidates.extend(_percent_words(text, rules))
     if " " in text:
         candidates.extend(_spaced_amounts(text, rules))
@@ -251,12 +262,12 @@ def extract_numeric(text: str, pub_date: Optional[date] = None,
     return _longest_first(candidates)
 
 
-def _amounts(text: str, rules: NumericRules) -> list[Mention]:
+def _amounts(text: str, rules: NumericRules, pattern: Optional[re.Pattern[str]] = None) -> list[Mention]:
     """Every amount; a match the rules reject is retried as a single amount
     (3个至5人), then scanning resumes one character on, so a rejected reading
     never hides the amount inside it (2024-2023个 still gives 2023个)."""
     found = []
-    search, single = rules.pattern.search, rules.single.match
+    search, single = (pattern or rules.pattern).search, rules.single.match
     pos = 0
     while True:
         match = search(text, pos)
@@ -379,10 +390,6 @@ def _symbol_money(text: str, match: re.Match, rules: NumericRules) -> Optional[M
     if unit:
         _add_subunits(text, amount, currency, rules)
     return _make(text, "MONEY", amount, currency=currency)
-
-
-def _is_word(symbol: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in symbol)
 
 
 def _has_multiplier(number: str) -> bool:

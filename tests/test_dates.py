@@ -186,3 +186,9 @@ def test_the_lunar_table_covers_1900_to_2100_and_agrees_with_published_calendars
     assert lunar.to_gregorian(2021, 4, 1, leap=True) is None  # 2021 had no leap month
     assert lunar.to_gregorian(1899, 1, 1) is None
     assert _one("2050年春节").date_value == "2050-01-23"
+
+
+@pytest.mark.parametrize("pub", [None, PUB, date(9999, 12, 31)])
+def test_a_year_no_calendar_has_is_no_date(pub):
+    assert find_dates("〇零零年三十又", pub) == []
+    assert find_dates("〇〇〇〇年", pub) == []
