@@ -190,5 +190,6 @@ def test_the_lunar_table_covers_1900_to_2100_and_agrees_with_published_calendars
 
 @pytest.mark.parametrize("pub", [None, PUB, date(9999, 12, 31)])
 def test_a_year_no_calendar_has_is_no_date(pub):
-    assert [m.text for m in find_dates("〇零零年三十又", pub)] == ["年三十"]  # New Year's Eve, no year 0
+    # 年三十 (New Year's Eve) may be read where the lunar table reaches pub_date; the year 0 never
+    assert not [m for m in find_dates("〇零零年三十又", pub) if m.start == 0]
     assert find_dates("〇〇〇〇年", pub) == []
