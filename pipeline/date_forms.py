@@ -270,7 +270,8 @@ class CalendarForms:
         fast_start = "(?=[" + "".join(re.escape(c) for c in sorted(first)) + "])"
         return (
             rf"{fast_start}(?P<mk1>{marker})?(?:{year})?(?P<mk2>{marker})?"
-            rf"(?:(?P<eve>{eve})|{new_year_day}|(?P<fest>{fest})|{month}{day}?)?"
+            # 三六七年三十人 holds no 年三十: the 年 ends a number there
+            rf"(?:(?P<eve>(?<![0-9{_CN_DIGITS}十百千万])(?:{eve}))|{new_year_day}|(?P<fest>{fest})|{month}{day}?)?"
         )
 
     def _signal(self, festivals: dict) -> str:

@@ -87,7 +87,7 @@ class DateRules:
 
     def _single_pattern(self) -> str:
         cn_digit = "零〇○一二三四五六七八九"
-        month_ahead = f"(?:{_AR_MONTH}|{_CN_MONTH}|{_alternation(self.same_month_words)})月?"
+        month_ahead = f"(?:(?:{_AR_MONTH}|{_CN_MONTH})月|{_alternation(self.same_month_words)})"
         year = (
             rf"(?:(?<![0-9０-９.])(?<![0-9],)(?P<ya>[12１２][0-9０-９]{{3}}) ?年"
             rf"|(?<![{cn_digit}十百千万])(?P<yc>[{cn_digit}]{{4}})年"

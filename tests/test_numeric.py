@@ -374,3 +374,16 @@ def test_a_digit_that_starts_a_count_is_no_tenth():
 
 def test_numbers_in_a_table_row_stay_apart():
     assert [m.text for m in extract_numeric("增长 15 20 30%", PUB)] == ["30%"]
+
+
+def test_a_big5_page_keeps_its_amounts():
+    from pipeline.ingest import decode_bytes
+    from pipeline.normalize import normalize_text
+
+    page = "本報訊 市政府今年編列預算三億元，另撥壹佰萬圓補助清寒學生，每人可領新臺幣5,000元。"
+    text, encoding = decode_bytes(page.encode("big5"))
+    found = [(m.text, m.value, m.currency) for m in extract_numeric(normalize_text(text), PUB)
+             if m.label == "MONEY"]
+    assert encoding.startswith("big5") and found == [
+        ("三億元", Decimal("300000000"), "CNY"), ("壹佰萬圓", Decimal("1000000"), "CNY"),
+        ("新臺幣5,000元", Decimal("5000"), "TWD")]
