@@ -216,6 +216,7 @@ def _alternation(words) -> str:
 
 
 _CN_DIGITS = "〇零一二三四五六七八九"
+_HABITUAL_REACH = 6
 _CN_MONTH = r"十[一二]|十|[一二三四五六七八九]"
 _AR_MONTH = r"1[0-2]|0?[1-9]"
 _CN_DAY = r"三十|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九]"
@@ -242,7 +243,7 @@ class CalendarForms:
         self.relative_years: dict[str, int] = dates["relative_years"]
         self.pattern = re.compile(self._pattern(festivals))
         self.signal = re.compile(self._signal(festivals))
-        self.habitual = re.compile(f"(?:{_alternation(festivals['habitual_before'])})$")
+        self.habitual = re.compile(_alternation(festivals['habitual_before']))
 
     def _pattern(self, festivals: dict) -> str:
         marker = _alternation(self.lunar_markers)
@@ -288,11 +289,19 @@ class CalendarForms:
         if self.signal.search(text) is None:
             return
         for match in self.pattern.finditer(text):
-            if self.habitual.search(text, max(0, match.start() - 3), match.start()):
+            if self._habitual(text, match.start()):
                 continue  # 每年春节, 每逢腊月廿三: any year's, not one on the calendar
             period = self._resolve(match, pub)
             if period is not None:
                 yield match.start(), match.end(), period
+
+    def _habitual(self, text: str, start: int) -> bool:
+        """每年 (or 每逢…) earlier in the clause, at most a few characters back
+        (每年“三八”妇女节)."""
+        window = text[max(0, start - _HABITUAL_REACH):start]
+        for mark in "，。；！？,;!?\n":
+            window = window.rpartition(mark)[2]
+        return self.habitual.search(window) is not None
 
     # --- resolution ---------------------------------------------------------
 
