@@ -215,6 +215,24 @@ def _alternation(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+def _trie(words) -> str:
+    """An alternation of words as a trie (元(?:旦|宵节)): the engine tries one
+    branch per first character instead of every word at every position."""
+    heads: dict[str, list[str]] = {}
+    for word in set(words):
+        heads.setdefault(word[0], []).append(word[1:])
+    branches = []
+    for head, rests in sorted(heads.items()):
+        ends_here = "" in rests
+        tails = [r for r in rests if r]
+        if not tails:
+            branches.append(re.escape(head))
+            continue
+        tail = _trie(tails)
+        branches.append(f"{re.escape(head)}(?:{tail}){'?' if ends_here else ''}")
+    return "|".join(branches)
+
+
 _CN_DIGITS = "〇零一二三四五六七八九"
 _HABITUAL_REACH = 6
 _CN_MONTH = r"十[一二]|十|[一二三四五六七八九]"
@@ -269,10 +287,13 @@ class CalendarForms:
         first |= set("0123456789十" + _CN_DIGITS)
         # a lookahead on the first characters lets the engine skip the rest in C
         fast_start = "(?=[" + "".join(re.escape(c) for c in sorted(first)) + "])"
+        # 三六七年三十人 holds no 年三十: the 年 ends a number there
+        forms = (rf"(?:(?P<eve>(?<![0-9{_CN_DIGITS}十百千万])(?:{eve}))|{new_year_day}|(?P<fest>{fest})"
+                 rf"|{month}{day}?)")
         return (
             rf"{fast_start}(?P<mk1>{marker})?(?:{year})?(?P<mk2>{marker})?"
-            # 三六七年三十人 holds no 年三十: the 年 ends a number there
-            rf"(?:(?P<eve>(?<![0-9{_CN_DIGITS}十百千万])(?:{eve}))|{new_year_day}|(?P<fest>{fest})|{month}{day}?)?"
+            # an era's year may stand alone (民国三年); any other year needs what follows it
+            rf"(?:{forms}|(?(era)|(?!)))"
         )
 
     def _signal(self, festivals: dict) -> str:
@@ -283,16 +304,15 @@ class CalendarForms:
                  *self.gregorian_festivals, *self.lunar_festivals]
         prefixes = "".join(self.day_prefixes)
         first = "".join(re.escape(c) for c in sorted({w[0] for w in words} | set(prefixes)))
-        return rf"(?=[{first}])(?:{_alternation(words)}|[{prefixes}][一二三四五六七八九十])"
+        return rf"(?=[{first}])(?:{_trie(words)}|[{prefixes}][一二三四五六七八九十])"
 
     def find(self, text: str, pub: Optional[date]) -> Iterator[tuple[int, int, Period]]:
         if self.signal.search(text) is None:
             return
         for match in self.pattern.finditer(text):
-            if self._habitual(text, match.start()):
-                continue  # 每年春节, 每逢腊月廿三: any year's, not one on the calendar
             period = self._resolve(match, pub)
-            if period is not None:
+            # 每年春节, 每逢腊月廿三: any year's, not one on the calendar
+            if period is not None and not self._habitual(text, match.start()):
                 yield match.start(), match.end(), period
 
     def _habitual(self, text: str, start: int) -> bool:

@@ -136,12 +136,18 @@ class DateRules:
             rf"|(?<![0-9０-９{cn_digit}十])(?P<cabs>1[0-9]|2[01]|十[一二三四五六七八九]|二十一?)世纪)?"
             rf"(?<![0-9０-９.{cn_digit}十])(?P<dec>[1-9]0|[一二三四五六七八九]十)年代"
         )
-        words = (
-            rf"{decade}|{last_weekday}|{weekday}|(?P<rphrase>{_alternation(self.year_phrases)})"
+        relative = (
+            rf"{weekday}|(?P<rphrase>{_alternation(self.year_phrases)})"
             rf"|(?P<rmonth>{_alternation(self.relative_months)})(?:(?P<rmd>{_AR_DAY}|{_CN_DAY})[日号])?"
             rf"|(?P<rweek>{_alternation(self.relative_weeks)})"
             rf"|(?P<rday>{_alternation(self.relative_days)})"
         )
+        relative_first = {w[0] for w in [*self.week_shifts, *self.weekday_words, *self.year_phrases,
+                                           *self.relative_months, *self.relative_weeks,
+                                           *self.relative_days, *self.era_words]}
+        # each group is tried only where its first character stands: a regex
+        # alternation is tried branch by branch at every candidate position
+        relative_start = "(?=[" + "".join(re.escape(c) for c in sorted(relative_first)) + "])"
         compact = (
             r"(?<![0-9０-９.])(?P<cy>(?:19|20)[0-9]{2})(?P<cm>0[1-9]|1[0-2])"
             r"(?P<cd>0[1-9]|[12][0-9]|3[01])(?![0-9０-９])"
@@ -177,8 +183,8 @@ class DateRules:
         )
         era_year = rf"(?P<era>{_alternation(self.era_words)})(?P<ey>[0-9]{{1,4}})年(?![代级])"
         return (
-            f"{words}|{era_year}|{year_span}|{year}(?: ?{parts})?|{no_year_parts}|{compact}|{dashed}"
-            f"|{year_month}|{month_day}|{bare_day}"
+            f"{decade}|{last_weekday}|{relative_start}(?:{relative}|{era_year})|{year_span}|{year}(?: ?{parts})?|{no_year_parts}"
+            f"|(?=[0-9０-９])(?:{compact}|{dashed}|{year_month}|{month_day}|{bare_day})"
         )
 
 
