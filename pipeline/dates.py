@@ -63,6 +63,8 @@ class DateRules:
         self.dot_date_followers: list[str] = data["dot_date_followers"]
         self.last_weekday_words: list[str] = data["last_weekday_words"]
         self.habitual_before: tuple[str, ...] = tuple(data["habitual_before"])
+        self.month_before_last = re.compile(
+            rf"(?:(?P<m>{_AR_MONTH}|{_CN_MONTH})月|(?P<rm>{_alternation(self.relative_months)}))的?$")
         self.approx_pairs = frozenset(TABLES.approx_pairs)
         self.single = re.compile(f"{self._fast_start()}(?:{self._single_pattern()})")
         self.partial_day = re.compile(
@@ -122,8 +124,9 @@ class DateRules:
             rf"|年(?P<edge2>[{''.join(self.year_edges)}])(?![期级中等步心衷一二三四五六七八九十]))"
         )
         # 最后一个周三, 四月的最后一个星期一: the last such weekday of the month
+        # (the month written before it is read back from the text: an optional
+        # month here would be tried at every digit of the text)
         last_weekday = (
-            rf"(?:(?:(?P<lwm>{_AR_MONTH}|{_CN_MONTH})月|(?P<lwrm>{_alternation(self.relative_months)}))的?)?"
             rf"(?P<lwlast>{_alternation(self.last_weekday_words)})"
             rf"(?P<lwname>{_alternation(self.weekday_words)})(?P<lwday>[{''.join(self.weekdays)}])"
         )
@@ -228,8 +231,11 @@ def _find_dates(text: str, pub_date: Optional[date], rules: DateRules) -> list[M
     found = []
     for match in rules.single.finditer(text):
         item = _read_match(match, pub_date, rules)
-        if item is not None:
-            found.append(item)
+        if item is None:
+            continue
+        while found and found[-1].start >= item.start:
+            found.pop()  # 四月 read already, now inside 四月的最后一个星期一
+        found.append(item)
     forms = find_calendar_forms(text, pub_date)
     if forms:
         found = _with_calendar_forms(found, forms)
@@ -372,15 +378,19 @@ def _last_weekday(match: re.Match, pub: Optional[date], rules: DateRules) -> Opt
     """最后一个周三: the last Wednesday of pub_date's month (or of the month
     written before it, in the year that puts it nearest to pub_date)."""
     weekday = rules.weekdays[match.group("lwday")]
-    month = _small_number(match.group("lwm"))
-    if match.string.endswith(rules.habitual_before, 0, match.start()):
+    text, start = match.string, match.start()
+    before = rules.month_before_last.search(text, max(0, start - 6), start)
+    if before is not None:
+        start = before.start()
+    if text.endswith(rules.habitual_before, 0, start):
         return None  # 每月最后一个星期六: any month's
+    month = _small_number(before.group("m")) if before else None
     if pub is None:
         month_text = f"{month:02d}" if month else "XX"
-        return _Found(match.start(), match.end(), None, None, None,
+        return _Found(start, match.end(), None, None, None,
                       Period(f"XXXX-{month_text}-WXX-{weekday}-L", None, None, "day"), True)
-    if match.group("lwrm"):  # 下个月的最后一个周五
-        first = _relative_month(pub, rules.relative_months[match.group("lwrm")]).start
+    if before is not None and before.group("rm"):  # 下个月的最后一个周五
+        first = _relative_month(pub, rules.relative_months[before.group("rm")]).start
         year, month = first.year, first.month
     elif month is None:
         year, month = pub.year, pub.month
@@ -388,7 +398,7 @@ def _last_weekday(match: re.Match, pub: Optional[date], rules: DateRules) -> Opt
         year = _nearest_year(pub, month, None)
     last = _month_period(year, month).end
     day = last - timedelta(days=(last.isoweekday() - weekday) % 7)
-    return _Found(match.start(), match.end(), None, None, None, Period(day.isoformat(), day, day, "day"), True)
+    return _Found(start, match.end(), None, None, None, Period(day.isoformat(), day, day, "day"), True)
 
 
 def _weekday(match: re.Match, pub: Optional[date], rules: DateRules) -> Optional[_Found]:
