@@ -83,6 +83,7 @@ class NumericRules:
         self.percent_word_pattern = re.compile(_alternation(self.percent_words))
         self.tenth_unit: str = units["tenth_tails"]["unit"]
         self.tenth_halves = frozenset(units["tenth_tails"]["half"])
+        self.tenth_followers = frozenset(units["tenth_tails"]["may_follow"])
 
         self.compound_units: dict[str, dict] = units["compound_units"]
         for written, spec in self.compound_units.items():
@@ -644,7 +645,7 @@ def _tenth_tail(text: str, unit: str, amount: _Amount, rules: NumericRules) -> O
         return None
     ch = text[amount.end]
     after = text[amount.end + 1:amount.end + 2]
-    if after and "\u4e00" <= after <= "\u9fff" and after not in "的左右以上多":
+    if after and "\u4e00" <= after <= "\u9fff" and after not in rules.tenth_followers:
         return None
     if ch in rules.tenth_halves:
         value = Decimal(5)
