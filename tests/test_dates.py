@@ -194,3 +194,12 @@ def test_a_year_no_calendar_has_is_no_date(pub):
     # 年三十 (New Year's Eve) may be read where the lunar table reaches pub_date; the year 0 never
     assert not [m for m in find_dates("〇零零年三十又", pub) if m.start == 0]
     assert find_dates("〇〇〇〇年", pub) == []
+
+
+@pytest.mark.parametrize("text, value", [
+    ("上周三", "XXXX-WXX-3"), ("前天", "XXXX-XX-XX"), ("下个月", "XXXX-XX"), ("本周", "XXXX-WXX"),
+    ("最后一个周三", "XXXX-XX-WXX-3-L"),
+])
+def test_relative_dates_without_pub_date_stay_unresolved(text, value):
+    found = _one(text, None)
+    assert (found.date_value, found.date_start, found.date_end) == (value, None, None)
