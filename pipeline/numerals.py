@@ -33,6 +33,8 @@ class NumeralTables:
     digits: dict[str, int]
     small_units: dict[str, int]
     big_units: dict[str, int]
+    big_units_in_context: dict[str, int]
+    latin_multipliers: dict[str, int]
     decimal_points: frozenset[str]
     fraction_marker: str
     negative_signs: frozenset[str]
@@ -58,6 +60,8 @@ def load_numeral_tables(path: Path = CONFIG_DIR / "numerals.yaml") -> NumeralTab
         digits={str(k): int(v) for k, v in data["digits"].items()},
         small_units={str(k): int(v) for k, v in data["small_units"].items()},
         big_units={str(k): int(v) for k, v in data["big_units"].items()},
+        big_units_in_context={str(k): int(v) for k, v in data["big_units_in_context"].items()},
+        latin_multipliers={str(k): int(v) for k, v in data["latin_multipliers"].items()},
         decimal_points=frozenset(data["decimal_points"]),
         fraction_marker=str(data["fraction_marker"]),
         negative_signs=frozenset(str(s) for s in data["negative_signs"]),
@@ -123,6 +127,9 @@ def parse_approx_pair(raw: str, tables: NumeralTables = TABLES) -> Optional[tupl
 
 
 def _parse_unsigned(text: str, tables: NumeralTables) -> Optional[Decimal]:
+    if text[-1] in tables.latin_multipliers and _ARABIC_WHOLE.fullmatch(text[:-1]):
+        value = _decimal(text[:-1].replace(",", ""))  # 15k, 3.2k
+        return value * tables.latin_multipliers[text[-1]] if value is not None else None
     if tables.fraction_marker in text:
         return _parse_fraction(text, tables)
     if _ARABIC_WHOLE.fullmatch(text):
@@ -192,8 +199,10 @@ def _parse_positional(text: str, tables: NumeralTables) -> Optional[Decimal]:
             if not _read_small_unit(state, tables.small_units[ch]):
                 return None
             i += 1
-        elif ch in tables.big_units:
-            if not _read_big_unit(state, tables.big_units[ch]):
+        elif ch in tables.big_units or ch in tables.big_units_in_context:
+            # the scanner only lets 兆 through where its context makes it 1e12
+            unit = tables.big_units.get(ch) or tables.big_units_in_context[ch]
+            if not _read_big_unit(state, unit):
                 return None
             i += 1
         else:

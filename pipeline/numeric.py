@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -40,6 +40,10 @@ def _alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
+def _is_word(symbol: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in symbol)
+
+
 @dataclass(frozen=True)
 class PercentUnit:
     scale: Optional[Decimal]  # None: a discount (八折 = 80 %)
@@ -62,9 +66,25 @@ class NumericRules:
         self.not_counts = {k: frozenset(v) for k, v in units["not_counts"].items()}
         self.currency_after: dict[str, str] = currencies["after_amount"]
         self.currency_before: dict[str, str] = currencies["before_amount"]
+        self.subunits: dict[str, dict[str, Decimal]] = {
+            code: {word: Decimal(str(worth)) for word, worth in words.items()}
+            for code, words in currencies["subunits"].items()
+        }
+        self.subunit_tails = {code: _subunit_pattern(words, currencies["subunit_joiners"])
+                              for code, words in self.subunits.items()}
+        self.unit_words = frozenset(currencies["unit_words"])
+        self.spoken_money: dict[str, str] = currencies["spoken_after_amount"]
+        self.money_suffix = re.compile(_alternation(currencies["money_suffix"]))
+        self.price_words = re.compile(_alternation(currencies["price_words"]))
         self.percent_after = {k: _percent_unit(v) for k, v in units["percent_after"].items()}
         self.percent_before = {k: _percent_unit(v) for k, v in units["percent_before"].items()}
         self.not_followed_by = {k: frozenset(v) for k, v in units["not_followed_by"].items()}
+        self.percent_words: dict[str, dict] = units["percent_words"]
+        self.percent_word_pattern = re.compile(_alternation(self.percent_words))
+        self.tenth_unit: str = units["tenth_tails"]["unit"]
+        self.tenth_halves = frozenset(units["tenth_tails"]["half"])
+        self.tenth_followers = frozenset(units["tenth_tails"]["may_follow"])
+
         self.compound_units: dict[str, dict] = units["compound_units"]
         for written, spec in self.compound_units.items():
             self.unit_kind[written] = self.unit_kind[spec["unit"]]
@@ -74,7 +94,14 @@ class NumericRules:
         }
         self.inner: dict[str, str] = qualifiers["inner"]
         self.after: dict[str, str] = qualifiers["after"]
+        self.spaced_run, self.joinable_space = _spaced_patterns(
+            [*self.percent_after, *self.percent_before, *self.currency_after, *self.inner])
         self.pattern = re.compile(_fast_start(self._first_chars()) + self._amount_pattern())
+        # 人民币50亿元: amounts that start with a currency word are scanned for
+        # apart, only in text that holds one (人 is too common a first character
+        # to try the whole pattern at)
+        self.currency_words = re.compile(_alternation(w for w in self.currency_before if _is_word(w)))
+        self.word_prefixed = re.compile(f"(?={self.currency_words.pattern})" + self._amount_pattern())
         self.single = re.compile(self._amount_pattern(ranges=False))
         self.stopwords = re.compile(_alternation(stopwords["words"]))
 
@@ -89,15 +116,16 @@ class NumericRules:
         """Every character an amount can start with."""
         first = set("0123456789０１２３４５６７８９") | set(TABLES.digits) | set(TABLES.small_units)
         first |= set(TABLES.negative_signs)
-        for word in [*self.before, *self.currency_before, *self.percent_before,
-                     *TABLES.negative_words]:
+        symbols = [w for w in self.currency_before if not _is_word(w)]
+        for word in [*self.before, *symbols, *self.percent_before, *TABLES.negative_words]:
             first.add(word[0])
         return first
 
     def _amount_pattern(self, ranges: bool = True) -> str:
         all_units = [*self.unit_kind, *self.currency_after, *self.percent_after]  # with compounds
         digits = "".join(TABLES.digits)
-        number = _number_pattern(digits, all_units)
+        number = _number_pattern(digits, all_units, list(self.currency_after),
+                                 [w[-1] for w in self.currency_before])
         sign = rf"(?:(?<![0-9０-９A-Za-z])[-－−]|{_alternation(TABLES.negative_words)})"
         # a multiplier after 多/余/几: 500余万, 十几亿
         mult = _alternation(["万亿", "亿万", *TABLES.big_units, *TABLES.small_units])
@@ -106,6 +134,7 @@ class NumericRules:
         inner = _alternation(self.inner)
         post = _alternation(self.after)
         symbols = _alternation(self.currency_before)
+        currencies = _alternation(self.currency_after)
         pct_before = _alternation(self.percent_before)
         connectors = _alternation(TABLES.range_connectors)
         # 2.4 米, 5.2 %: text from PDF layouts puts a space after Arabic digits
@@ -118,7 +147,8 @@ class NumericRules:
         ) if ranges else ""
         return (
             rf"(?P<pre>{pre})?(?:"
-            rf"(?P<sym>{symbols})(?P<snum>{number})(?P<smult>{mult})?"
+            rf"(?P<sym>{symbols}) {{0,2}}(?P<snum>{number})(?:(?P<sinner>{inner})(?P<smult>{mult})?)?"
+            rf"{gap}(?P<sunit>{currencies})?"
             rf"|(?<![{not_before_pfx}])(?P<pfx>{pct_before})(?P<psign>{sign})?(?P<pnum>{number}|百)"
             rf"{range_branch}"
             rf"|(?P<sign>{sign})?(?P<n>{number})(?:(?P<inner>{inner})(?P<mult>{mult})?)?{gap}(?P<u>{units})"
@@ -140,7 +170,14 @@ def _percent_unit(spec: dict) -> PercentUnit:
     return PercentUnit(None if scale == "discount" else Decimal(str(scale)), str(spec["unit"]))
 
 
-def _number_pattern(digits: str, all_units: list[str]) -> str:
+def _subunit_pattern(words: dict[str, Decimal], joiners: list[str]) -> re.Pattern[str]:
+    """One sub-unit after an amount: (零|又)? numeral sub-unit word (3角, 又三美分)."""
+    numeral = f"[0-9０-９]{{1,2}}|[{''.join(TABLES.digits)}十]{{1,3}}"
+    return re.compile(rf"(?:{_alternation(joiners)})?(?P<n>{numeral})(?P<w>{_alternation(words)})")
+
+
+def _number_pattern(digits: str, all_units: list[str], currency_words: list[str],
+                    symbols: list[str]) -> str:
     """A numeral: Arabic, Chinese, mixed or a fraction, not inside another one."""
     unit_chars = [*TABLES.small_units, *TABLES.big_units]
     # 5千米 is 5 kilometres, not 5000 metres: a multiplier that starts a unit
@@ -149,11 +186,19 @@ def _number_pattern(digits: str, all_units: list[str]) -> str:
     for ch in unit_chars:
         rests = [u[1:] for u in all_units if u[0] == ch and len(u) > 1]
         guarded.append(f"{ch}(?!{_alternation(rests)})" if rests else ch)
+    numeral_chars = re.escape(TABLES.chinese_chars) + "0-9０-９"
+    sections = re.escape("".join(TABLES.big_units))
+    for ch in TABLES.big_units_in_context:  # 兆 only as 兆…亿 or 兆元 (numerals.yaml)
+        guarded.append(f"{ch}(?=[{numeral_chars}]*[{sections}]|{_alternation(currency_words)})")
     unit = "(?:" + "|".join(guarded) + ")"
     points = "".join(TABLES.decimal_points)
     d = "[0-9０-９]"
+    # 1,100, and 82，225.00 with a full-width comma typed as the separator;
+    # a full-width comma inside a list of numbers (1，2，300元, $20，300美圆)
+    # separates them
     arabic = (
-        rf"(?:{d}{{1,3}}(?:(?:,|(?<=[０-９])，(?=[０-９])){d}{{3}})+(?!{d})|{d}+)"
+        rf"(?:{d}{{1,3}}(?:,{d}{{3}})+(?!{d})"
+        rf"|(?<!{d}，)(?<![{re.escape(''.join(symbols))}]){d}{{1,3}}(?:，{d}{{3}})+(?!{d}|，{d})|{d}+)"
         rf"(?:[.．]{d}+)?"
     )
     # 百亿元, 千万人: a bare 百/千 starts a number only before 万/亿 (百年 is an idiom)
@@ -161,7 +206,8 @@ def _number_pattern(digits: str, all_units: list[str]) -> str:
     vague = "".join(TABLES.vague_markers)
     chinese = (rf"(?:[{digits}]|(?<![{vague}])(?:十|拾|[百千](?=[万亿萬億])))"
                rf"(?:[{digits}]|{unit}|[{points}](?=[{digits}]))*")
-    mixed = rf"{arabic}(?:{unit}+(?:[零〇]?(?:{arabic}|[{digits}]))?)*"
+    kilo = rf"(?:[{''.join(TABLES.latin_multipliers)}](?![A-Za-z]))?"  # 15k (numerals.yaml)
+    mixed = rf"{arabic}{kilo}(?:{unit}+(?:[零〇]?(?:{arabic}|[{digits}]))?)*"
     simple = f"(?:{mixed}|{chinese})"
     fraction = f"{simple}{re.escape(TABLES.fraction_marker)}{simple}"
     # nor in a code, a URL (30%25) or a version number
@@ -172,6 +218,24 @@ def _number_pattern(digits: str, all_units: list[str]) -> str:
                   rf"(?<![{ordinal}] )"
                   rf"(?<![0-9０-９][·・])")
     return f"{not_inside}(?:{fraction}|{simple})"
+
+
+# Spaces that PDF text puts between characters: read across them only inside a
+# run of numeral and unit characters, and never between two Arabic numbers
+# (2008 2009 in a table are two numbers).
+_SPACED_CONTEXT = 4
+
+
+def _spaced_patterns(words: list[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    chars = set(TABLES.chinese_chars) | set(TABLES.latin_multipliers) | set("0123456789０１２３４５６７８９.．")
+    chars |= set(TABLES.fraction_marker)
+    for word in words:
+        chars |= {ch for ch in word if not ch.isspace()}
+    alphabet = "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
+    run = re.compile(rf"{alphabet}+(?: +{alphabet}+)+")
+    arabic = "0-9０-９.．"
+    joinable = re.compile(rf"(?<={alphabet}) +(?={alphabet})(?<![{arabic}] )|(?<={alphabet}) +(?={alphabet})(?![{arabic}])")
+    return run, joinable
 
 
 RULES = NumericRules()
@@ -188,18 +252,23 @@ def extract_numeric(text: str, pub_date: Optional[date] = None,
         return []
     candidates = find_dates(text, pub_date)
     candidates.extend(_amounts(text, rules))
+    if rules.currency_words.search(text):
+        candidates.extend(_amounts(text, rules, rules.word_prefixed))
+    candidates.extend(_percent_words(text, rules))
+    if " " in text:
+        candidates.extend(_spaced_amounts(text, rules))
     if not candidates:
         return []
     candidates = _outside_stopwords(text, candidates, rules)
     return _longest_first(candidates)
 
 
-def _amounts(text: str, rules: NumericRules) -> list[Mention]:
+def _amounts(text: str, rules: NumericRules, pattern: Optional[re.Pattern[str]] = None) -> list[Mention]:
     """Every amount; a match the rules reject is retried as a single amount
     (3个至5人), then scanning resumes one character on, so a rejected reading
     never hides the amount inside it (2024-2023个 still gives 2023个)."""
     found = []
-    search, single = rules.pattern.search, rules.single.match
+    search, single = (pattern or rules.pattern).search, rules.single.match
     pos = 0
     while True:
         match = search(text, pos)
@@ -214,6 +283,41 @@ def _amounts(text: str, rules: NumericRules) -> list[Mention]:
         else:
             found.append(mention)
             pos = mention.end if mention.end > match.start() else match.start() + 1
+
+
+def _percent_words(text: str, rules: NumericRules) -> list[Mention]:
+    """半成 = 5 %, 打对折 = 50 % (units.yaml percent_words)."""
+    found = []
+    for match in rules.percent_word_pattern.finditer(text):
+        spec = rules.percent_words[match.group()]
+        before = spec.get("after")
+        if before and not any(text.endswith(word, 0, match.start()) for word in before):
+            continue
+        unit_char = match.group()[-1]
+        if _belongs_to_next_word(text, match.end(), unit_char, rules):
+            continue  # 半成品
+        amount = _Amount(Decimal(str(spec["value"])), None, None, match.start(), match.end())
+        found.append(_make(text, "PERCENT", amount, unit="%"))
+    return found
+
+
+def _spaced_amounts(text: str, rules: NumericRules) -> list[Mention]:
+    """一 百 五 十 个 百 分 点, 百 分 之 2.4, 陆 点 五 折: amounts read as if the
+    spaces inside them were not there, with spans over the text as printed."""
+    found = []
+    for run in rules.spaced_run.finditer(text):
+        removed = {i for m in rules.joinable_space.finditer(text, run.start(), run.end())
+                   for i in range(*m.span())}
+        if not removed:
+            continue
+        lo, hi = max(0, run.start() - _SPACED_CONTEXT), min(len(text), run.end() + _SPACED_CONTEXT)
+        kept = [i for i in range(lo, hi) if i not in removed]
+        joined = "".join(text[i] for i in kept)
+        for mention in [*_amounts(joined, rules), *_percent_words(joined, rules)]:
+            start, end = kept[mention.start], kept[mention.end - 1] + 1
+            if any(start < i < end for i in removed) and not _spaced_from_a_number(text, start, start):
+                found.append(replace(mention, start=start, end=end, text=text[start:end]))
+    return found
 
 
 def _outside_stopwords(text: str, candidates: list[Mention], rules: NumericRules) -> list[Mention]:
@@ -275,8 +379,22 @@ def _symbol_money(text: str, match: re.Match, rules: NumericRules) -> Optional[M
         return None
     if match.group("smult"):
         value *= _multiplier(match.group("smult"))
-    amount = _qualified(match, value, None, None, None, "money", rules)
-    return _make(text, "MONEY", amount, currency=rules.currency_before[match.group("sym")])
+    currency = rules.currency_before[match.group("sym")]
+    unit = match.group("sunit")
+    inner = match.group("sinner")
+    if unit and rules.currency_after[unit] != currency and unit not in rules.unit_words:
+        return None  # 人民币5美元: two currencies, not one amount
+    if not unit and _is_word(match.group("sym")) and not _has_multiplier(match.group("snum") + (
+            match.group("smult") or "")):
+        return None  # 人民币100 alone is not always an amount; 人民币3000万 is
+    amount = _qualified(match, value, None, rules.inner[inner] if inner else None, None, "money", rules)
+    if unit:
+        _add_subunits(text, amount, currency, rules)
+    return _make(text, "MONEY", amount, currency=currency)
+
+
+def _has_multiplier(number: str) -> bool:
+    return any(ch in TABLES.big_units for ch in number)
 
 
 def _prefixed_percent(text: str, match: re.Match, rules: NumericRules) -> Optional[Mention]:
@@ -300,6 +418,8 @@ def _prefixed_percent(text: str, match: re.Match, rules: NumericRules) -> Option
 
 def _single_amount(text: str, match: re.Match, rules: NumericRules) -> Optional[Mention]:
     number, unit = match.group("n"), match.group("u")
+    if _spaced_from_a_number(text, match.start("n"), match.end("n")):
+        return None  # 7 2 折: which of the two numbers the unit belongs to is not written
     kind = rules.kind_of(unit)
     inner, mult = match.group("inner"), match.group("mult")
     value, value_max = _number_or_pair(number)
@@ -315,6 +435,10 @@ def _single_amount(text: str, match: re.Match, rules: NumericRules) -> Optional[
         value = -value
     if number in TABLES.not_numbers_alone:
         return None  # 零部件, 队伍: a word, not a number
+    if unit in rules.spoken_money and value_max is None:
+        spoken = _spoken_money(text, match, value, rules.inner[inner] if inner else None, unit, rules)
+        if spoken is not None:
+            return spoken
     if unit in rules.not_counts.get(number, ()):
         return None  # 二次创业: an ordinal
     is_determiner = (number in TABLES.determiners and unit not in rules.compound_units and not (
@@ -329,6 +453,12 @@ def _single_amount(text: str, match: re.Match, rules: NumericRules) -> Optional[
         value += Decimal(str(compound.get("plus", 0)))
     amount = _qualified(match, value, value_max, inner_qualifier, unit, kind, rules)
     return _labelled(text, amount, unit, kind, number, match.end("u"), rules)
+
+
+def _spaced_from_a_number(text: str, start: int, end: int) -> bool:
+    """A number set off by spaces both from the number before it and from its unit."""
+    return ((start == end or text[end:end + 1] == " ") and start >= 2 and text[start - 1] == " "
+            and fold_digits(text[start - 2]).isdigit())
 
 
 def _range_amount(text: str, match: re.Match, rules: NumericRules) -> Optional[Mention]:
@@ -413,10 +543,79 @@ def _labelled(text: str, amount: _Amount, unit: str, kind: str, number: str,
     if blocked and unit_end < len(text) and text[unit_end] in blocked:
         return None  # 三成为, 折合, 80年代: the unit character belongs to a word
     if kind == "money":
-        return _make(text, "MONEY", amount, currency=rules.currency_after[unit])
+        currency = rules.currency_after[unit]
+        if amount.value_max is None and amount.end == unit_end:
+            _add_subunits(text, amount, currency, rules)
+        return _make(text, "MONEY", amount, currency=currency)
     if kind == "percent":
         return _percent_after(text, amount, unit, number, unit_end, rules)
     return _make(text, "QUANTITY", amount, unit=unit)
+
+
+def _add_subunits(text: str, amount: _Amount, currency: str, rules: NumericRules) -> bool:
+    """123元1角1分 -> 123.11: takes the sub-units written after the main
+    amount into its value and span; True when there was at least one."""
+    words = rules.subunits.get(currency)
+    if not words or amount.value < 0:
+        return False
+    tail = rules.subunit_tails[currency]
+    smallest = None
+    found = False
+    while True:
+        match = tail.match(text, amount.end)
+        if match is None:
+            break
+        worth = words[match.group("w")]
+        count = parse_number(match.group("n"))
+        if count is None or count <= 0 or count * worth >= (smallest or 1):
+            break  # 5元12角, 3角5角: not a sub-unit of what came before
+        if _belongs_to_next_word(text, match.end(), match.group("w"), rules):
+            break  # 3元5分钟
+        amount.value += count * worth
+        amount.end = match.end()
+        smallest = worth
+        found = True
+    suffix = rules.money_suffix.match(text, amount.end) if found else None
+    if suffix is not None:
+        amount.end = suffix.end()
+    return found
+
+
+def _belongs_to_next_word(text: str, end: int, unit: str, rules: NumericRules) -> bool:
+    blocked = rules.not_followed_by.get(unit)
+    return bool(blocked) and end < len(text) and text[end] in blocked
+
+
+def _spoken_money(text: str, match: re.Match, value: Decimal, inner: Optional[str], unit: str,
+                  rules: NumericRules) -> Optional[Mention]:
+    """十块三毛, 1000多块钱, 花费我三块: an amount in 块 that its context makes money."""
+    currency = rules.spoken_money[unit]
+    amount = _qualified(match, value, None, inner, None, "money", rules)
+    amount.end = match.end("u")
+    if _add_subunits(text, amount, currency, rules):
+        return _make(text, "MONEY", amount, currency=currency)
+    suffix = rules.money_suffix.match(text, amount.end)
+    if suffix is not None:
+        amount.end = suffix.end()
+        return _make(text, "MONEY", amount, currency=currency)
+    if _ends_clause(text, amount.end) and _priced_clause(text, amount.start, rules):
+        return _make(text, "MONEY", amount, currency=currency)
+    return None
+
+
+_CLAUSE_END = frozenset("，。；！？、,.;!?:：）)”\n ")
+
+
+def _ends_clause(text: str, end: int) -> bool:
+    return end >= len(text) or text[end] in _CLAUSE_END
+
+
+def _priced_clause(text: str, start: int, rules: NumericRules) -> bool:
+    """A price word earlier in the same clause (花费我三块, 一共花了三块)."""
+    clause_start = start
+    while clause_start > 0 and text[clause_start - 1] not in _CLAUSE_END and start - clause_start < 12:
+        clause_start -= 1
+    return rules.price_words.search(text, clause_start, start) is not None
 
 
 def _percent_after(text: str, amount: _Amount, unit: str, number: str,
@@ -430,10 +629,37 @@ def _percent_after(text: str, amount: _Amount, unit: str, number: str,
     else:
         if spec.scale != 1 and amount.value > 10:
             return None  # 成 counts tenths: 2024成 is not a percentage
+        tail = _tenth_tail(text, unit, amount, rules)
         amount.value *= spec.scale
+        if tail is not None:
+            amount.value += tail
         if amount.value_max is not None:
             amount.value_max *= spec.scale
     return _make(text, "PERCENT", amount, unit=spec.unit)
+
+
+def _tenth_tail(text: str, unit: str, amount: _Amount, rules: NumericRules) -> Optional[Decimal]:
+    """七成六 -> 6 more percent, 三成半 -> 5 more; the tail joins the span.
+    A digit that starts a count of its own (三成五年内) is no tail."""
+    if unit != rules.tenth_unit or amount.value_max is not None or amount.end >= len(text):
+        return None
+    ch = text[amount.end]
+    after = text[amount.end + 1:amount.end + 2]
+    if after and "\u4e00" <= after <= "\u9fff" and after not in rules.tenth_followers:
+        return None
+    if ch in rules.tenth_halves:
+        value = Decimal(5)
+    else:
+        digit = TABLES.digits.get(ch)
+        if digit is None and "1" <= fold_digits(ch) <= "9":
+            digit = int(fold_digits(ch))
+        if not digit:
+            return None
+        value = Decimal(digit)
+    if amount.value >= 10:
+        return None  # 十成六 is no percentage
+    amount.end += 1
+    return value
 
 
 def _discount_percent(number: str, value: Decimal) -> Optional[Decimal]:

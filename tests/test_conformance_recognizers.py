@@ -14,9 +14,11 @@ Their types map onto our labels:
   against ``Context.ReferenceDateTime`` as pub_date.
 
 Their ``End`` is inclusive; extractor/parser files use ``Start``/``Length``.
-Where their convention differs from ours the case is listed, with the reason,
-in ``conformance_exclusions.yaml``.  Each file's pass rate (over the cases not
-excluded) is printed and must stay above the floor measured when it was set.
+Where ENTITIES.md (or this mapping) differs from their convention the case is
+listed, with the reason, in ``conformance_exclusions.yaml``; a case we merely do
+not read is not listed and counts as a failure.  Each file's pass rate over the
+cases not excluded, and over every case (exclusions counted as failures unless
+they pass), is printed and must stay above the floors measured when they were set.
 Run ``python tests/test_conformance_recognizers.py`` for the table and the
 failing cases.
 """
@@ -48,16 +50,17 @@ def _spec_root() -> Path:
     return base / "recognizers-text-zh" / "Specs"
 
 
-# floors: a little below the rate measured when the exclusions were written
+# floors: a little below the rates measured when the exclusions were written
+# (in scope, over every case)
 FLOORS = {
-    "NumberWithUnit/Chinese/CurrencyModel.json": 0.95,
-    "Number/Chinese/PercentModel.json": 0.97,
-    "Number/Chinese/NumberModel.json": 0.98,
-    "Number/Chinese/NumberRangeModel.json": 0.95,
-    "DateTime/Chinese/DateExtractor.json": 0.96,
-    "DateTime/Chinese/DateParser.json": 0.97,
-    "DateTime/Chinese/DatePeriodExtractor.json": 0.97,
-    "DateTime/Chinese/DatePeriodParser.json": 0.97,
+    "NumberWithUnit/Chinese/CurrencyModel.json": (0.97, 0.90),
+    "Number/Chinese/PercentModel.json": (0.97, 0.97),
+    "Number/Chinese/NumberModel.json": (0.83, 0.83),
+    "Number/Chinese/NumberRangeModel.json": (0.70, 0.42),
+    "DateTime/Chinese/DateExtractor.json": (0.90, 0.87),
+    "DateTime/Chinese/DateParser.json": (0.82, 0.68),
+    "DateTime/Chinese/DatePeriodExtractor.json": (0.86, 0.80),
+    "DateTime/Chinese/DatePeriodParser.json": (0.82, 0.65),
 }
 
 
@@ -298,23 +301,28 @@ def test_exclusions_name_real_cases_with_reasons():
 def test_pass_rate_above_floor(name):
     _require_specs()
     result = run_file(name, _load_exclusions())
+    in_scope, over_all = FLOORS[name]
     print(f"\n{name}: {result.passed}/{result.counted} = {result.rate:.1%} "
-          f"(excluded {result.excluded}, floor {FLOORS[name]:.0%}; "
-          f"{result.raw_rate:.1%} over all {result.counted + result.excluded} cases)")
-    assert result.rate >= FLOORS[name], (
-        f"{name}: pass rate {result.rate:.1%} under floor {FLOORS[name]:.0%}; "
+          f"(excluded {result.excluded}, floor {in_scope:.0%}; "
+          f"{result.raw_rate:.1%} over all {result.counted + result.excluded} cases, floor {over_all:.0%})")
+    assert result.rate >= in_scope, (
+        f"{name}: pass rate {result.rate:.1%} under floor {in_scope:.0%}; "
         f"failing: {result.failed[:20]}")
+    assert result.raw_rate >= over_all, (
+        f"{name}: pass rate over all cases {result.raw_rate:.1%} under floor {over_all:.0%}")
 
 
 def main() -> None:
     exclusions = _load_exclusions()
-    print("| file | passed | counted | rate | floor | excluded | rate over all cases |")
-    print("|---|---|---|---|---|---|---|")
+    print("| file | passed / in scope | rate | floor | excluded | passed / all cases | rate over all cases | floor |")
+    print("|---|---|---|---|---|---|---|---|")
     details = []
     for name in FLOORS:
         r = run_file(name, exclusions)
-        print(f"| {name.rsplit('/', 1)[-1]} | {r.passed} | {r.counted} | {r.rate:.1%} "
-              f"| {FLOORS[name]:.0%} | {r.excluded} | {r.raw_rate:.1%} |")
+        in_scope, over_all = FLOORS[name]
+        total = r.counted + r.excluded
+        print(f"| {name.rsplit('/', 1)[-1]} | {r.passed}/{r.counted} | {r.rate:.1%} | {in_scope:.0%} "
+              f"| {r.excluded} | {r.passed + r.excluded_passed}/{total} | {r.raw_rate:.1%} | {over_all:.0%} |")
         details.append(r)
     if "-v" in sys.argv:
         for r in details:

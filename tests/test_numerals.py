@@ -46,6 +46,8 @@ from pipeline.numerals import parse_approx_pair, parse_digit_string, parse_numbe
         ("-22.2", "-22.2"),
         ("二分之一", "0.5"),
         ("四分之三", "0.75"),
+        ("四十九兆九千五百九十二億", "49959200000000"),  # 兆 = 1e12 where the scanner lets it through
+        ("壹佰萬", "1000000"),
     ],
 )
 def test_values_are_exact(raw, expected):

@@ -201,7 +201,7 @@ def test_near_with_years_is_not_approx():
         "四块石头夹一块肉", "每一天", "一例死亡", "市、县两级", "第一名", "PM2.5",
         "三年级", "近几十年来", "数百万英镑", "3次方", "农历新年初二",
         "队伍", "收拾", "https://x.cn/?q=30%25", "十四届二次全会", "二次创业", "七人制",
-        "四周的树", "三轮车", "四处游说", "五台山", "增长5·1%",
+        "四周的树", "三轮车", "四处游说", "五台山", "增长5·1%", "寒冬腊月，天寒地冻",
     ],
 )
 def test_precision_no_numbers_out_of_words(text):
@@ -239,6 +239,7 @@ def test_spacy_component_appends_mentions():
 # --- properties -------------------------------------------------------------
 
 _PIECES = [
+    "对折", "半成", "打", "k", "块", "角", "毛", "钱", "·", "农历", "春节", "正月", "初一", "号", "兆", "億", "圓", "人民币", "  ",
     "3", "12", "3135.7", "1,100", "１２", "一", "两", "三", "十", "百", "千", "万", "亿", "点", "七",
     "〇", "零", "第", "年", "月", "日", "号", "度", "个", "人", "元", "万元", "美元", "%", "％",
     "百分之", "个百分点", "成", "折", "周岁", "岁", "及以上", "以上", "约", "超过", "不到",
@@ -272,3 +273,117 @@ def _check_spans(text, mentions):
             assert m.date_value
         else:
             assert isinstance(m.value, Decimal)
+
+
+# --- money as people write it: sub-units, spoken units, traditional forms ---
+
+
+@pytest.mark.parametrize(
+    "sentence, mention, value, currency",
+    [
+        ("这张发票上写着123元1角1分。", "123元1角1分", "123.11", "CNY"),
+        ("全年结余六十四万零一百四十三元一角七分，全部上缴。", "六十四万零一百四十三元一角七分", "640143.17", "CNY"),
+        ("那时一斤猪肉才十块三毛。", "十块三毛", "10.3", "CNY"),
+        ("她数了数，一共一百三十五块六角七分钱。", "一百三十五块六角七分钱", "135.67", "CNY"),
+        ("找回零钱3元零5分，", "3元零5分", "3.05", "CNY"),
+        ("门票只要五块钱", "五块钱", "5", "CNY"),
+        ("一块钱也不能少", "一块钱", "1", "CNY"),
+        ("车费一共花了八块。", "八块", "8", "CNY"),
+        ("对方报价两美元又三美分。", "两美元又三美分", "2.03", "USD"),
+        ("账户余额82，225.00元，", "82，225.00元", "82225.00", "CNY"),
+        ("台北市今年編列預算三億元，", "三億元", "300000000", "CNY"),
+        ("另撥壹佰萬圓補助清寒學生", "壹佰萬圓", "1000000", "CNY"),
+        ("每人可領新臺幣5,000元。", "新臺幣5,000元", "5000", "TWD"),
+        ("公司获得人民币50亿元贷款", "人民币50亿元", "5000000000", "CNY"),
+        ("总额为四十九兆九千五百九十二億元", "四十九兆九千五百九十二億元", "49959200000000", "CNY"),
+        ("东京都预算约3兆日元", "约3兆日元", "3000000000000", "JPY"),
+    ],
+)
+def test_money_as_people_write_it(sentence, mention, value, currency):
+    found = [m for m in extract_numeric(sentence, PUB) if m.label == "MONEY"]
+    assert [(m.text, m.value, m.currency) for m in found] == [(mention, Decimal(value), currency)]
+    assert sentence[found[0].start:found[0].end] == mention
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "四块石头夹一块肉", "他把蛋糕切成三块。", "村里流转了三块地", "画一个三角形", "这项工作十分重要",
+        "五角大楼宣布了作战计划", "作家三毛的故事", "一毛不拔", "三角债问题", "装机容量500兆瓦",
+        "开通100兆宽带", "人民币汇率保持稳定", "人民币100", "港币汇率", "他穿了一件毛衣",
+    ],
+)
+def test_words_of_money_are_not_money_in_prose(sentence):
+    assert [m for m in extract_numeric(sentence, PUB) if m.label == "MONEY"] == []
+
+
+def test_a_subunit_after_money_that_is_another_word_stays_out():
+    found = extract_numeric("每吨降价3元5分钟内售罄", PUB)
+    assert [(m.label, m.text) for m in found] == [("MONEY", "3元"), ("QUANTITY", "5分钟")]
+
+
+def test_a_list_of_numbers_is_not_one_number_with_full_width_commas():
+    assert [m.text for m in extract_numeric("分别为1，2，300元", PUB)] == ["300元"]
+    assert [m.text for m in extract_numeric("选一个：$20，300美圆", PUB)] == ["$20", "300美圆"]
+
+
+# --- percentages in words, tenths, k, and text with spaces between characters ---
+
+
+@pytest.mark.parametrize(
+    "sentence, mention, value, unit",
+    [
+        ("年货节全场打对折", "对折", "50", "%"),
+        ("利润只有半成", "半成", "5", "%"),
+        ("过季服装半折出售", "半折", "50", "%"),
+        ("回收率达到三成半", "三成半", "35", "%"),
+        ("县里七成六的农户参加了合作社", "七成六", "76", "%"),
+        ("竞争高层减员二成五", "二成五", "25", "%"),
+        ("涨幅达百分之15k", "百分之15k", "15000", "%"),
+        ("同比提高 一 百 五 十 个 百 分 点", "一 百 五 十 个 百 分 点", "150", "pp"),
+        ("税率为百 分 之 2.4，", "百 分 之 2.4", "2.4", "%"),
+        ("全场 陆 点 五 折", "陆 点 五 折", "65", "%"),
+        ("下降了２．４   个百分 点", "２．４   个百分 点", "2.4", "pp"),
+    ],
+)
+def test_percent_as_people_write_it(sentence, mention, value, unit):
+    found = [m for m in extract_numeric(sentence, PUB) if m.label == "PERCENT"]
+    assert [(m.text, m.value, m.unit) for m in found] == [(mention, Decimal(value), unit)]
+    assert sentence[found[0].start:found[0].end] == mention
+
+
+def test_spaced_amounts_keep_exact_offsets():
+    text = "全年投资 三千 八百 九十六 万 元，月薪15k元"
+    found = extract_numeric(text, PUB)
+    assert [(m.text, m.value) for m in found] == [
+        ("三千 八百 九十六 万 元", Decimal("38960000")), ("15k元", Decimal("15000"))]
+    assert all(text[m.start:m.end] == m.text for m in found)
+
+
+@pytest.mark.parametrize("sentence", [
+    "把纸对折一下", "车间生产半成品", "评分为7 2 折", "4K电视", "跑了5km", "对折后再剪",
+])
+def test_no_percent_from_these(sentence):
+    assert [m for m in extract_numeric(sentence, PUB) if m.label == "PERCENT"] == []
+
+
+def test_a_digit_that_starts_a_count_is_no_tenth():
+    assert [(m.text, m.value) for m in extract_numeric("三成五年内完成", PUB)] == [
+        ("三成", Decimal(30)), ("五年", Decimal(5))]
+
+
+def test_numbers_in_a_table_row_stay_apart():
+    assert [m.text for m in extract_numeric("增长 15 20 30%", PUB)] == ["30%"]
+
+
+def test_a_big5_page_keeps_its_amounts():
+    from pipeline.ingest import decode_bytes
+    from pipeline.normalize import normalize_text
+
+    page = "本報訊 市政府今年編列預算三億元，另撥壹佰萬圓補助清寒學生，每人可領新臺幣5,000元。"
+    text, encoding = decode_bytes(page.encode("big5"))
+    found = [(m.text, m.value, m.currency) for m in extract_numeric(normalize_text(text), PUB)
+             if m.label == "MONEY"]
+    assert encoding.startswith("big5") and found == [
+        ("三億元", Decimal("300000000"), "CNY"), ("壹佰萬圓", Decimal("1000000"), "CNY"),
+        ("新臺幣5,000元", Decimal("5000"), "TWD")]
