@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
@@ -215,12 +216,17 @@ def without_one_char_places(entities: list[tuple[int, int, str]]) -> list[tuple[
     return [(start, end, label) for start, end, label in entities if not (label == "PLACE" and end - start == 1)]
 
 
+@lru_cache(maxsize=1)
+def _doctrine_suffixes() -> tuple[str, ...]:
+    from pipeline.tables import read_yaml
+
+    return tuple(read_yaml(PROJECT_ROOT / "configs" / "names" / "people.yaml")["doctrine_suffixes"])
+
+
 def without_doctrine_people(text: str, entities: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """MSRA's marks without the people inside a doctrine's name (邓小平 in 邓小平理论,
     马 and 列 in 马列主义): configs/names/people.yaml doctrine_suffixes."""
-    from pipeline.tables import read_yaml
-
-    suffixes = tuple(read_yaml(PROJECT_ROOT / "configs" / "names" / "people.yaml")["doctrine_suffixes"])
+    suffixes = _doctrine_suffixes()
     person_end = {s: e for s, e, label in entities if label == "PERSON"}
 
     def names_a_doctrine(end: int) -> bool:

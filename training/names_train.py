@@ -319,6 +319,7 @@ def train(recipe: dict, out: Path, examples_path: Path = NAMES_WORK / "examples.
     dev_items = {c: encode([e for e in examples if e.split == "dev" and e.corpus == c], vocabulary, lexicon, tags)
                  for c in CORPORA}
     network = make_network(recipe, len(vocabulary.chars) + 2, len(vocabulary.bigrams) + 2, lexicon.n_features, tags)
+    averaged = copy.deepcopy(network)  # what is evaluated and saved: see average_into
     optimizer = torch.optim.Adam(network.parameters(), lr=recipe["learn_rate"])
     scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=recipe["learn_rate_decay"])
     out.mkdir(parents=True, exist_ok=True)
@@ -337,10 +338,11 @@ def train(recipe: dict, out: Path, examples_path: Path = NAMES_WORK / "examples.
             loss.backward()
             torch.nn.utils.clip_grad_norm_(network.parameters(), recipe["grad_clip"])
             optimizer.step()
+            average_into(averaged, network, recipe["average_decay"])
             step += 1
             seen_chars += int(lengths.sum())
             if step % recipe["eval_every"] == 0:
-                best = _evaluate_and_keep(network, dev_items, tags, labels, recipe, vocabulary, out, best,
+                best = _evaluate_and_keep(averaged, dev_items, tags, labels, recipe, vocabulary, out, best,
                                           {"step": step, "epoch": epoch, "loss": round(float(loss), 4),
                                            "seconds": round(time.time() - started),
                                            "train_chars_per_s": round(seen_chars / (time.time() - started))},
@@ -350,9 +352,19 @@ def train(recipe: dict, out: Path, examples_path: Path = NAMES_WORK / "examples.
         scheduler.step()
         if max_steps and step >= max_steps:
             break
-    best = _evaluate_and_keep(network, dev_items, tags, labels, recipe, vocabulary, out, best,
+    best = _evaluate_and_keep(averaged, dev_items, tags, labels, recipe, vocabulary, out, best,
                               {"step": step, "epoch": "end", "seconds": round(time.time() - started)}, log_path, copy)
     return best
+
+
+def average_into(averaged, network, decay: float) -> None:
+    """An exponential moving average of the weights (as spaCy keeps): steadier from one
+    evaluation to the next than the weights of the last step."""
+    import torch
+
+    with torch.no_grad():
+        for mean, current in zip(averaged.parameters(), network.parameters()):
+            mean.mul_(decay).add_(current, alpha=1.0 - decay)
 
 
 def _evaluate_and_keep(network, dev_items, tags, labels, recipe, vocabulary, out, best, info, log_path, copy):
