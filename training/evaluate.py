@@ -7,7 +7,7 @@ import re
 import time
 from pathlib import Path
 
-from .corpora import PD_TEST_DAYS, read_pd
+from .corpora import PD_DEV_DAYS, PD_TEST_DAYS, read_pd
 from .names_data import held_out_sets
 from .names_train import score_spans
 
@@ -115,23 +115,26 @@ def _score(gold: list[set], found: list[set]) -> dict:
     return score_spans(gold, found, LABELS)
 
 
-def evaluate_names_layer(models_dir: Path) -> dict:
+def evaluate_names_layer(models_dir: Path, split: str = "test", components: tuple[str, ...] = ("rules", "ner"),
+                         processes: int = 0) -> dict:
     """Rules + model + names repeated in an article, through the extract stage, on the
-    held-out sets: PD days 28-31 as whole articles, MSRA's and CLUENER's blocks text by
+    held-out sets (``split="dev"``: the dev parts, where the layer's rules are tuned):
+    PD days 28-31 (day 27) as whole articles, MSRA's and CLUENER's blocks text by
     text (they mark no article boundaries), scored against MSRA without its one-character
     places (as the model's data) and with them (msra_raw).  GPE and LOC count as PLACE."""
     from pipeline.config import parse_config
 
     from .corpora import without_doctrine_people, without_one_char_places
 
-    config = parse_config({"extract": {"components": ["rules", "ner"], "models_dir": str(models_dir)}})
-    pd_texts, pd_gold = held_out_pd_articles()
-    msra_texts, msra_raw_gold = held_out_msra_sentences()
+    config = parse_config({"extract": {"components": list(components), "models_dir": str(models_dir),
+                                       "processes": processes}})
+    pd_texts, pd_gold = held_out_pd_articles(PD_TEST_DAYS if split == "test" else PD_DEV_DAYS)
+    msra_texts, msra_raw_gold = held_out_msra_sentences(split)
     msra_gold = [set(without_doctrine_people(text[0], without_one_char_places(sorted(gold))))
                  for text, gold in zip(msra_texts, msra_raw_gold)]
     found_pd = names_layer_found("pd", pd_texts, config)
     found_msra = names_layer_found("msra", msra_texts, config)
-    cluener_texts, cluener_gold = held_out_cluener_sentences()
+    cluener_texts, cluener_gold = held_out_cluener_sentences(split)
     found_cluener = names_layer_found("cluener", cluener_texts, config)
     pd_contract_gold = [contract_gold("\n".join(paragraphs), gold) for paragraphs, gold in zip(pd_texts, pd_gold)]
     return {
@@ -176,29 +179,29 @@ def contract_gold(text: str, gold: set) -> set:
     return set(merged)
 
 
-def held_out_pd_articles() -> tuple[list[list[str]], list[set]]:
-    """PD days 28-31 as articles: their paragraphs, and gold spans into the joined text."""
+def held_out_pd_articles(days: set[int] = PD_TEST_DAYS) -> tuple[list[list[str]], list[set]]:
+    """PD days 28-31 (or other days) as articles: their paragraphs, and gold spans into the joined text."""
     articles: dict[str, list] = {}
     for paragraph in read_pd():
-        if paragraph.day in PD_TEST_DAYS:
+        if paragraph.day in days:
             articles.setdefault(paragraph.para_id[:15], []).append(paragraph)
     return ([[p.text for p in paragraphs] for paragraphs in articles.values()],
             [_article_gold(paragraphs) for paragraphs in articles.values()])
 
 
-def held_out_msra_sentences() -> tuple[list[list[str]], list[set]]:
+def held_out_msra_sentences(split: str = "test") -> tuple[list[list[str]], list[set]]:
     from .corpora import msra_split, read_msra
 
     msra = list(read_msra())
-    test = [s for i, s in enumerate(msra) if msra_split(i, len(msra)) == "test"]
+    test = [s for i, s in enumerate(msra) if msra_split(i, len(msra)) == split]
     return [[s.text] for s in test], [set(s.entities) for s in test]
 
 
-def held_out_cluener_sentences() -> tuple[list[list[str]], list[set]]:
+def held_out_cluener_sentences(split: str = "test") -> tuple[list[list[str]], list[set]]:
     from .corpora import cluener_split, read_cluener
 
     cluener = list(read_cluener())
-    test = [s for i, s in enumerate(cluener) if cluener_split(i, len(cluener)) == "test"]
+    test = [s for i, s in enumerate(cluener) if cluener_split(i, len(cluener)) == split]
     return [[s.text] for s in test], [set(s.entities) for s in test]
 
 
