@@ -417,7 +417,9 @@ def model_identity(models_dir: Path) -> dict:
         digest.update(str(path.relative_to(ner)).encode())
         digest.update(path.read_bytes())
     newest = max((path.stat().st_mtime for path in files), default=None)
-    return {"models_dir": str(models_dir), "ner_sha256": digest.hexdigest()[:16] if files else None,
+    shown = models_dir.resolve()
+    shown = shown.relative_to(ROOT) if shown.is_relative_to(ROOT) else shown  # no machine's path in the report
+    return {"models_dir": str(shown), "ner_sha256": digest.hexdigest()[:16] if files else None,
             "ner_files_newest_utc": datetime.fromtimestamp(newest, timezone.utc).strftime("%Y-%m-%d %H:%M")
             if newest else None}
 
