@@ -456,7 +456,7 @@ def load_peer(peer: Peer) -> tuple[System, Optional[Finder]]:
     version = distribution_version(peer.distribution)
     system = System(peer.name, version or "-", peer.mapping)
     if version is None:
-        system.skipped = f"not installed (pip install -c constraints.txt -e '.[peers]')"
+        system.skipped = "not installed (make bench-peers installs the peers extra)"
         return system, None
     try:
         def load_and_warm() -> Finder:
