@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SAMPLES := data/samples
 OUT ?= out
 
-.PHONY: run test train bench bench-memory clean
+.PHONY: run test train bench bench-memory bench-peers clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ bench: $(STAMP)
 # Peak memory of `pipeline run` on People's Daily 1998-01 four times over (~25 MB).
 bench-memory: $(STAMP)
 	$(BIN)/python -m bench.memory
+
+# Names on the held-out sets beside LAC, jiagu, THULAC and jieba.posseg (bench/peers_names.py).
+# PIP_CONSTRAINT reaches the isolated build of LAC's source package (see bench/build-constraints.txt).
+bench-peers: $(STAMP)
+	PIP_CONSTRAINT=bench/build-constraints.txt $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test,bench,peers]"
+	$(BIN)/python -m bench.peers_names
 
 clean:
 	rm -rf $(OUT) .prefect .pytest_cache
