@@ -16,9 +16,9 @@ them:
 - ``pd``: People's Daily 1998, days 28-31, as whole articles (paragraphs joined
   by newlines), gold from the PKU tags (nr/ns/nt, as the model is trained on).
 - ``msra``: MSRA's carved held-out block (last 10%), sentence by sentence,
-  scored against MSRA without its one-character places (中 and 美 in 中美:
-  ``training/ner_data.py:without_one_char_places``, the convention the model
-  is trained on); ``msra_raw``: the same output against MSRA's own marks.
+  scored against MSRA in the convention the model is trained on: without its
+  one-character places (中 and 美 in 中美) and the people inside a doctrine's
+  name (邓小平 in 邓小平理论; ``training/corpora.py``); ``msra_raw``: the same output against MSRA's own marks.
 - ``cluener``: CLUENER2020's held-out block (last 10% of its training split),
   with ENTITIES.md's labels (``training/corpora.py:read_cluener``).
 
@@ -301,11 +301,10 @@ def held_out_pd() -> HeldOut:
 
 
 def held_out_msra() -> HeldOut:
-    from training.evaluate import held_out_msra_sentences
-    from training.ner_data import without_one_char_places
+    from training.evaluate import held_out_msra_sentences, msra_as_trained
 
     texts, raw = held_out_msra_sentences()
-    convention = [set(without_one_char_places(list(gold))) for gold in raw]
+    convention = msra_as_trained(texts, raw)
     return HeldOut("msra", "MSRA NER, carved held-out block (last 10%), sentences", texts,
                    {"msra": convention, "msra_raw": raw})
 
@@ -408,9 +407,9 @@ def score(gold: list[set], found: list[set]) -> dict:
 
 
 def model_identity(models_dir: Path) -> dict:
-    """Which name model "ours" ran: a hash of every file under ner/, so a re-run after the
+    """Which name model "ours" ran: a hash of every file under names/, so a re-run after the
     model is replaced says so."""
-    ner = models_dir / "ner"
+    ner = models_dir / "names"
     digest = hashlib.sha256()
     files = sorted(path for path in ner.rglob("*") if path.is_file()) if ner.is_dir() else []
     for path in files:
@@ -419,8 +418,8 @@ def model_identity(models_dir: Path) -> dict:
     newest = max((path.stat().st_mtime for path in files), default=None)
     shown = models_dir.resolve()
     shown = shown.relative_to(ROOT) if shown.is_relative_to(ROOT) else shown  # no machine's path in the report
-    return {"models_dir": str(shown), "ner_sha256": digest.hexdigest()[:16] if files else None,
-            "ner_files_newest_utc": datetime.fromtimestamp(newest, timezone.utc).strftime("%Y-%m-%d %H:%M")
+    return {"models_dir": str(shown), "names_sha256": digest.hexdigest()[:16] if files else None,
+            "names_files_newest_utc": datetime.fromtimestamp(newest, timezone.utc).strftime("%Y-%m-%d %H:%M")
             if newest else None}
 
 
@@ -497,8 +496,8 @@ def markdown(result: dict) -> str:
              f"`{result['command']}` — {result['date_utc']} UTC, {result['machine']}; "
              f"load average {result['load_average_start'][0]:.1f} at start, "
              f"{result['load_average_end'][0]:.1f} at end. Exact spans; PLACE = GPE or LOC. "
-             f"Ours: {result['ours_model']['models_dir']} (ner sha256 {result['ours_model']['ner_sha256']}, "
-             f"files of {result['ours_model']['ner_files_newest_utc']} UTC).", ""]
+             f"Ours: {result['ours_model']['models_dir']} (names sha256 {result['ours_model']['names_sha256']}, "
+             f"files of {result['ours_model']['names_files_newest_utc']} UTC).", ""]
     lines += ["| set | system | ORG P / R / F1 | PERSON P / R / F1 | PLACE P / R / F1 | all P / R / F1 "
               "| chars/s (wall) | chars per CPU s |",
               "| --- | --- | --- | --- | --- | --- | ---: | ---: |"]
@@ -603,7 +602,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     for held_out in held_outs:
         print(f"{held_out.name}: {len(held_out.texts):,} texts, {held_out.n_chars:,} characters")
 
-    ours = System("ours: rules + ner", f"commit {source_commit()}, ner {model_identity(args.models_dir)['ner_sha256']}",
+    ours = System("ours: rules + ner", f"commit {source_commit()}, ner {model_identity(args.models_dir)['names_sha256']}",
                   "GPE, LOC → PLACE")
     run_ours, ours.load_s = timed_load(lambda: load_ours(args.models_dir))
     for held_out in held_outs:

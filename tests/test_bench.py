@@ -228,7 +228,7 @@ def test_the_names_bench_scores_ours_and_the_installed_peers_on_every_set(tmp_pa
     assert [s["name"] for s in result["sets"]] == ["pd", "msra", "cluener"]
     assert [s["texts"] for s in result["sets"]] == [1, 1, 1]
     ours, jieba = result["systems"]
-    assert ours["name"].startswith("ours") and ours["load_s"] > 0 and result["ours_model"]["ner_sha256"]
+    assert ours["name"].startswith("ours") and ours["load_s"] > 0 and result["ours_model"]["names_sha256"]
     for name, gold_names in (("pd", ["pd"]), ("msra", ["msra", "msra_raw"]), ("cluener", ["cluener"])):
         run = ours["runs"][name]
         assert run["chars"] > 0 and run["chars_per_s"] > 0 and set(run["scores"]) == set(gold_names)

@@ -124,14 +124,11 @@ def evaluate_names_layer(models_dir: Path, split: str = "test", components: tupl
     places (as the model's data) and with them (msra_raw).  GPE and LOC count as PLACE."""
     from pipeline.config import parse_config
 
-    from .corpora import without_doctrine_people, without_one_char_places
-
     config = parse_config({"extract": {"components": list(components), "models_dir": str(models_dir),
                                        "processes": processes}})
     pd_texts, pd_gold = held_out_pd_articles(PD_TEST_DAYS if split == "test" else PD_DEV_DAYS)
     msra_texts, msra_raw_gold = held_out_msra_sentences(split)
-    msra_gold = [set(without_doctrine_people(text[0], without_one_char_places(sorted(gold))))
-                 for text, gold in zip(msra_texts, msra_raw_gold)]
+    msra_gold = msra_as_trained(msra_texts, msra_raw_gold)
     found_pd = names_layer_found("pd", pd_texts, config)
     found_msra = names_layer_found("msra", msra_texts, config)
     cluener_texts, cluener_gold = held_out_cluener_sentences(split)
@@ -195,6 +192,14 @@ def held_out_msra_sentences(split: str = "test") -> tuple[list[list[str]], list[
     msra = list(read_msra())
     test = [s for i, s in enumerate(msra) if msra_split(i, len(msra)) == split]
     return [[s.text] for s in test], [set(s.entities) for s in test]
+
+
+def msra_as_trained(texts: list[list[str]], raw_gold: list[set]) -> list[set]:
+    """MSRA's marks in the convention the model is trained on (training/names_data.py)."""
+    from .corpora import without_doctrine_people, without_one_char_places
+
+    return [set(without_doctrine_people(text[0], without_one_char_places(sorted(gold))))
+            for text, gold in zip(texts, raw_gold)]
 
 
 def held_out_cluener_sentences(split: str = "test") -> tuple[list[list[str]], list[set]]:
