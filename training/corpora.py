@@ -151,6 +151,30 @@ def read_pd(path: Path = PD_FILE) -> Iterator[PDParagraph]:
                 yield paragraph
 
 
+@lru_cache(maxsize=1)
+def _abbreviated_bodies() -> frozenset[str]:
+    from pipeline.tables import read_yaml
+
+    return frozenset(read_yaml(PROJECT_ROOT / "configs" / "names" / "orgs.yaml")["abbreviated_bodies"])
+
+
+def abbreviated_bodies(paragraph: PDParagraph) -> list[tuple[int, int, str]]:
+    """ORG spans for the body abbreviations People's Daily tags j (政协/j, 欧盟/j), where
+    they are words of their own outside any marked name (configs/names/orgs.yaml)."""
+    bodies = _abbreviated_bodies()
+    spans, offset = [], 0
+    for word, tag in zip(paragraph.words, paragraph.tags):
+        if tag == "j" and word in bodies:
+            spans.append((offset, offset + len(word), "ORG"))
+        offset += len(word)
+    return [s for s in spans if all(s[1] <= e[0] or s[0] >= e[1] for e in paragraph.entities)]
+
+
+def with_abbreviated_bodies(paragraph: PDParagraph) -> list[tuple[int, int, str]]:
+    """The paragraph's names in the convention the name model is trained on."""
+    return sorted(paragraph.entities + abbreviated_bodies(paragraph))
+
+
 # Days held out: day 27 selects checkpoints, days 28-31 are the test set.
 PD_DEV_DAYS = {27}
 PD_TEST_DAYS = {28, 29, 30, 31}

@@ -133,7 +133,9 @@ def evaluate_names_layer(models_dir: Path, split: str = "test", components: tupl
     found_msra = names_layer_found("msra", msra_texts, config)
     cluener_texts, cluener_gold = held_out_cluener_sentences(split)
     found_cluener = names_layer_found("cluener", cluener_texts, config)
-    pd_contract_gold = [contract_gold("\n".join(paragraphs), gold) for paragraphs, gold in zip(pd_texts, pd_gold)]
+    pd_days = PD_TEST_DAYS if split == "test" else PD_DEV_DAYS
+    pd_contract_gold = [contract_gold("\n".join(paragraphs), gold | bodies) for paragraphs, gold, bodies
+                        in zip(pd_texts, pd_gold, held_out_pd_body_abbreviations(pd_days))]
     return {
         "pd": {"texts": len(pd_texts), **_score(pd_gold, found_pd)},
         "pd_contract": {"texts": len(pd_texts), **_score(pd_contract_gold, found_pd)},
@@ -147,8 +149,9 @@ def evaluate_names_layer(models_dir: Path, split: str = "test", components: tupl
 
 # Where the corpora's marks differ from what ENTITIES.md says in so many words:
 # "我市 / 我国 / 本市" are GPE; 市委 and 市政府 ("conventional short names of a specific
-# body with a level prefix") are ORG; "a contiguous administrative chain is one
-# mention" (PD and MSRA mark 河北省 and 张北县 apart).
+# body with a level prefix") are ORG, and so are the body abbreviations PD tags j
+# (政协, 欧盟: held_out_pd_body_abbreviations); "a contiguous administrative chain is
+# one mention" (PD and MSRA mark 河北省 and 张北县 apart).
 CONTRACT_SELF_REFERENCES = re.compile("我国|我市|本市")
 CONTRACT_LEVEL_BODIES = re.compile("(?<![城全各本我都超地社])[省市县区乡镇](?:委|政府|人大|政协|纪委)")
 CONTRACT_CHAIN_UNITS = ("特别行政区", "自治区", "自治州", "自治县", "街道", "社区", "省", "市", "县", "区", "乡", "镇", "村", "州", "旗")
@@ -178,12 +181,24 @@ def contract_gold(text: str, gold: set) -> set:
 
 def held_out_pd_articles(days: set[int] = PD_TEST_DAYS) -> tuple[list[list[str]], list[set]]:
     """PD days 28-31 (or other days) as articles: their paragraphs, and gold spans into the joined text."""
+    articles = _pd_articles(days)
+    return ([[p.text for p in paragraphs] for paragraphs in articles],
+            [_article_gold(paragraphs, lambda p: p.entities) for paragraphs in articles])
+
+
+def held_out_pd_body_abbreviations(days: set[int] = PD_TEST_DAYS) -> list[set]:
+    """Per article (in held_out_pd_articles' order), the body abbreviations PD tags j (政协, 欧盟)."""
+    from .corpora import abbreviated_bodies
+
+    return [_article_gold(paragraphs, abbreviated_bodies) for paragraphs in _pd_articles(days)]
+
+
+def _pd_articles(days: set[int]) -> list[list]:
     articles: dict[str, list] = {}
     for paragraph in read_pd():
         if paragraph.day in days:
             articles.setdefault(paragraph.para_id[:15], []).append(paragraph)
-    return ([[p.text for p in paragraphs] for paragraphs in articles.values()],
-            [_article_gold(paragraphs) for paragraphs in articles.values()])
+    return list(articles.values())
 
 
 def held_out_msra_sentences(split: str = "test") -> tuple[list[list[str]], list[set]]:
@@ -220,9 +235,9 @@ def names_layer_found(name: str, texts: list[list[str]], config) -> list[set]:
             for d in documents]
 
 
-def _article_gold(paragraphs) -> set:
+def _article_gold(paragraphs, spans_of) -> set:
     gold, offset = set(), 0
     for paragraph in paragraphs:
-        gold |= {(start + offset, end + offset, label) for start, end, label in paragraph.entities}
+        gold |= {(start + offset, end + offset, label) for start, end, label in spans_of(paragraph)}
         offset += len(paragraph.text) + 1
     return gold
