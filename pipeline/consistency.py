@@ -17,8 +17,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Callable, Iterable, Sequence
 
-from .config import CONFIG_DIR
-from .tables import read_yaml
+from .config import CONFIG_DIR, read_yaml
 from .types import Mention
 
 SOURCE = "consistency"

@@ -20,9 +20,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Iterator, Optional
 
-from .config import CONFIG_DIR
+from .config import CONFIG_DIR, read_yaml
 from .numerals import fold_digits, parse_digit_string, parse_number
-from .tables import read_yaml
 
 
 @dataclass(frozen=True)

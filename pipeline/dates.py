@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Optional
 
 
-from .config import CONFIG_DIR
+from .config import CONFIG_DIR, read_yaml
 from .date_forms import (UNRESOLVED_YEAR as _UNRESOLVED_YEAR, Period, day_period as _day_period,
                          find_calendar_forms, half_period as _half_period,
                          month_period as _month_period, nearest_century,
@@ -25,7 +25,6 @@ from .date_forms import (UNRESOLVED_YEAR as _UNRESOLVED_YEAR, Period, day_period
                          quarter_run as _quarter_run, relative_day as _relative_day,
                          relative_month as _relative_month, relative_week as _relative_week,
                          valid_day as _valid_day, year_period as _year_period)
-from .tables import read_yaml
 from .numerals import TABLES, fold_digits, parse_digit_string, parse_number
 from .types import Mention
 

@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
-from .lexicon import word_model
-from .tables import load_table
+from .words import word_model
+from .config import load_table
 
 # Region kinds: text that is in the document but not running text.
 NOT_RUNNING_TEXT = frozenset({"heading_mark", "marker", "byline", "credit"})

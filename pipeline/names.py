@@ -35,12 +35,11 @@ from typing import Iterable, Iterator, Optional
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .config import CONFIG_DIR
-from .lexicon import word_model
+from .config import CONFIG_DIR, read_yaml
+from .words import word_model
 from .names_model import MODEL_FILE, Entity, NameModel
 from .nlp import add_mentions, doc_text
 from .numerals import TABLES as NUMERALS
-from .tables import read_yaml
 from .types import Mention
 
 TABLES_DIR = CONFIG_DIR / "names"

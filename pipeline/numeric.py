@@ -24,10 +24,9 @@ from typing import Iterable, Optional
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .config import CONFIG_DIR
+from .config import CONFIG_DIR, read_yaml
 from .dates import SOURCE, find_dates
 from .nlp import add_mentions, doc_text
-from .tables import read_yaml
 from .numerals import TABLES, fold_digits, parse_digit_string, parse_number
 from .types import Mention
 

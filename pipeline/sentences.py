@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Iterator, Optional
 
 from .layout import NOT_RUNNING_TEXT, Layout
-from .tables import load_table
+from .config import load_table
 from .types import Article, Sentence
 
 

@@ -506,7 +506,7 @@ def test_person_not_cut_keeps_its_span(tables, text, name):
 
 
 def test_person_cut_through_a_word_is_dropped(tables):
-    from pipeline.lexicon import word_model
+    from pipeline.words import word_model
 
     if word_model() is None:
         pytest.skip("no word model in data/models/wordfreq")

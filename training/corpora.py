@@ -218,7 +218,7 @@ def without_one_char_places(entities: list[tuple[int, int, str]]) -> list[tuple[
 
 @lru_cache(maxsize=1)
 def _doctrine_suffixes() -> tuple[str, ...]:
-    from pipeline.tables import read_yaml
+    from pipeline.config import read_yaml
 
     return tuple(read_yaml(PROJECT_ROOT / "configs" / "names" / "people.yaml")["doctrine_suffixes"])
 

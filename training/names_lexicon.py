@@ -8,10 +8,9 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
-from pipeline.config import CONFIG_DIR, MODELS_DIR
+from pipeline.config import CONFIG_DIR, MODELS_DIR, read_yaml
 from pipeline.names_model import MAX_WORD, LEXICON_FILE
 from pipeline.normalize import fold_width
-from pipeline.tables import read_yaml
 
 NAMES_MODEL_DIR = MODELS_DIR / "names"
 LEXICON_CONFIG = CONFIG_DIR / "names" / "lexicon.yaml"
