@@ -139,9 +139,10 @@ def extract_sample_page(components: list[str]):
     """The sample page through the stages, as `pipeline run` would (without Prefect)."""
     from pipeline.articles import find_articles
     from pipeline.extract import extract_documents
-    from pipeline.ingest import discover_inputs, read_input
+    from pipeline.read.formats import read_input
+    from pipeline.read.inputs import discover_inputs
     from pipeline.layout import repair_layout
-    from pipeline.normalize import normalize_text
+    from pipeline.read.normalize import normalize_text
     from pipeline.sentences import split_sentences
     from pipeline.types import Document
 

@@ -7,7 +7,7 @@ from pipeline.config import parse_config
 from pipeline.extract import entity_rows, extract_documents, nlp_for, resolve_overlaps
 from pipeline.layout import repair_layout
 from pipeline.nlp import get_mentions
-from pipeline.normalize import normalize_text
+from pipeline.read.normalize import normalize_text
 from pipeline.sentences import split_sentences
 from pipeline.types import Document, Mention
 

@@ -5,7 +5,7 @@ import pytest
 
 from pipeline.articles import find_articles
 from pipeline.layout import repair_layout
-from pipeline.normalize import normalize_text
+from pipeline.read.normalize import normalize_text
 from pipeline.sentences import split_sentences
 
 # The seven cuts: (end of the cut paragraph, start of its continuation).

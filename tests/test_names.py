@@ -236,7 +236,7 @@ def _sample_sentences() -> list[str]:
 
     text = SAMPLE.read_text(encoding="utf-8")
     try:
-        from pipeline.normalize import normalize_text
+        from pipeline.read.normalize import normalize_text
 
         text = normalize_text(text)
     except ImportError:

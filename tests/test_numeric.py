@@ -16,7 +16,7 @@ PUB = date(2025, 3, 12)
 
 def _normalized(text: str) -> str:
     try:
-        from pipeline.normalize import normalize_text
+        from pipeline.read.normalize import normalize_text
     except ImportError:  # the run's normalizer is another stage's; the values do not depend on it
         return text
     return normalize_text(text)
@@ -377,8 +377,8 @@ def test_numbers_in_a_table_row_stay_apart():
 
 
 def test_a_big5_page_keeps_its_amounts():
-    from pipeline.ingest import decode_bytes
-    from pipeline.normalize import normalize_text
+    from pipeline.read.encodings import decode_bytes
+    from pipeline.read.normalize import normalize_text
 
     page = "本報訊 市政府今年編列預算三億元，另撥壹佰萬圓補助清寒學生，每人可領新臺幣5,000元。"
     text, encoding = decode_bytes(page.encode("big5"))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pipeline.config import CONFIG_DIR, MODELS_DIR, read_yaml
 from pipeline.names_model import MAX_WORD, LEXICON_FILE
-from pipeline.normalize import fold_width
+from pipeline.read.normalize import fold_width
 
 NAMES_MODEL_DIR = MODELS_DIR / "names"
 LEXICON_CONFIG = CONFIG_DIR / "names" / "lexicon.yaml"

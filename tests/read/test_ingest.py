@@ -3,7 +3,9 @@ from datetime import date
 
 import pytest
 
-from pipeline.ingest import decode_bytes, discover_inputs, read_input, IngestError
+from pipeline.read.encodings import decode_bytes
+from pipeline.read.formats import read_input
+from pipeline.read.inputs import IngestError, discover_inputs
 
 TEXT = "本报讯 3月11日，我市召开2024年度人才工作述职会。会议指出，过去的一年，全市人才工作取得了新成效。"
 
@@ -136,7 +138,7 @@ def test_decode_refuses_whitespace_only():
 
 
 def test_a_large_jsonl_feed_is_read_in_chunks_of_whole_lines(tmp_path):
-    from pipeline.ingest import split_jsonl
+    from pipeline.read.inputs import split_jsonl
 
     lines = [json.dumps({"id": i, "text": f"{TEXT}第{i}篇。"}, ensure_ascii=False) for i in range(1, 101)]
     lines[41] = "{broken"

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from .config import load_table
+from pipeline.config import load_table
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 # C0/C1 controls except \n (tabs are folded to spaces by the table first).

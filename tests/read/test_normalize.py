@@ -1,6 +1,6 @@
 from hypothesis import given, strategies as st
 
-from pipeline.normalize import normalize_text
+from pipeline.read.normalize import normalize_text
 
 
 def test_full_width_digits_and_letters_fold_to_ascii():
