@@ -36,16 +36,16 @@ from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.futures import PrefectFuture  # noqa: E402
 
 from . import __version__  # noqa: E402
-from .articles import find_articles  # noqa: E402
+from pipeline.layout.articles import find_articles  # noqa: E402
 from .config import Config, ConfigError  # noqa: E402
 from .extract import extract_documents, nlp_for, stop_workers  # noqa: E402
 from pipeline.read.formats import read_input  # noqa: E402
 from pipeline.read.inputs import InputFile, discover_inputs, split_jsonl  # noqa: E402
-from .layout import Layout, repair_layout  # noqa: E402
+from pipeline.layout.repair import Layout, repair_layout  # noqa: E402
 from pipeline.read.normalize import normalize_text  # noqa: E402
 from .progress import RunProgress  # noqa: E402
 from .runner import batches_in_flight, shared_prefect_api, task_runner_for  # noqa: E402
-from .sentences import split_sentences  # noqa: E402
+from pipeline.layout.sentences import split_sentences  # noqa: E402
 from .summary import RunTotals  # noqa: E402
 from .types import Document, ErrorRow, RawDocument, Repeat  # noqa: E402
 from .writers import KnownSources, OutputFolder, error_rows, repeat_rows, run_row  # noqa: E402

@@ -2,13 +2,13 @@ from datetime import date
 
 from hypothesis import given, settings, strategies as st
 
-from pipeline.articles import find_articles
+from pipeline.layout.articles import find_articles
 from pipeline.config import parse_config
 from pipeline.extract import entity_rows, extract_documents, nlp_for, resolve_overlaps
-from pipeline.layout import repair_layout
+from pipeline.layout.repair import repair_layout
 from pipeline.nlp import get_mentions
 from pipeline.read.normalize import normalize_text
-from pipeline.sentences import split_sentences
+from pipeline.layout.sentences import split_sentences
 from pipeline.types import Document, Mention
 
 CONFIG = parse_config({"home": {"province": "山西省", "city": "阳泉市"}})

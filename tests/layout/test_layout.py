@@ -3,10 +3,10 @@ import re
 
 import pytest
 
-from pipeline.articles import find_articles
-from pipeline.layout import repair_layout
+from pipeline.layout.articles import find_articles
+from pipeline.layout.repair import repair_layout
 from pipeline.read.normalize import normalize_text
-from pipeline.sentences import split_sentences
+from pipeline.layout.sentences import split_sentences
 
 # The seven cuts: (end of the cut paragraph, start of its continuation).
 CUTS = [

@@ -1,8 +1,8 @@
 from hypothesis import given, settings, strategies as st
 
-from pipeline.articles import find_articles
-from pipeline.layout import repair_layout
-from pipeline.sentences import split_spans
+from pipeline.layout.articles import find_articles
+from pipeline.layout.repair import repair_layout
+from pipeline.layout.sentences import split_spans
 
 
 def sentences(text):
@@ -45,7 +45,7 @@ def test_a_long_line_without_terminators_is_cut_at_clause_breaks():
 
 def test_headings_are_not_glued_to_the_next_sentence():
     layout = repair_layout("## 我市召开述职会\n\n本报讯 会议召开。")
-    from pipeline.sentences import split_sentences
+    from pipeline.layout.sentences import split_sentences
     found = split_sentences(layout, find_articles(layout, "d"), "d")
     assert [s.text for s in found] == ["我市召开述职会", "本报讯 会议召开。"]
 

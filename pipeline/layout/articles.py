@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from .layout import Layout, Placed
-from .types import Article
+from pipeline.layout.repair import Layout, Placed
+from pipeline.types import Article
 
 
 @dataclass

@@ -19,9 +19,9 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Iterator, Optional
 
-from .layout import NOT_RUNNING_TEXT, Layout
-from .config import load_table
-from .types import Article, Sentence
+from pipeline.config import load_table
+from pipeline.layout.repair import NOT_RUNNING_TEXT, Layout
+from pipeline.types import Article, Sentence
 
 
 @dataclass(frozen=True)
