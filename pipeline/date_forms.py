@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 from .config import CONFIG_DIR, read_yaml
-from .numerals import fold_digits, parse_digit_string, parse_number
+from pipeline.extract.numerals import fold_digits, parse_digit_string, parse_number
 
 
 @dataclass(frozen=True)

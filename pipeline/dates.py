@@ -25,7 +25,7 @@ from .date_forms import (UNRESOLVED_YEAR as _UNRESOLVED_YEAR, Period, day_period
                          quarter_run as _quarter_run, relative_day as _relative_day,
                          relative_month as _relative_month, relative_week as _relative_week,
                          valid_day as _valid_day, year_period as _year_period)
-from .numerals import TABLES, fold_digits, parse_digit_string, parse_number
+from pipeline.extract.numerals import TABLES, fold_digits, parse_digit_string, parse_number
 from .types import Mention
 
 SOURCE = "numeric"

@@ -38,7 +38,8 @@ from prefect.futures import PrefectFuture  # noqa: E402
 from . import __version__  # noqa: E402
 from pipeline.layout.articles import find_articles  # noqa: E402
 from .config import Config, ConfigError  # noqa: E402
-from .extract import extract_documents, nlp_for, stop_workers  # noqa: E402
+from pipeline.extract.stage import extract_documents  # noqa: E402
+from pipeline.extract.workers import nlp_for, stop_workers  # noqa: E402
 from pipeline.read.formats import read_input  # noqa: E402
 from pipeline.read.inputs import InputFile, discover_inputs, split_jsonl  # noqa: E402
 from pipeline.layout.repair import Layout, repair_layout  # noqa: E402

@@ -1,7 +1,7 @@
 """Organisations, people and places: a rule layer and a trained model.
 
 Two spaCy components, both appending :class:`Mention` objects with character
-offsets into ``doc.text`` (see pipeline/nlp.py):
+offsets into ``doc.text`` (see pipeline/extract/nlp.py):
 
 * ``zh_name_rules`` (source ``rules``): patterns built from the tables in
   configs/names/ - local government bodies (level prefix + unit + sub-units),
@@ -38,8 +38,8 @@ from spacy.tokens import Doc
 from .config import CONFIG_DIR, read_yaml
 from .words import word_model
 from .names_model import MODEL_FILE, Entity, NameModel
-from .nlp import add_mentions, doc_text
-from .numerals import TABLES as NUMERALS
+from pipeline.extract.nlp import add_mentions, doc_text
+from pipeline.extract.numerals import TABLES as NUMERALS
 from .types import Mention
 
 TABLES_DIR = CONFIG_DIR / "names"

@@ -26,8 +26,8 @@ from spacy.tokens import Doc
 
 from .config import CONFIG_DIR, read_yaml
 from .dates import SOURCE, find_dates
-from .nlp import add_mentions, doc_text
-from .numerals import TABLES, fold_digits, parse_digit_string, parse_number
+from pipeline.extract.nlp import add_mentions, doc_text
+from pipeline.extract.numerals import TABLES, fold_digits, parse_digit_string, parse_number
 from .types import Mention
 
 # Which label wins when two readings cover exactly the same characters:

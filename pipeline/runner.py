@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from .config import Config
-from .extract import worker_count
+from pipeline.extract.workers import worker_count
 
 SERVER_START_TIMEOUT_S = 180
 

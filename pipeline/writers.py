@@ -22,6 +22,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+from bisect import bisect_right
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -30,8 +32,7 @@ from typing import Any, Iterable, Optional
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .extract import entity_rows
-from .types import Document, ErrorRow, Repeat
+from .types import Document, ErrorRow, Mention, Repeat
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +98,40 @@ def sentence_rows(document: Document) -> list[dict[str, Any]]:
         "doc_id": document.doc_id, "article_id": s.article_id, "sentence_id": s.sentence_id, "seq": s.seq,
         "start": s.start, "end": s.end, "text": s.text, "duplicate_of": s.duplicate_of, "layout": s.layout or None,
     } for s in document.sentences]
+
+
+@dataclass(frozen=True)
+class EntityRow:
+    doc_id: str
+    article_id: Optional[str]
+    sentence_id: Optional[str]
+    entity_id: str
+    mention: Mention
+
+
+def entity_rows(document: Document) -> list[EntityRow]:
+    """Mentions with the ids of the article and sentence they sit in.
+
+    A name in a byline or credit sits in an article but in no sentence.
+    """
+    sentences = sorted(document.sentences, key=lambda s: s.start)
+    sentence_starts = [s.start for s in sentences]
+    articles = sorted(document.articles, key=lambda a: a.start)
+    article_starts = [a.start for a in articles]
+    rows = []
+    for seq, mention in enumerate(sorted(document.mentions, key=lambda m: (m.start, m.end)), start=1):
+        sentence = _containing(sentences, sentence_starts, mention)
+        article = _containing(articles, article_starts, mention)
+        rows.append(EntityRow(document.doc_id, article.article_id if article else None,
+                              sentence.sentence_id if sentence else None, f"{document.doc_id}-e{seq:05d}", mention))
+    return rows
+
+
+def _containing(spans: list, starts: list[int], mention: Mention):
+    index = bisect_right(starts, mention.start) - 1
+    if index >= 0 and spans[index].start <= mention.start and mention.end <= spans[index].end:
+        return spans[index]
+    return None
 
 
 def mention_rows(document: Document) -> list[dict[str, Any]]:

@@ -138,7 +138,7 @@ def test_load_gold_refuses_rows_whose_text_does_not_fit_their_offsets(tmp_path: 
 def extract_sample_page(components: list[str]):
     """The sample page through the stages, as `pipeline run` would (without Prefect)."""
     from pipeline.layout.articles import find_articles
-    from pipeline.extract import extract_documents
+    from pipeline.extract.stage import extract_documents
     from pipeline.read.formats import read_input
     from pipeline.read.inputs import discover_inputs
     from pipeline.layout.repair import repair_layout
@@ -163,7 +163,7 @@ def extract_sample_page(components: list[str]):
 
 def installed_components() -> list[str]:
     """The configured components that can be built here (a model may not be trained yet)."""
-    from pipeline.nlp import build_nlp
+    from pipeline.extract.nlp import build_nlp
 
     base, _ = load_config(ROOT / "configs" / "pipeline.yaml")
     usable = []

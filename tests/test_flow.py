@@ -50,12 +50,12 @@ def test_tables_are_the_same_for_any_batch_size(tmp_path):
 
 
 def test_batches_overlapping_on_worker_processes_give_the_same_tables(tmp_path, monkeypatch):
-    import pipeline.extract as extract
+    import pipeline.extract.workers as extract_workers
     from pipeline.runner import batches_in_flight
 
     corpus = make_corpus(tmp_path / "in", 4)
     one_process = run([corpus], tmp_path / "one", batching={"max_documents": 1}, extract={"processes": 1})
-    monkeypatch.setattr(extract, "MIN_CHARS_FOR_WORKERS", 0)
+    monkeypatch.setattr(extract_workers, "MIN_CHARS_FOR_WORKERS", 0)
     config = {"batching": {"max_documents": 1}, "extract": {"processes": 2}}
     assert batches_in_flight(parse_config(config)) == 2
     workers = run([corpus], tmp_path / "workers", **config)

@@ -16,7 +16,7 @@ from pipeline.names import (
     load_tables,
     resolve_overlaps,
 )
-from pipeline.nlp import get_mentions
+from pipeline.extract.nlp import get_mentions
 from pipeline.types import Mention
 
 HOME = ("山西省", "阳泉市")
@@ -266,7 +266,7 @@ def test_overlaps_longer_wins_rules_win_ties():
 
 def _nlp(components: list[str], models_dir: Path = MODELS_DIR):
     from pipeline.config import parse_config
-    from pipeline.nlp import build_nlp
+    from pipeline.extract.nlp import build_nlp
 
     config = parse_config({"home": {"province": HOME[0], "city": HOME[1]},
                            "extract": {"components": components, "models_dir": str(models_dir)}})

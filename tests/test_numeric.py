@@ -225,7 +225,7 @@ def test_dates_and_amounts_together_longest_wins():
 
 def test_spacy_component_appends_mentions():
     import pipeline.numeric  # noqa: F401  registers the factory
-    from pipeline import nlp as _nlp  # noqa: F401  registers doc._.mentions / doc._.pub_date
+    from pipeline.extract import nlp as _nlp  # noqa: F401  registers doc._.mentions / doc._.pub_date
 
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "char"}}})
     nlp.add_pipe("zh_numeric_entities", name="numeric")

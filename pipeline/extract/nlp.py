@@ -5,7 +5,7 @@ Every entity component is a spaCy component registered with
 ``doc._.mentions`` (character offsets into ``doc.text``, so spans stay exact
 even where the segmenter's tokens disagree).  The publication date travels on
 ``doc._.pub_date``.  Overlaps between components are settled afterwards by
-:func:`pipeline.extract.resolve_overlaps`.
+:func:`pipeline.extract.stage.resolve_overlaps`.
 
 Component names in ``config.extract.components`` map to factories through
 ``COMPONENT_FACTORIES``; a module that provides a component registers itself
@@ -21,8 +21,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .config import Config
-from .types import Mention
+from pipeline.config import Config
+from pipeline.types import Mention
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ def _component_available(name: str) -> bool:
 def build_nlp(config: Config) -> Language:
     """A blank Chinese pipeline with the configured entity components."""
     if config.extract.segmenter == "pkuseg":
-        from .segment import blank_pkuseg_nlp  # our own model; see pipeline/segment.py
+        from pipeline.extract.segment import blank_pkuseg_nlp  # our own model; see pipeline/extract/segment.py
 
         nlp = blank_pkuseg_nlp(config.models_dir)
     else:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Optional
 
 
-from .config import CONFIG_DIR, read_yaml
+from pipeline.config import CONFIG_DIR, read_yaml
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，－", "0123456789.,-")
 _ARABIC = re.compile(r"[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?")

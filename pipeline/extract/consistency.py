@@ -17,8 +17,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Callable, Iterable, Sequence
 
-from .config import CONFIG_DIR, read_yaml
-from .types import Mention
+from pipeline.config import CONFIG_DIR, read_yaml
+from pipeline.types import Mention
 
 SOURCE = "consistency"
 

@@ -1,4 +1,4 @@
-from pipeline.consistency import RepeatRules, agreed_names, repeat_rules, repeated_names
+from pipeline.extract.consistency import RepeatRules, agreed_names, repeat_rules, repeated_names
 from pipeline.types import Mention
 
 RULES = RepeatRules(frozenset({"PERSON", "GPE", "LOC"}), 2)
@@ -64,7 +64,7 @@ def test_the_labels_come_from_the_table():
 
 
 def test_a_model_piece_of_a_longer_agreed_name_becomes_that_name():
-    from pipeline.consistency import with_cut_names_restored
+    from pipeline.extract.consistency import with_cut_names_restored
 
     text = "窦连东在邱县工作。连东说，窦连东很好。"
     second = text.index("窦连东", 3)
@@ -77,7 +77,7 @@ def test_a_model_piece_of_a_longer_agreed_name_becomes_that_name():
 
 
 def test_rule_mentions_and_mentions_reaching_outside_the_name_are_kept():
-    from pipeline.consistency import with_cut_names_restored
+    from pipeline.extract.consistency import with_cut_names_restored
 
     text = "宫川宏一说。宫川宏一对银行。宫川宏一对"
     first = mention("宫川宏一", "PERSON", text)
@@ -89,7 +89,7 @@ def test_rule_mentions_and_mentions_reaching_outside_the_name_are_kept():
 
 
 def test_the_models_odd_label_out_takes_the_articles_agreed_label():
-    from pipeline.consistency import with_agreed_labels
+    from pipeline.extract.consistency import with_agreed_labels
 
     text = "苏景云下井。苏景云采煤。正是由于苏景云坚韧不拔。"
     people = [mention("苏景云", "PERSON", text, 0), mention("苏景云", "PERSON", text, 1)]

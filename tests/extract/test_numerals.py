@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.numerals import parse_approx_pair, parse_digit_string, parse_number
+from pipeline.extract.numerals import parse_approx_pair, parse_digit_string, parse_number
 
 
 @pytest.mark.parametrize(

@@ -4,9 +4,11 @@ from hypothesis import given, settings, strategies as st
 
 from pipeline.layout.articles import find_articles
 from pipeline.config import parse_config
-from pipeline.extract import entity_rows, extract_documents, nlp_for, resolve_overlaps
+from pipeline.extract.stage import extract_documents, resolve_overlaps
+from pipeline.extract.workers import nlp_for
+from pipeline.writers import entity_rows
 from pipeline.layout.repair import repair_layout
-from pipeline.nlp import get_mentions
+from pipeline.extract.nlp import get_mentions
 from pipeline.read.normalize import normalize_text
 from pipeline.layout.sentences import split_sentences
 from pipeline.types import Document, Mention
@@ -78,25 +80,25 @@ def test_names_in_bylines_and_photo_credits_are_people_outside_any_sentence(samp
 
 
 def test_worker_processes_find_the_same_mentions_as_the_flow_process(monkeypatch, sample_text):
-    import pipeline.extract as extract
+    import pipeline.extract.workers as workers
 
     config = parse_config({"home": {"province": "山西省", "city": "阳泉市"}, "extract": {"processes": 2}})
     segments = [(line, date(2025, 3, 12)) for line in sample_text.splitlines() if line.strip()]
-    in_process = extract.mentions_in(nlp_for(config), segments)
-    monkeypatch.setattr(extract, "MIN_CHARS_FOR_WORKERS", 0)
-    monkeypatch.setattr(extract, "WORKER_CHUNK", 7)  # several pieces per worker, returned in order
+    in_process = workers.mentions_in(nlp_for(config), segments)
+    monkeypatch.setattr(workers, "MIN_CHARS_FOR_WORKERS", 0)
+    monkeypatch.setattr(workers, "WORKER_CHUNK", 7)  # several pieces per worker, returned in order
     try:
-        on_workers = extract.segment_mentions(config, segments)
-        assert extract._pools, "the batch did not go to worker processes"
+        on_workers = workers.segment_mentions(config, segments)
+        assert workers._pools, "the batch did not go to worker processes"
     finally:
-        extract.stop_workers()
-    assert not extract._pools
+        workers.stop_workers()
+    assert not workers._pools
     assert on_workers == in_process
     assert sum(map(len, on_workers)) > 100
 
 
 def test_worker_processes_only_for_the_local_runner():
-    from pipeline.extract import worker_count
+    from pipeline.extract.workers import worker_count
 
     assert worker_count(parse_config({"extract": {"processes": 3}})) == 3
     assert worker_count(parse_config({"runner": {"kind": "dask"}, "extract": {"processes": 3}})) == 1
@@ -104,16 +106,16 @@ def test_worker_processes_only_for_the_local_runner():
 
 
 def test_a_batch_whose_worker_dies_runs_in_the_flow_process(monkeypatch):
-    import pipeline.extract as extract
+    import pipeline.extract.workers as workers
 
     config = parse_config({"extract": {"components": ["numeric"], "processes": 2}})
     segments = [("2024年增长12.5%。", None)] * 40
-    monkeypatch.setattr(extract, "MIN_CHARS_FOR_WORKERS", 0)
-    monkeypatch.setattr(extract, "_worker_mentions", _die)  # pickled by name: the workers run it too
+    monkeypatch.setattr(workers, "MIN_CHARS_FOR_WORKERS", 0)
+    monkeypatch.setattr(workers, "_worker_mentions", _die)  # pickled by name: the workers run it too
     try:
-        assert extract.segment_mentions(config, segments) == extract.mentions_in(nlp_for(config), segments)
+        assert workers.segment_mentions(config, segments) == workers.mentions_in(nlp_for(config), segments)
     finally:
-        extract.stop_workers()
+        workers.stop_workers()
 
 
 def _die(config_json, segments):

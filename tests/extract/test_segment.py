@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.config import MODELS_DIR, parse_config
-from pipeline.segment import blank_pkuseg_nlp, pkuseg_model_path
+from pipeline.extract.segment import blank_pkuseg_nlp, pkuseg_model_path
 
 needs_model = pytest.mark.skipif(not (pkuseg_model_path(MODELS_DIR) / "weights.npz").exists(),
                                  reason="no trained pkuseg model in data/models/pkuseg")
@@ -25,7 +25,7 @@ def test_segments_news_text_into_words():
 
 @needs_model
 def test_build_nlp_uses_pkuseg_when_configured():
-    from pipeline.nlp import build_nlp
+    from pipeline.extract.nlp import build_nlp
 
     config = parse_config({"extract": {"segmenter": "pkuseg", "components": [], "models_dir": str(MODELS_DIR)}})
     nlp = build_nlp(config)
