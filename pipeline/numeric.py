@@ -25,7 +25,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .config import CONFIG_DIR, read_yaml
-from .dates import SOURCE, find_dates
+from pipeline.extract.dates.mentions import SOURCE, find_dates
 from pipeline.extract.nlp import add_mentions, doc_text
 from pipeline.extract.numerals import TABLES, fold_digits, parse_digit_string, parse_number
 from .types import Mention

@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from pipeline.dates import find_dates
+from pipeline.extract.dates.mentions import find_dates
 
 PUB = date(2025, 3, 12)
 
@@ -177,7 +177,7 @@ def test_not_dates_in_prose(text):
 
 
 def test_the_lunar_table_covers_1900_to_2100_and_agrees_with_published_calendars():
-    from pipeline.date_forms import LunarCalendar
+    from pipeline.extract.dates.lunar import LunarCalendar
 
     lunar = LunarCalendar()
     assert (min(lunar.years), max(lunar.years)) == (1900, 2100)

@@ -1,217 +1,25 @@
-"""Calendar periods, and the dates only a calendar table resolves.
+"""The dates only a calendar table resolves.
 
-``Period`` and the helpers that build one (a year, a month, a day) are shared
-with ``pipeline/dates.py``.  The forms found here need a table rather than
-arithmetic: festivals (春节, 国庆节, ``configs/festivals.yaml``), lunar dates
-(农历八月十五, 正月初一, 大年三十) through the lunar calendar of
-``configs/lunar_calendar.yaml`` (lunar years 1900-2100, written by
-``configs/make_lunar_calendar.py``), and reign or era years (康熙三年, 民国三年,
-``configs/eras.yaml``).
+Festivals (春节, 国庆节, ``configs/festivals.yaml``), lunar dates (农历八月十五,
+正月初一, 大年三十) through the lunar calendar (pipeline/extract/dates/lunar.py),
+and reign or era years (康熙三年, 民国三年, ``configs/eras.yaml``).
 
 ``find_calendar_forms(text, pub_date)`` returns ``(start, end, Period)`` for
 each; anything it cannot resolve it leaves to the other date rules or out.
 """
 from __future__ import annotations
 
-import calendar
 import re
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Iterator, Optional
 
-from .config import CONFIG_DIR, read_yaml
+from pipeline.config import CONFIG_DIR, read_yaml
+from pipeline.extract.dates.lunar import LunarCalendar
+from pipeline.extract.dates.patterns import alternation
+from pipeline.extract.dates.periods import (UNRESOLVED_DAY, UNRESOLVED_YEAR, Period, day_period, exact_day,
+                                            month_period, valid_day, year_period)
 from pipeline.extract.numerals import fold_digits, parse_digit_string, parse_number
-
-
-@dataclass(frozen=True)
-class Period:
-    """A resolved calendar period: its ISO-like label and first/last day."""
-
-    value: str
-    start: Optional[date]
-    end: Optional[date]
-    grain: str
-
-
-# A year that is written relatively but cannot be resolved without pub_date.
-UNRESOLVED_YEAR = -1
-
-
-def year_period(year: Optional[int]) -> Period:
-    if year is None or year == UNRESOLVED_YEAR:
-        return Period("XXXX", None, None, "year")
-    return Period(f"{year:04d}", date(year, 1, 1), date(year, 12, 31), "year")
-
-
-def month_period(year: Optional[int], month: int) -> Period:
-    if year is None or year == UNRESOLVED_YEAR:
-        return Period(f"XXXX-{month:02d}", None, None, "month")
-    last = calendar.monthrange(year, month)[1]
-    return Period(f"{year:04d}-{month:02d}", date(year, month, 1), date(year, month, last), "month")
-
-
-def day_period(year: Optional[int], month: Optional[int], day: int) -> Period:
-    if year is None or year == UNRESOLVED_YEAR or month is None:
-        month_text = f"{month:02d}" if month else "XX"
-        return Period(f"XXXX-{month_text}-{day:02d}", None, None, "day")
-    d = date(year, month, day)
-    return Period(d.isoformat(), d, d, "day")
-
-
-def exact_day(d: date) -> Period:
-    return Period(d.isoformat(), d, d, "day")
-
-
-UNRESOLVED_DAY = Period("XXXX-XX-XX", None, None, "day")
-
-
-def valid_day(year: Optional[int], month: int, day: int) -> bool:
-    if not 1 <= month <= 12 or day < 1:
-        return False
-    leap_year = 2000 if year in (None, UNRESOLVED_YEAR) else year
-    return day <= calendar.monthrange(leap_year, month)[1]
-
-
-# --- periods relative to pub_date --------------------------------------------
-
-
-def relative_month(pub: Optional[date], months: int) -> Period:
-    if pub is None:
-        return Period("XXXX-XX", None, None, "month")
-    index = pub.year * 12 + pub.month - 1 + months
-    return month_period(index // 12, index % 12 + 1)
-
-
-def relative_week(pub: Optional[date], weeks: int) -> Period:
-    if pub is None:
-        return Period("XXXX-WXX", None, None, "week")
-    monday = pub - timedelta(days=pub.weekday()) + timedelta(weeks=weeks)
-    iso = monday.isocalendar()
-    return Period(f"{iso[0]:04d}-W{iso[1]:02d}", monday, monday + timedelta(days=6), "week")
-
-
-def relative_day(pub: Optional[date], days: int) -> Period:
-    if pub is None:
-        return Period("XXXX-XX-XX", None, None, "day")
-    d = pub + timedelta(days=days)
-    return Period(d.isoformat(), d, d, "day")
-
-
-def year_for_period(year: Optional[int], pub: Optional[date]) -> Optional[int]:
-    """A half or quarter without a year is in the publication year."""
-    if year is None and pub is not None:
-        return pub.year
-    return None if year == UNRESOLVED_YEAR else year
-
-
-def half_period(year: Optional[int], pub: Optional[date], half: int) -> Period:
-    y = year_for_period(year, pub)
-    if y is None:
-        return Period(f"XXXX-H{half}", None, None, "half")
-    first_month = 1 if half == 1 else 7
-    return Period(f"{y:04d}-H{half}", date(y, first_month, 1),
-                  month_period(y, first_month + 5).end, "half")
-
-
-def quarter_run(year: Optional[int], pub: Optional[date], first: int, last: int) -> Period:
-    y = year_for_period(year, pub)
-    label = f"{'XXXX' if y is None else f'{y:04d}'}-Q{first}"
-    if last != first:
-        label += f"/{'XXXX' if y is None else f'{y:04d}'}-Q{last}"
-    if y is None:
-        return Period(label, None, None, "quarter")
-    return Period(label, date(y, 3 * first - 2, 1), month_period(y, 3 * last).end, "quarter")
-
-
-def nearest_year(pub: date, month: int, day: Optional[int]) -> int:
-    """The year that puts month(/day) nearest to pub_date (3月11日 -> pub's year)."""
-    best_year, best_gap = pub.year, None
-    for year in (pub.year - 1, pub.year, pub.year + 1):
-        probe_day = day if day is not None else 15
-        if not valid_day(year, month, probe_day):
-            continue
-        gap = abs((date(year, month, probe_day) - pub).days)
-        if best_gap is None or gap < best_gap:
-            best_year, best_gap = year, gap
-    return best_year
-
-
-def nearest_month(pub: date, day: int) -> tuple[int, int]:
-    """The (year, month) that puts a bare day (11日) nearest to pub_date."""
-    best, best_gap = (pub.year, pub.month), None
-    for shift in (-1, 0, 1):
-        index = pub.year * 12 + pub.month - 1 + shift
-        year, month = index // 12, index % 12 + 1
-        if not valid_day(year, month, day):
-            continue
-        gap = abs((date(year, month, day) - pub).days)
-        if best_gap is None or gap < best_gap:
-            best, best_gap = (year, month), gap
-    return best
-
-
-def nearest_century(two_digits: int, pub: Optional[date]) -> Optional[int]:
-    """15 -> 2015, 九零 -> 1990 on a page of 2025: the century that puts the
-    year nearest to pub_date; None without one (the century is not written)."""
-    if pub is None:
-        return None
-    candidates = (1900 + two_digits, 2000 + two_digits, 2100 + two_digits)
-    return min(candidates, key=lambda year: abs(year - pub.year))
-
-
-# --- the lunar calendar -----------------------------------------------------
-
-
-class LunarCalendar:
-    """Lunar dates to Gregorian ones, from configs/lunar_calendar.yaml."""
-
-    def __init__(self, path: Path = CONFIG_DIR / "lunar_calendar.yaml") -> None:
-        self.years: dict[int, tuple[date, int, list[int]]] = {
-            int(year): (spec["new_year"], int(spec["leap"]), list(spec["days"]))
-            for year, spec in read_yaml(path)["years"].items()
-        }
-
-    def to_gregorian(self, year: int, month: int, day: int, leap: bool = False,
-                     last_day_if_short: bool = False) -> Optional[date]:
-        """The Gregorian day of lunar ``year``-``month``-``day``; None when the
-        table does not cover the year or the day does not exist (闰三月 in a
-        year without one, 三十 of a 29-day month unless ``last_day_if_short``)."""
-        entry = self.years.get(year)
-        if entry is None or not 1 <= month <= 12 or day < 1:
-            return None
-        new_year, leap_month, lengths = entry
-        if leap and leap_month != month:
-            return None
-        index = month - 1 + (1 if leap_month and (month > leap_month or leap) else 0)
-        length = lengths[index]
-        if day > length:
-            if not (last_day_if_short and day == 30):
-                return None
-            day = length
-        return new_year + timedelta(days=sum(lengths[:index]) + day - 1)
-
-    def month_span(self, year: int, month: int, leap: bool = False) -> Optional[tuple[date, date]]:
-        first = self.to_gregorian(year, month, 1, leap)
-        last = self.to_gregorian(year, month, 30, leap, last_day_if_short=True)
-        return (first, last) if first and last else None
-
-    def in_gregorian_year(self, year: int, month: int, day: int, leap: bool = False,
-                          last_day_if_short: bool = False) -> Optional[date]:
-        """The lunar month/day that falls in Gregorian ``year`` (腊八 of 2025 is
-        in the lunar year 2024)."""
-        for lunar_year in (year - 1, year):
-            found = self.to_gregorian(lunar_year, month, day, leap, last_day_if_short)
-            if found is not None and found.year == year:
-                return found
-        return None
-
-
-# --- festivals, lunar dates and eras ----------------------------------------
-
-
-def _alternation(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 def _trie(words) -> str:
@@ -260,25 +68,25 @@ class CalendarForms:
         self.relative_years: dict[str, int] = dates["relative_years"]
         self.pattern = re.compile(self._pattern(festivals))
         self.signal = re.compile(self._signal(festivals))
-        self.habitual = re.compile(_alternation(festivals['habitual_before']))
+        self.habitual = re.compile(alternation(festivals['habitual_before']))
 
     def _pattern(self, festivals: dict) -> str:
-        marker = _alternation(self.lunar_markers)
-        names = _alternation(self.lunar_month_names)
+        marker = alternation(self.lunar_markers)
+        names = alternation(self.lunar_month_names)
         prefixed_day = rf"[{''.join(self.day_prefixes)}][一二三四五六七八九十]"
         year = (rf"(?:(?<![0-9.])(?P<ya>[12][0-9]{{3}}) ?年|(?<![{_CN_DIGITS}十])(?P<yc>[{_CN_DIGITS}]{{4}})年"
-                rf"|(?P<ry>{_alternation(self.relative_years)})"
-                rf"|(?P<era>{_alternation(self.eras)})(?P<ey>{re.escape(self.first_year_word)}"
+                rf"|(?P<ry>{alternation(self.relative_years)})"
+                rf"|(?P<era>{alternation(self.eras)})(?P<ey>{re.escape(self.first_year_word)}"
                 rf"|[0-9]{{1,3}}|[{_CN_DIGITS}十百]{{1,4}})年)")
-        month = (rf"(?P<leap>{_alternation(festivals['leap_marker'])})?"
+        month = (rf"(?P<leap>{alternation(festivals['leap_marker'])})?"
                  rf"(?P<mon>{names}|(?:{_CN_MONTH}|(?<![0-9])(?:{_AR_MONTH}))月)")
         # a one-character day needs its 日 (腊月一个月 is a month's sales)
         day = (rf"(?P<day>{prefixed_day}|(?:{_CN_DAY_TWO})(?![0-9个次人名天年岁])"
                rf"|(?:{_CN_DAY}|{_AR_DAY})[日号])")
-        eve = _alternation(self.new_year_eve)
+        eve = alternation(self.new_year_eve)
         new_year_day = rf"{re.escape(festivals['new_year_day_prefix'])}(?P<nyd>初[一二三四五六七八九十])"
-        fest = (rf"(?:{_alternation([*self.gregorian_festivals, *self.lunar_festivals])})"
-                rf"(?!{_alternation(festivals['not_followed_by'])})")
+        fest = (rf"(?:{alternation([*self.gregorian_festivals, *self.lunar_festivals])})"
+                rf"(?!{alternation(festivals['not_followed_by'])})")
         first = {w[0] for w in [*self.lunar_markers, *self.relative_years, *self.eras,
                                 *self.new_year_eve, festivals["new_year_day_prefix"],
                                 *self.gregorian_festivals, *self.lunar_festivals,
