@@ -35,7 +35,7 @@ if not Doc.has_extension("pub_date"):
 
 # config name -> (module providing it, spaCy factory name)
 COMPONENT_FACTORIES: dict[str, tuple[str, str]] = {
-    "numeric": ("pipeline.numeric", "zh_numeric_entities"),
+    "numeric": ("pipeline.extract.numeric.mentions", "zh_numeric_entities"),
     "rules": ("pipeline.names", "zh_name_rules"),
     "ner": ("pipeline.names", "zh_statistical_names"),
 }

@@ -55,7 +55,7 @@ class DateRules:
 
     def _fast_start(self) -> str:
         """A lookahead on the characters a date can start with, so that the
-        regex engine skips the rest of the text in C (see numeric._fast_start)."""
+        regex engine skips the rest of the text in C (see pipeline/extract/numeric/patterns.py)."""
         first = set("0123456789０１２３４５６７８９十第年") | set(TABLES.digits)
         words = [*self.relative_years, *self.year_phrases, *self.relative_months,
                  *self.relative_weeks, *self.relative_days, *self.halves,

@@ -84,7 +84,7 @@ def read_match(match: re.Match, pub: Optional[date], rules: DateRules) -> Option
             return None
         a, b = year_period(first), year_period(last)
         return Found(start, end, first, None, None,
-                      Period(f"{a.value}/{b.value}", a.start, b.end, "year"))
+                     Period(f"{a.value}/{b.value}", a.start, b.end, "year"))
     month = small_number(g["m"] or g["m2"])
     if g["sm_word"]:  # 去年本月十日: pub_date's month in the year written
         month = pub.month if pub else None
@@ -123,7 +123,7 @@ def _era_year(start: int, end: int, year: int) -> Optional[Found]:
         return Found(start, end, year, None, None, year_period(year))
     astronomical = year + 1
     return Found(start, end, None, None, None,
-                  Period(f"-{-astronomical:04d}", None, None, "year"))
+                 Period(f"-{-astronomical:04d}", None, None, "year"))
 
 
 def _decade(match: re.Match, pub: Optional[date], rules: DateRules) -> Optional[Found]:
@@ -161,7 +161,7 @@ def _last_weekday(match: re.Match, pub: Optional[date], rules: DateRules) -> Opt
     if pub is None:
         month_text = f"{month:02d}" if month else "XX"
         return Found(start, match.end(), None, None, None,
-                      Period(f"XXXX-{month_text}-WXX-{weekday}-L", None, None, "day"), True)
+                     Period(f"XXXX-{month_text}-WXX-{weekday}-L", None, None, "day"), True)
     if before is not None and before.group("rm"):  # 下个月的最后一个周五
         first = relative_month(pub, rules.relative_months[before.group("rm")]).start
         year, month = first.year, first.month
@@ -194,7 +194,7 @@ def _weekday(match: re.Match, pub: Optional[date], rules: DateRules) -> Optional
     if weekend:
         iso = day.isocalendar()
         return Found(match.start(), end, None, None, None,
-                      Period(f"{iso[0]:04d}-W{iso[1]:02d}-WE", day, day + timedelta(days=1), "weekend"))
+                     Period(f"{iso[0]:04d}-W{iso[1]:02d}-WE", day, day + timedelta(days=1), "weekend"))
     return Found(match.start(), end, None, None, None, Period(day.isoformat(), day, day, "day"), True)
 
 

@@ -1,16 +1,15 @@
 """MONEY / PERCENT / QUANTITY / DATE extraction: values, spans and precision."""
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.numeric import extract_numeric
+from pipeline.extract.numeric.mentions import extract_numeric
+from tests.conftest import SAMPLE_PAGE
 
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "samples" / "000_e0aca1a44daf8f47.txt"
 PUB = date(2025, 3, 12)
 
 
@@ -89,14 +88,14 @@ SAMPLE_EXPECTED = [
 
 
 def test_sample_page_every_value():
-    text = _normalized(SAMPLE.read_text(encoding="utf-8"))
+    text = _normalized(SAMPLE_PAGE.read_text(encoding="utf-8"))
     mentions = extract_numeric(text, PUB)
     assert [_row(m) for m in mentions] == SAMPLE_EXPECTED
     assert all(text[m.start:m.end] == m.text and m.source == "numeric" for m in mentions)
 
 
 def test_sample_page_raw_text_gives_the_same_values():
-    text = SAMPLE.read_text(encoding="utf-8")
+    text = SAMPLE_PAGE.read_text(encoding="utf-8")
     assert [_row(m) for m in extract_numeric(text, PUB)] == SAMPLE_EXPECTED
 
 
@@ -224,7 +223,7 @@ def test_dates_and_amounts_together_longest_wins():
 
 
 def test_spacy_component_appends_mentions():
-    import pipeline.numeric  # noqa: F401  registers the factory
+    import pipeline.extract.numeric.mentions  # noqa: F401  registers the factory
     from pipeline.extract import nlp as _nlp  # noqa: F401  registers doc._.mentions / doc._.pub_date
 
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "char"}}})
