@@ -77,7 +77,7 @@ def _model_description(metrics: dict) -> list[str]:
     lexicon = metrics.get("names_lexicon", {})
     per_category = ", ".join(f"{c} {n:,}" for c, n in lexicon.get("per_category", {}).items())
     return [
-        "A character BiLSTM-CRF with lexicon features (`pipeline/names_model.py`), trained with",
+        "A character BiLSTM-CRF with lexicon features (`pipeline/extract/names/model.py`), trained with",
         "PyTorch (`training/names_train.py`, recipe `configs/names_model.yaml`) and run with numpy alone.",
         f"Each character is read as its embedding ({recipe['char_dim']} dims), the embeddings of its left and",
         f"right character bigrams ({recipe['bigram_dim']} each) and a lexicon vector: for every category of",

@@ -15,8 +15,8 @@ LABELS = ("ORG", "PERSON", "PLACE")
 
 
 def evaluate_name_model(model_dir: Path) -> dict:
-    """The model alone (pipeline/names_model.py as the pipeline loads it), exact spans."""
-    from pipeline.names_model import NameModel
+    """The model alone (pipeline/extract/names/model.py as the pipeline loads it), exact spans."""
+    from pipeline.extract.names.model import NameModel
 
     model = NameModel.load(model_dir)
     results = {}

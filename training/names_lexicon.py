@@ -9,7 +9,8 @@ import gzip
 from pathlib import Path
 
 from pipeline.config import CONFIG_DIR, MODELS_DIR, read_yaml
-from pipeline.names_model import MAX_WORD, LEXICON_FILE
+from pipeline.extract.names.features import MAX_WORD
+from pipeline.extract.names.model import LEXICON_FILE
 from pipeline.read.normalize import fold_width
 
 NAMES_MODEL_DIR = MODELS_DIR / "names"

@@ -36,8 +36,8 @@ if not Doc.has_extension("pub_date"):
 # config name -> (module providing it, spaCy factory name)
 COMPONENT_FACTORIES: dict[str, tuple[str, str]] = {
     "numeric": ("pipeline.extract.numeric.mentions", "zh_numeric_entities"),
-    "rules": ("pipeline.names", "zh_name_rules"),
-    "ner": ("pipeline.names", "zh_statistical_names"),
+    "rules": ("pipeline.extract.names.rules", "zh_name_rules"),
+    "ner": ("pipeline.extract.names.statistical", "zh_statistical_names"),
 }
 
 

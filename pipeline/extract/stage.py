@@ -14,7 +14,8 @@ from typing import Iterable
 from pipeline.config import Config
 from pipeline.extract.consistency import Coverage, repeated_names, with_agreed_labels, with_cut_names_restored
 from pipeline.extract.workers import segment_mentions
-from pipeline.names import NameTables, load_tables, sits_on_word_boundaries
+from pipeline.extract.names.spans import sits_on_word_boundaries
+from pipeline.extract.names.tables import NameTables, load_tables
 from pipeline.types import Document, Mention
 
 log = logging.getLogger(__name__)

@@ -9,13 +9,10 @@ import pytest
 import spacy
 
 from pipeline.config import MODELS_DIR, PROJECT_ROOT
-from pipeline.names import (
-    MissingModelError,
-    canonical_name,
-    find_rule_mentions,
-    load_tables,
-    resolve_overlaps,
-)
+from pipeline.extract.names.rules import find_rule_mentions
+from pipeline.extract.names.spans import canonical_name, resolve_overlaps
+from pipeline.extract.names.statistical import MissingModelError
+from pipeline.extract.names.tables import load_tables
 from pipeline.extract.nlp import get_mentions
 from pipeline.types import Mention
 
@@ -309,7 +306,7 @@ def test_sample_page_names():
 
 @needs_model
 def test_accuracy_floor_on_heldout_slice():
-    from pipeline.names import load_name_model
+    from pipeline.extract.names.statistical import load_name_model
 
     model = load_name_model(str(MODELS_DIR))
     rows = [json.loads(line) for line in FIXTURE.read_text(encoding="utf-8").splitlines()]
@@ -341,7 +338,7 @@ def test_titles_and_common_words_do_not_extend_names(tables, text, expected):
 
 
 def test_model_spans_are_trimmed_split_and_cleaned(tables):
-    from pipeline.names import model_mentions
+    from pipeline.extract.names.cleanup import model_mentions
 
     text = "## 新中国（刘阳 王馨昱）中共党员，津"
     entities = [(0, 6, "PLACE"), (7, 13, "PERSON"), (14, 18, "ORG"), (19, 20, "PLACE")]
@@ -388,7 +385,8 @@ def test_named_regions_from_the_gazetteer(tables):
 
 
 def test_table_names_inside_other_words_are_not_names():
-    from pipeline.names import find_rule_mentions, load_tables
+    from pipeline.extract.names.rules import find_rule_mentions
+    from pipeline.extract.names.tables import load_tables
 
     tables = load_tables("山西省", "阳泉市")
     for text, wrong in [("各族人民隆重庆祝中国共产党成立一百周年。", "重庆"),
@@ -422,7 +420,7 @@ def test_a_place_and_its_government_are_one_org(tables, text, place, org):
 
 
 def test_a_model_span_cutting_through_a_rule_name_is_dropped():
-    from pipeline.names import _not_crossing
+    from pipeline.extract.names.statistical import _not_crossing
     from pipeline.types import Mention
 
     text = "城区阳坡埝社区佳禾小区"
@@ -435,7 +433,7 @@ def test_a_model_span_cutting_through_a_rule_name_is_dropped():
 
 def _model_output(text: str, spans: list[tuple[str, str]], tables) -> list[tuple[str, str]]:
     """model_mentions for a doc whose model found `spans` (label, text), each at its first occurrence."""
-    from pipeline.names import model_mentions
+    from pipeline.extract.names.cleanup import model_mentions
 
     entities = [(text.index(name), text.index(name) + len(name), label) for label, name in spans]
     return [(m.label, m.text) for m in model_mentions(text, entities, tables)]
@@ -625,7 +623,7 @@ def test_peoples_daily_gold_under_the_contract_conventions():
 
 
 def test_name_index_finds_the_longest_name_at_each_position():
-    from pipeline.names import NameIndex
+    from pipeline.extract.names.tables import NameIndex
 
     index = NameIndex(["河北", "河北省", "张北县", "北"])  # one character: never a name here
     assert list(index.occurrences("驻河北省张北县")) == [(1, 4), (4, 7)]
@@ -689,11 +687,11 @@ def test_uses_outside_names_skip_places_and_organisations():
 
 
 def test_each_position_of_a_byline_run_is_read_once(tables, monkeypatch):
-    import pipeline.names as names
+    import pipeline.extract.names.people as people
 
     text = "欧阳" * 30 + "的"  # every position starts a name; no reading reaches the end
     calls = []
-    real_name_ends = names._name_ends
+    real_name_ends = people._name_ends
 
     def counted(whole: str, pos: int, t) -> list[int]:
         calls.append(pos)
@@ -701,5 +699,5 @@ def test_each_position_of_a_byline_run_is_read_once(tables, monkeypatch):
         assert len(calls) <= len(text), "a position was read more than once"
         return real_name_ends(whole, pos, t)
 
-    monkeypatch.setattr(names, "_name_ends", counted)
-    assert names._names_sequence(text, 0, len(text), tables) is None
+    monkeypatch.setattr(people, "_name_ends", counted)
+    assert people.names_sequence(text, 0, len(text), tables) is None

@@ -7,8 +7,9 @@ import itertools
 import numpy
 import pytest
 
-from pipeline.names_model import (POSITIONS, Lexicon, NameModel, Vocabulary, allowed_transitions, batch_features,
-                                  bits_to_matrix, code_points, spans_from_tags, tag_names, window_hashes, word_hash)
+from pipeline.extract.names.features import (POSITIONS, Lexicon, Vocabulary, batch_features, bits_to_matrix, code_points,
+                                             window_hashes, word_hash)
+from pipeline.extract.names.model import NameModel, allowed_transitions, spans_from_tags, tag_names
 
 CATEGORIES = ["word", "place", "surname"]
 
