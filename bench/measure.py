@@ -103,7 +103,7 @@ def patched(owner: Any, attribute: str, replacement: Any) -> Iterator[None]:
 def timing_stages(clock: StageClock) -> Iterator[StageClock]:
     """Wraps the stage functions of pipeline.flow (and the writer's methods) for one run."""
     from pipeline import flow as flow_module
-    from pipeline.writers import OutputFolder
+    from pipeline.tables.folder import OutputFolder
 
     targets: list[tuple[Any, str, str]] = [(flow_module, name, stage) for name, stage in FLOW_FUNCTIONS.items()]
     targets += [(OutputFolder, name, stage) for name, stage in OUTPUT_METHODS.items()]

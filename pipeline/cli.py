@@ -115,7 +115,7 @@ def run_command(args: argparse.Namespace) -> int:
         print(f"pipeline: configuration error: {error}", file=sys.stderr)
         return EXIT_USAGE
     from .flow import run_pipeline
-    from .writers import OutputError
+    from pipeline.tables.folder import OutputError
 
     try:
         summary = run_pipeline(inputs=[str(name) for name in args.inputs], out=str(args.out), config=config,

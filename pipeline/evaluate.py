@@ -334,7 +334,7 @@ def format_report(report: EvalReport, max_listed: int = 30) -> str:
 
 def evaluate_output(gold_path: Union[str, Path], out: Union[str, Path]) -> EvalReport:
     """The ``pipeline eval`` command's work: gold file against an output folder."""
-    from .writers import OutputFolder
+    from pipeline.tables.folder import OutputFolder
 
     folder = OutputFolder(Path(out))
     return evaluate(load_gold(gold_path), folder.read("entities"), folder.read("documents"))

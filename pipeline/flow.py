@@ -49,7 +49,8 @@ from .runner import batches_in_flight, shared_prefect_api, task_runner_for  # no
 from pipeline.layout.sentences import split_sentences  # noqa: E402
 from .summary import RunTotals  # noqa: E402
 from .types import Document, ErrorRow, RawDocument, Repeat  # noqa: E402
-from .writers import KnownSources, OutputFolder, error_rows, repeat_rows, run_row  # noqa: E402
+from pipeline.tables.folder import KnownSources, OutputFolder  # noqa: E402
+from pipeline.tables.rows import error_rows, repeat_rows, run_row  # noqa: E402
 
 T = TypeVar("T")
 U = TypeVar("U")

@@ -87,7 +87,7 @@ def load_tables(out: Union[str, Path]) -> RunTables:
     """The tables the page needs (sentences and articles only as counts)."""
     import pyarrow.parquet as pq
 
-    from .writers import OutputFolder
+    from pipeline.tables.folder import OutputFolder
 
     folder = OutputFolder(Path(out))
 

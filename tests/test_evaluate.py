@@ -179,7 +179,7 @@ def installed_components() -> list[str]:
 
 @pytest.fixture(scope="module")
 def sample_page():
-    from pipeline.writers import document_rows, mention_rows
+    from pipeline.tables.rows import document_rows, mention_rows
 
     components = installed_components()
     if not components:

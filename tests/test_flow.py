@@ -13,7 +13,7 @@ import pytest
 
 from pipeline.config import parse_config
 from pipeline.flow import run_pipeline
-from pipeline.writers import OutputError, OutputFolder
+from pipeline.tables.folder import OutputError, OutputFolder
 from tests.conftest import ROOT, SAMPLE_PAGE
 
 CONTENT_TABLES = ("documents", "articles", "sentences", "entities")
@@ -74,7 +74,7 @@ def test_a_full_disk_leaves_the_previous_tables_intact(tmp_path, monkeypatch):
     def full_disk(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("pipeline.writers.pq.write_table", full_disk)
+    monkeypatch.setattr("pipeline.tables.folder.pq.write_table", full_disk)
     with pytest.raises(OutputError, match="No space left"):
         run([tmp_path / "in2"], out)
     monkeypatch.undo()

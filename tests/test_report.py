@@ -22,7 +22,8 @@ import pytest
 from pipeline.report import (NO_ORG, build_report, format_amount, load_tables, money_by_month,
                              money_with_organisations, value_text, write_report)
 from pipeline.types import Article, Document, ErrorRow, Mention, Repeat, Sentence
-from pipeline.writers import OutputFolder, error_rows, repeat_rows, run_row
+from pipeline.tables.folder import OutputFolder
+from pipeline.tables.rows import error_rows, repeat_rows, run_row
 from tests.test_evaluate import extract_sample_page, installed_components
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -6,7 +6,7 @@ from pipeline.layout.articles import find_articles
 from pipeline.config import parse_config
 from pipeline.extract.stage import extract_documents, resolve_overlaps
 from pipeline.extract.workers import nlp_for
-from pipeline.writers import entity_rows
+from pipeline.tables.rows import entity_rows
 from pipeline.layout.repair import repair_layout
 from pipeline.extract.nlp import get_mentions
 from pipeline.read.normalize import normalize_text

@@ -8,7 +8,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.types import Article, Document, Mention, Repeat, Sentence
-from pipeline.writers import SCHEMAS, OutputError, OutputFolder, document_rows, repeat_rows, to_table
+from pipeline.tables.folder import OutputError, OutputFolder
+from pipeline.tables.rows import document_rows, repeat_rows
+from pipeline.tables.schemas import SCHEMAS, to_table
 
 
 def make_document(doc_id="d1"):

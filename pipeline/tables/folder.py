@@ -1,4 +1,4 @@
-"""Writers: the seven contract tables as Parquet (and CSV with a BOM).
+"""The output folder: the tables as Parquet parts (and CSV with a BOM), written atomically.
 
 Layout of an output folder::
 
@@ -22,148 +22,21 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from bisect import bisect_right
-from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .types import Document, ErrorRow, Mention, Repeat
+from pipeline.tables.rows import article_rows, document_rows, mention_rows, sentence_rows
+from pipeline.tables.schemas import BATCH_TABLES, COMPATIBLE_VERSIONS, SCHEMA_VERSION, SCHEMAS, TABLES, to_table
+from pipeline.types import Document
 
 log = logging.getLogger(__name__)
-
-SCHEMA_VERSION = "2"
-# Versions whose parts this one appends to as they are: version 2 added the
-# repeats table and changed no column of the other six.
-COMPATIBLE_VERSIONS = ("1", SCHEMA_VERSION)
-TABLES = ("documents", "repeats", "articles", "sentences", "entities", "runs", "errors")
-BATCH_TABLES = ("articles", "sentences", "entities", "documents")  # documents last: the commit
-
-_S, _I, _F, _D = pa.string(), pa.int64(), pa.float64(), pa.date32()
-SCHEMAS: dict[str, pa.Schema] = {
-    "documents": pa.schema([("doc_id", _S), ("source", _S), ("source_format", _S), ("encoding", _S),
-                            ("pub_date", _D), ("title", _S), ("n_chars", _I), ("text", _S), ("run_id", _S)]),
-    "repeats": pa.schema([("doc_id", _S), ("source", _S), ("source_format", _S), ("encoding", _S),
-                          ("pub_date", _D), ("title", _S), ("run_id", _S)]),
-    "articles": pa.schema([("doc_id", _S), ("article_id", _S), ("seq", _I), ("title", _S), ("start", _I),
-                           ("end", _I), ("authors", _S), ("continued_from", _S)]),
-    "sentences": pa.schema([("doc_id", _S), ("article_id", _S), ("sentence_id", _S), ("seq", _I), ("start", _I),
-                            ("end", _I), ("text", _S), ("duplicate_of", _S), ("layout", _S)]),
-    "entities": pa.schema([("doc_id", _S), ("article_id", _S), ("sentence_id", _S), ("entity_id", _S),
-                           ("label", _S), ("text", _S), ("start", _I), ("end", _I), ("norm", _S),
-                           ("value", _F), ("value_max", _F), ("unit", _S), ("currency", _S), ("qualifier", _S),
-                           ("date_value", _S), ("date_start", _D), ("date_end", _D), ("grain", _S),
-                           ("source", _S)]),
-    "runs": pa.schema([("run_id", _S), ("started_at", pa.timestamp("us", tz="UTC")),
-                       ("finished_at", pa.timestamp("us", tz="UTC")), ("n_inputs", _I), ("n_documents", _I),
-                       ("n_errors", _I), ("config_sha256", _S), ("pipeline_version", _S)]),
-    "errors": pa.schema([("run_id", _S), ("source", _S), ("stage", _S), ("error_type", _S), ("message", _S)]),
-}
-AUTHOR_SEPARATOR = "、"
 
 
 class OutputError(Exception):
     """The output folder cannot be written; the previous tables are intact."""
-
-
-# --- rows -------------------------------------------------------------------
-
-
-def _float(value: Optional[Decimal]) -> Optional[float]:
-    return None if value is None else float(value)
-
-
-def document_rows(document: Document, run_id: str) -> list[dict[str, Any]]:
-    return [{
-        "doc_id": document.doc_id, "source": document.source, "source_format": document.source_format,
-        "encoding": document.encoding, "pub_date": document.pub_date, "title": document.title,
-        "n_chars": len(document.text), "text": document.text, "run_id": run_id,
-    }]
-
-
-def article_rows(document: Document) -> list[dict[str, Any]]:
-    return [{
-        "doc_id": document.doc_id, "article_id": a.article_id, "seq": a.seq, "title": a.title,
-        "start": a.start, "end": a.end, "authors": AUTHOR_SEPARATOR.join(a.authors) or None,
-        "continued_from": a.continued_from,
-    } for a in document.articles]
-
-
-def sentence_rows(document: Document) -> list[dict[str, Any]]:
-    return [{
-        "doc_id": document.doc_id, "article_id": s.article_id, "sentence_id": s.sentence_id, "seq": s.seq,
-        "start": s.start, "end": s.end, "text": s.text, "duplicate_of": s.duplicate_of, "layout": s.layout or None,
-    } for s in document.sentences]
-
-
-@dataclass(frozen=True)
-class EntityRow:
-    doc_id: str
-    article_id: Optional[str]
-    sentence_id: Optional[str]
-    entity_id: str
-    mention: Mention
-
-
-def entity_rows(document: Document) -> list[EntityRow]:
-    """Mentions with the ids of the article and sentence they sit in.
-
-    A name in a byline or credit sits in an article but in no sentence.
-    """
-    sentences = sorted(document.sentences, key=lambda s: s.start)
-    sentence_starts = [s.start for s in sentences]
-    articles = sorted(document.articles, key=lambda a: a.start)
-    article_starts = [a.start for a in articles]
-    rows = []
-    for seq, mention in enumerate(sorted(document.mentions, key=lambda m: (m.start, m.end)), start=1):
-        sentence = _containing(sentences, sentence_starts, mention)
-        article = _containing(articles, article_starts, mention)
-        rows.append(EntityRow(document.doc_id, article.article_id if article else None,
-                              sentence.sentence_id if sentence else None, f"{document.doc_id}-e{seq:05d}", mention))
-    return rows
-
-
-def _containing(spans: list, starts: list[int], mention: Mention):
-    index = bisect_right(starts, mention.start) - 1
-    if index >= 0 and spans[index].start <= mention.start and mention.end <= spans[index].end:
-        return spans[index]
-    return None
-
-
-def mention_rows(document: Document) -> list[dict[str, Any]]:
-    rows = []
-    for row in entity_rows(document):
-        m = row.mention
-        rows.append({
-            "doc_id": row.doc_id, "article_id": row.article_id, "sentence_id": row.sentence_id,
-            "entity_id": row.entity_id, "label": m.label, "text": m.text, "start": m.start, "end": m.end,
-            "norm": m.norm, "value": _float(m.value), "value_max": _float(m.value_max), "unit": m.unit,
-            "currency": m.currency, "qualifier": m.qualifier, "date_value": m.date_value,
-            "date_start": m.date_start, "date_end": m.date_end, "grain": m.grain, "source": m.source,
-        })
-    return rows
-
-
-def repeat_rows(repeats: Iterable[Repeat], run_id: str) -> list[dict[str, Any]]:
-    return [{"doc_id": r.doc_id, "source": r.source, "source_format": r.source_format, "encoding": r.encoding,
-             "pub_date": r.pub_date, "title": r.title, "run_id": run_id} for r in repeats]
-
-
-def error_rows(errors: Iterable[ErrorRow], run_id: str) -> list[dict[str, Any]]:
-    return [{"run_id": run_id, "source": e.source, "stage": e.stage, "error_type": e.error_type,
-             "message": e.message} for e in errors]
-
-
-def to_table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
-    schema = SCHEMAS[name].with_metadata({"schema_version": SCHEMA_VERSION})
-    return pa.Table.from_pylist(rows, schema=schema)
-
-
-# --- the output folder ------------------------------------------------------
 
 
 def batch_key(doc_ids: Iterable[str]) -> str:
@@ -305,11 +178,3 @@ def _schema_problem(table: str, part: Path) -> Optional[str]:
         return (f"has the columns {', '.join(f'{f.name} ({f.type})' for f in schema)} instead of "
                 f"{', '.join(f'{f.name} ({f.type})' for f in expected)}")
     return None
-
-
-def run_row(run_id: str, started_at: datetime, finished_at: datetime, n_inputs: int, n_documents: int,
-            n_errors: int, config_sha256: str, pipeline_version: str) -> dict[str, Any]:
-    return {"run_id": run_id, "started_at": started_at, "finished_at": finished_at, "n_inputs": n_inputs,
-            "n_documents": n_documents, "n_errors": n_errors, "config_sha256": config_sha256,
-            "pipeline_version": pipeline_version}
-
