@@ -136,7 +136,7 @@ def start_temporary_server() -> float:
 
 
 def run_whole_pipeline(corpus: Corpus, out: Path, config_path: Optional[Path]) -> dict[str, Any]:
-    from pipeline.flow import run_pipeline
+    from pipeline.run.flow import run_pipeline
 
     config, config_sha256 = bench_config(config_path)
     server_start_s = start_temporary_server()

@@ -1,6 +1,6 @@
 """The command line: ``pipeline run INPUT... --out DIR [--config FILE] [--pub-date YYYY-MM-DD]``.
 
-``pipeline serve`` takes the same plus ``--cron EXPR`` and runs on that schedule (pipeline/serve.py).
+``pipeline serve`` takes the same plus ``--cron EXPR`` and runs on that schedule (pipeline/run/serve.py).
 
 Exit status: 0 when every input was processed, 1 when some were refused (they
 are in the ``errors`` table), 2 on a usage or configuration error or when the
@@ -45,7 +45,7 @@ def add_run_arguments(run: argparse.ArgumentParser) -> None:
 
 
 def add_serve_command(commands: argparse._SubParsersAction) -> None:
-    """``serve`` takes what ``run`` takes plus a schedule (pipeline.serve; needs a real Prefect server)."""
+    """``serve`` takes what ``run`` takes plus a schedule (pipeline.run.serve; needs a real Prefect server)."""
     serve = commands.add_parser("serve", help="run on a schedule, served to a Prefect server (PREFECT_API_URL)")
     add_run_arguments(serve)
     serve.add_argument("--cron", required=True, metavar="EXPR", help='cron schedule in UTC, e.g. "0 6 * * *"')
@@ -76,7 +76,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.command == "run":
         return run_command(args)
     if args.command == "serve":
-        from .serve import serve_command
+        from pipeline.run.serve import serve_command
 
         return serve_command(args)
     if args.command in ("report", "eval"):
@@ -114,7 +114,7 @@ def run_command(args: argparse.Namespace) -> int:
     except ConfigError as error:
         print(f"pipeline: configuration error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    from .flow import run_pipeline
+    from pipeline.run.flow import run_pipeline
     from pipeline.tables.folder import OutputError
 
     try:

@@ -71,7 +71,7 @@ def _worker_mentions(config_json: str, segments: list[Segment]) -> list[list[Men
 
 
 _pools: dict[tuple[str, int], ProcessPoolExecutor] = {}
-# Two batches can be in their extract stage at once (pipeline/runner.py
+# Two batches can be in their extract stage at once (pipeline/run/runner.py
 # batches_in_flight): they share one pool, and a batch that runs in this
 # process runs alone (the stages hold the GIL; nothing is lost by waiting).
 _pool_lock = threading.Lock()

@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 
 from pipeline.cli import main
 from pipeline.config import parse_config
-from pipeline.flow import RunSummary, run_pipeline
+from pipeline.run.flow import RunSummary, run_pipeline
 
 TEXT = "本报讯 我市召开会议。会议指出，成效明显。"
 OTHER = "第二篇文章，市民政局发放3135.7万元。"

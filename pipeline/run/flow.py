@@ -27,7 +27,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable, Optional, TypeVar
 
-from .prefect_env import configure_prefect
+from pipeline.run.prefect_env import configure_prefect
 
 configure_prefect()
 
@@ -35,20 +35,20 @@ from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.futures import PrefectFuture  # noqa: E402
 
-from . import __version__  # noqa: E402
+from pipeline import __version__  # noqa: E402
 from pipeline.layout.articles import find_articles  # noqa: E402
-from .config import Config, ConfigError  # noqa: E402
+from pipeline.config import Config, ConfigError  # noqa: E402
 from pipeline.extract.stage import extract_documents  # noqa: E402
 from pipeline.extract.workers import nlp_for, stop_workers  # noqa: E402
 from pipeline.read.formats import read_input  # noqa: E402
 from pipeline.read.inputs import InputFile, discover_inputs, split_jsonl  # noqa: E402
 from pipeline.layout.repair import Layout, repair_layout  # noqa: E402
 from pipeline.read.normalize import normalize_text  # noqa: E402
-from .progress import RunProgress  # noqa: E402
-from .runner import batches_in_flight, shared_prefect_api, task_runner_for  # noqa: E402
+from pipeline.run.progress import RunProgress  # noqa: E402
+from pipeline.run.runner import batches_in_flight, shared_prefect_api, task_runner_for  # noqa: E402
 from pipeline.layout.sentences import split_sentences  # noqa: E402
-from .summary import RunTotals  # noqa: E402
-from .types import Document, ErrorRow, RawDocument, Repeat  # noqa: E402
+from pipeline.summary import RunTotals  # noqa: E402
+from pipeline.types import Document, ErrorRow, RawDocument, Repeat  # noqa: E402
 from pipeline.tables.folder import KnownSources, OutputFolder  # noqa: E402
 from pipeline.tables.rows import error_rows, repeat_rows, run_row  # noqa: E402
 

@@ -1,6 +1,6 @@
 import logging
 
-from pipeline.progress import RunProgress
+from pipeline.run.progress import RunProgress
 
 
 def test_plain_log_lines_when_not_on_a_terminal(caplog):

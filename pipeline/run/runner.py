@@ -18,7 +18,7 @@ import os
 from contextlib import contextmanager
 from typing import Iterator
 
-from .config import Config
+from pipeline.config import Config
 from pipeline.extract.workers import worker_count
 
 SERVER_START_TIMEOUT_S = 180

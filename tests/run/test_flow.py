@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.config import parse_config
-from pipeline.flow import run_pipeline
+from pipeline.run.flow import run_pipeline
 from pipeline.tables.folder import OutputError, OutputFolder
 from tests.conftest import ROOT, SAMPLE_PAGE
 
@@ -51,7 +51,7 @@ def test_tables_are_the_same_for_any_batch_size(tmp_path):
 
 def test_batches_overlapping_on_worker_processes_give_the_same_tables(tmp_path, monkeypatch):
     import pipeline.extract.workers as extract_workers
-    from pipeline.runner import batches_in_flight
+    from pipeline.run.runner import batches_in_flight
 
     corpus = make_corpus(tmp_path / "in", 4)
     one_process = run([corpus], tmp_path / "one", batching={"max_documents": 1}, extract={"processes": 1})

@@ -19,7 +19,7 @@ from typing import Callable, Optional
 import httpx
 import pytest
 
-from pipeline.serve import deployment_parameters
+from pipeline.run.serve import deployment_parameters
 from tests.conftest import ROOT, SAMPLES
 
 pytestmark = pytest.mark.skipif(os.environ.get("PIPELINE_SKIP_SERVER_TESTS") == "1",

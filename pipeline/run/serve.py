@@ -11,7 +11,7 @@ A deployment's parameters must be JSON, so the served flow takes the inputs,
 the output folder and the *path* of the config, and loads the config at the
 start of each run: an edited config applies from the next run on, and a
 broken one fails that run with the key's name.  The work itself is
-:func:`pipeline.flow.run_pipeline` (a subflow), the same as ``pipeline run``.
+:func:`pipeline.run.flow.run_pipeline` (a subflow), the same as ``pipeline run``.
 """
 from __future__ import annotations
 
@@ -21,13 +21,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
-from .prefect_env import configure_prefect
+from pipeline.run.prefect_env import configure_prefect
 
 configure_prefect()
 
 from prefect import flow, get_run_logger  # noqa: E402
 
-from .config import ConfigError, load_config  # noqa: E402
+from pipeline.config import ConfigError, load_config  # noqa: E402
 
 EXIT_USAGE = 2
 HEALTH_TIMEOUT_S = 10
@@ -50,7 +50,7 @@ class ServeError(Exception):
 def scheduled_extraction(inputs: list[str], out: str, config_path: Optional[str] = None,
                          pub_date: Optional[str] = None) -> dict[str, Any]:
     """One scheduled run: loads the config now, then runs the pipeline as ``pipeline run`` does."""
-    from .flow import run_pipeline  # the flow module builds spaCy pipelines; only a run needs it
+    from pipeline.run.flow import run_pipeline  # the flow module builds spaCy pipelines; only a run needs it
 
     config, config_sha256 = load_config(Path(config_path) if config_path else None)
     summary = run_pipeline(inputs=inputs, out=out, config=config, config_sha256=config_sha256,
