@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Optional, Sequence
 
-from .config import ConfigError, load_config
+from pipeline.config import ConfigError, load_config
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -53,7 +53,7 @@ def add_serve_command(commands: argparse._SubParsersAction) -> None:
 
 
 def add_report_and_eval_commands(commands: argparse._SubParsersAction) -> None:
-    """``report OUT --html FILE`` and ``eval GOLD.jsonl OUT [--json FILE]`` (pipeline.report, pipeline.evaluate)."""
+    """``report OUT --html FILE`` and ``eval GOLD.jsonl OUT [--json FILE]`` (pipeline.look.report, pipeline.look.evaluate)."""
     report = commands.add_parser("report", help="write a self-contained HTML report of an output folder")
     report.add_argument("out", type=Path, metavar="OUT", help="output folder of earlier runs")
     report.add_argument("--html", required=True, type=Path, metavar="FILE", help="the HTML file to write")
@@ -90,12 +90,12 @@ def report_or_eval_command(args: argparse.Namespace) -> int:
         print(f"pipeline: {args.out} is not an output folder (no documents table)", file=sys.stderr)
         return EXIT_USAGE
     if args.command == "report":
-        from .report import write_report
+        from pipeline.look.report import write_report
 
         path = write_report(args.out, args.html, max_documents=args.max_documents)
         print(f"report -> {path}")
         return EXIT_OK
-    from .evaluate import GoldError, evaluate_output, format_report, write_json
+    from pipeline.look.evaluate import GoldError, evaluate_output, format_report, write_json
 
     try:
         scores = evaluate_output(args.gold, args.out)

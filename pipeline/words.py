@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from typing import Optional
 
-from .config import MODELS_DIR
+from pipeline.config import MODELS_DIR
 
 WORDFREQ_PATH = MODELS_DIR / "wordfreq" / "pd1998_wordfreq.tsv"
 _TRAILING_CJK = re.compile(r"[\u4e00-\u9fff]{1,4}$")

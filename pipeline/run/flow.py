@@ -47,7 +47,7 @@ from pipeline.read.normalize import normalize_text  # noqa: E402
 from pipeline.run.progress import RunProgress  # noqa: E402
 from pipeline.run.runner import batches_in_flight, shared_prefect_api, task_runner_for  # noqa: E402
 from pipeline.layout.sentences import split_sentences  # noqa: E402
-from pipeline.summary import RunTotals  # noqa: E402
+from pipeline.look.summary import RunTotals  # noqa: E402
 from pipeline.types import Document, ErrorRow, RawDocument, Repeat  # noqa: E402
 from pipeline.tables.folder import KnownSources, OutputFolder  # noqa: E402
 from pipeline.tables.rows import error_rows, repeat_rows, run_row  # noqa: E402

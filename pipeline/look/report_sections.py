@@ -1,45 +1,20 @@
-"""``pipeline report OUT --html FILE``: one self-contained HTML page about a run.
-
-The page is for an editor or analyst: what went in and what was refused, how
-many mentions of each label were found, the top organisations and places, money
-totals by organisation and by month as charts, and the first documents with
-their entities highlighted by displaCy (the resolved value on hover and beside
-each mention).
-
-Self-contained means it opens offline and years later: CSS, SVG charts and
-the little script are inline; no fonts, scripts or images are fetched.  Every
-piece of text from the tables is escaped, since it is untrusted input.
-
-The rules behind the money figures (also stated on the page):
-
-- a MONEY mention is credited to the nearest ORG mention before it in the same
-  sentence (Chinese names the actor first), else the nearest one after it;
-  without one it is "(no organisation in the sentence)".  This is the rule of
-  the run's own money artifact (pipeline.summary.money_owner), so the two agree;
-- an amount in a passage printed twice (``sentences.duplicate_of``) counts once;
-- a month is the document's ``pub_date`` month; a document without one is
-  "(no pub_date)";
-- a range counts at its low end (``value``); each currency is totalled apart.
-"""
+"""The report's HTML pieces: values as an editor reads them, inline SVG charts,
+tables and the page's sections.  Every piece of text from the tables is
+escaped (:func:`esc`), since it is untrusted input."""
 from __future__ import annotations
 
 import html
 import math
-from dataclasses import dataclass
-from datetime import datetime, timezone
-from pathlib import Path
-from typing import Any, Callable, Iterable, Optional, Union
+from typing import Any, Callable, Optional
 
 import pandas as pd
 
-DEFAULT_MAX_DOCUMENTS = 50
-TOP_N = 15
+from pipeline.look.report_figures import (LABEL_ORDER, NO_DATE, NO_ORG, TOP_N, RunTables, currencies_by_use,
+                                          label_counts, money_by_month, money_by_organisation, top_names)
+
 OPEN_DOCUMENTS = 3  # shown unfolded; the rest open on a click, so a long page stays scannable
 MAX_ERRORS_LISTED = 200
-NO_ORG = "(no organisation in the sentence)"
-NO_DATE = "(no pub_date)"
 
-LABEL_ORDER = ("ORG", "PERSON", "GPE", "LOC", "DATE", "MONEY", "PERCENT", "QUANTITY")
 LABEL_COLORS = {
     "ORG": "#7aecec", "PERSON": "#aa9cfc", "GPE": "#feca74", "LOC": "#ff9561", "DATE": "#bfe1d9",
     "MONEY": "#e4e7d2", "PERCENT": "#c8e6a0", "QUANTITY": "#f0d0ff",
@@ -58,130 +33,13 @@ ENT_TEMPLATE = ('<mark class="entity ent-{label}" data-label="{label}" title="{t
 
 def esc(value: Any) -> str:
     """Escaped text for element content and double-quoted attributes."""
-    return html.escape("" if _missing(value) else str(value), quote=True)
+    return html.escape("" if missing(value) else str(value), quote=True)
 
 
-def _missing(value: Any) -> bool:
+def missing(value: Any) -> bool:
     if value is None or value is pd.NaT:
         return True
     return isinstance(value, float) and math.isnan(value)
-
-
-# --- the tables ----------------------------------------------------------------------
-
-
-@dataclass
-class RunTables:
-    documents: pd.DataFrame
-    entities: pd.DataFrame
-    runs: pd.DataFrame
-    errors: pd.DataFrame
-    n_articles: int
-    n_sentences: int
-    n_repeats: int = 0  # inputs whose text a document already holds (repeats table)
-    # sentences that repeat an earlier one (a passage printed twice): their money is not counted again
-    duplicate_sentences: frozenset[str] = frozenset()
-
-
-def load_tables(out: Union[str, Path]) -> RunTables:
-    """The tables the page needs (sentences and articles only as counts)."""
-    import pyarrow.parquet as pq
-
-    from pipeline.tables.folder import OutputFolder
-
-    folder = OutputFolder(Path(out))
-
-    def count(table: str) -> int:
-        return sum(pq.ParquetFile(part).metadata.num_rows for part in (folder.root / table).glob("part-*.parquet"))
-
-    def duplicate_sentences() -> frozenset[str]:
-        ids: set[str] = set()
-        for part in (folder.root / "sentences").glob("part-*.parquet"):
-            frame = pq.read_table(part, columns=["sentence_id", "duplicate_of"]).to_pandas()
-            ids.update(frame.loc[frame["duplicate_of"].notna(), "sentence_id"])
-        return frozenset(ids)
-
-    return RunTables(documents=folder.read("documents"), entities=folder.read("entities"), runs=folder.read("runs"),
-                     errors=folder.read("errors"), n_articles=count("articles"), n_sentences=count("sentences"),
-                     n_repeats=count("repeats"), duplicate_sentences=duplicate_sentences())
-
-
-def _name_of(frame: pd.DataFrame) -> pd.Series:
-    """The canonical name, or the text where no norm was given."""
-    return frame["norm"].where(frame["norm"].notna() & (frame["norm"] != ""), frame["text"])
-
-
-def label_counts(entities: pd.DataFrame) -> pd.DataFrame:
-    counts = entities.groupby("label").agg(mentions=("entity_id", "size"), documents=("doc_id", "nunique"))
-    order = [label for label in LABEL_ORDER if label in counts.index]
-    order += sorted(set(counts.index) - set(order))
-    return counts.reindex(order).reset_index()
-
-
-def top_names(entities: pd.DataFrame, labels: Iterable[str], n: int = TOP_N) -> pd.DataFrame:
-    chosen = entities[entities["label"].isin(list(labels))]
-    if chosen.empty:
-        return pd.DataFrame(columns=["name", "label", "mentions", "documents"])
-    chosen = chosen.assign(name=_name_of(chosen))
-    grouped = chosen.groupby("name").agg(label=("label", lambda s: "/".join(sorted(set(s)))),
-                                         mentions=("entity_id", "size"), documents=("doc_id", "nunique"))
-    return grouped.sort_values(["mentions", "documents"], ascending=False).head(n).reset_index()
-
-
-def countable_money(entities: pd.DataFrame, duplicate_sentences: frozenset[str] = frozenset()) -> pd.DataFrame:
-    """MONEY mentions with a value, once each: not again in a passage printed twice."""
-    money = entities[(entities["label"] == "MONEY") & entities["value"].notna()]
-    return money[~money["sentence_id"].isin(list(duplicate_sentences))]
-
-
-def money_with_organisations(entities: pd.DataFrame,
-                             duplicate_sentences: frozenset[str] = frozenset()) -> pd.DataFrame:
-    """Each MONEY mention with its ORG: the nearest before it in its sentence, else the nearest after."""
-    money = countable_money(entities, duplicate_sentences)
-    money = money[["entity_id", "doc_id", "sentence_id", "start", "end", "value", "currency"]]
-    orgs = entities[entities["label"] == "ORG"]
-    orgs = orgs.assign(org=_name_of(orgs))[["doc_id", "sentence_id", "start", "end", "org"]]
-    pairs = money.merge(orgs, on=["doc_id", "sentence_id"], how="inner", suffixes=("", "_org"))
-    if not pairs.empty:
-        before = pairs["start"] - pairs["end_org"]
-        after = pairs["start_org"] - pairs["end"]
-        pairs["distance"] = before.where(before >= 0, after.where(after >= 0, 0))
-        pairs["after"] = pairs["start_org"] >= pairs["end"]  # False sorts first: any ORG before wins
-        pairs = pairs.sort_values(["entity_id", "after", "distance", "start_org"])
-        pairs = pairs.drop_duplicates("entity_id")[["entity_id", "org"]]
-    else:
-        pairs = pd.DataFrame(columns=["entity_id", "org"])
-    joined = money.merge(pairs, on="entity_id", how="left")
-    joined["org"] = joined["org"].fillna(NO_ORG)
-    joined["currency"] = joined["currency"].fillna("?")
-    return joined
-
-
-def money_by_organisation(entities: pd.DataFrame,
-                          duplicate_sentences: frozenset[str] = frozenset()) -> pd.DataFrame:
-    money = money_with_organisations(entities, duplicate_sentences)
-    grouped = money.groupby(["currency", "org"]).agg(total=("value", "sum"), mentions=("value", "size"))
-    return grouped.reset_index().sort_values(["currency", "total"], ascending=[True, False])
-
-
-def money_by_month(entities: pd.DataFrame, documents: pd.DataFrame,
-                   duplicate_sentences: frozenset[str] = frozenset()) -> pd.DataFrame:
-    money = countable_money(entities, duplicate_sentences)
-    dates = documents[["doc_id", "pub_date"]].drop_duplicates("doc_id")
-    money = money.merge(dates, on="doc_id", how="left")
-    month = pd.to_datetime(money["pub_date"], errors="coerce").dt.strftime("%Y-%m")
-    money = money.assign(month=month.fillna(NO_DATE), currency=money["currency"].fillna("?"))
-    grouped = money.groupby(["currency", "month"]).agg(total=("value", "sum"), mentions=("value", "size"))
-    # chronological, with undated documents last
-    return grouped.reset_index().sort_values(["currency", "month"], key=lambda s: s.replace(NO_DATE, "9999"))
-
-
-def currencies_by_use(*frames: pd.DataFrame) -> list[str]:
-    counts: dict[str, int] = {}
-    for frame in frames:
-        for currency, mentions in frame.groupby("currency")["mentions"].sum().items():
-            counts[currency] = max(counts.get(currency, 0), int(mentions))
-    return sorted(counts, key=lambda c: (-counts[c], c))
 
 
 # --- values as text ------------------------------------------------------------------------
@@ -203,15 +61,15 @@ def value_text(row: dict[str, Any]) -> str:
     """The resolved value of a mention as an editor reads it ('' when it has none)."""
     label = row.get("label")
     qualifier = QUALIFIER_TEXT.get(row.get("qualifier") or "", "")
-    high = "" if _missing(row.get("value_max")) else f"–{_number(row['value_max'])}"
+    high = "" if missing(row.get("value_max")) else f"–{_number(row['value_max'])}"
     if label == "DATE":
-        if _missing(row.get("date_value")):
+        if missing(row.get("date_value")):
             return ""
         span = ""
-        if not _missing(row.get("date_start")) and row.get("date_start") != row.get("date_end"):
+        if not missing(row.get("date_start")) and row.get("date_start") != row.get("date_end"):
             span = f" ({_iso(row['date_start'])} – {_iso(row['date_end'])})"
         return f"{row['date_value']}{span}"
-    if label in ("MONEY", "PERCENT", "QUANTITY") and not _missing(row.get("value")):
+    if label in ("MONEY", "PERCENT", "QUANTITY") and not missing(row.get("value")):
         number = f"{qualifier}{_number(row['value'])}{high}"
         if label == "MONEY":
             return f"{number} {row.get('currency') or ''}".strip()
@@ -219,7 +77,7 @@ def value_text(row: dict[str, Any]) -> str:
             return f"{number} {'pp' if row.get('unit') == 'pp' else '%'}"
         return f"{number} {row.get('unit') or ''}".strip()
     norm = row.get("norm")
-    return "" if _missing(norm) else str(norm)
+    return "" if missing(norm) else str(norm)
 
 
 def _iso(value: Any) -> str:
@@ -293,7 +151,7 @@ def table_html(frame: pd.DataFrame, columns: dict[str, str],
         cells = []
         for column in columns:
             value = record.get(column)
-            text = formatters[column](value) if column in formatters and not _missing(value) else value
+            text = formatters[column](value) if column in formatters and not missing(value) else value
             numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
             cells.append(f'<td class="num">{esc(text)}</td>' if numeric else f"<td>{esc(text)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
@@ -301,7 +159,7 @@ def table_html(frame: pd.DataFrame, columns: dict[str, str],
 
 
 def _timestamp(value: Any) -> str:
-    if _missing(value):
+    if missing(value):
         return ""
     return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M:%S UTC")
 
@@ -410,7 +268,7 @@ def document_markup(document: dict[str, Any], mentions: pd.DataFrame) -> str:
         last_end = row["end"]
         shown = value_text(row)
         tip = f"{row['label']}: {shown}" if shown else row["label"]
-        if not _missing(row.get("source")):
+        if not missing(row.get("source")):
             tip += f"  [{row['source']}]"
         beside = f'<span class="ent-value">{esc(shown)}</span>' if shown and shown != row["text"] else ""
         spans.append({"start": int(row["start"]), "end": int(row["end"]), "label": esc(row["label"]),
@@ -435,9 +293,9 @@ def documents_section(documents: pd.DataFrame, entities: pd.DataFrame, max_docum
     empty = entities.iloc[0:0]
     for index, document in enumerate(shown.to_dict("records")):
         mentions = by_doc.get(document["doc_id"], empty)
-        date = "" if _missing(document.get("pub_date")) else _iso(document["pub_date"])
+        date = "" if missing(document.get("pub_date")) else _iso(document["pub_date"])
         title = document.get("title")
-        heading = esc(title) if not _missing(title) and title else esc(document["source"])
+        heading = esc(title) if not missing(title) and title else esc(document["source"])
         parts.append(
             f'<article class="doc" id="doc-{esc(document["doc_id"])}"><h3>{heading}</h3>'
             f'<p class="meta">{esc(document["source"])} · published {esc(date or "—")} · '
@@ -447,96 +305,3 @@ def documents_section(documents: pd.DataFrame, entities: pd.DataFrame, max_docum
             f'{document_markup(document, mentions)}</details></article>')
     parts.append("</section>")
     return "".join(parts)
-
-
-# --- the page ------------------------------------------------------------------------------------------
-
-CSS = """
-:root { --ink: #1d2733; --muted: #5b6573; --line: #d9dee5; --bar: #3f7cac; --bg: #fafbfc; }
-* { box-sizing: border-box; }
-body { margin: 0; font: 15px/1.6 "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei",
-       "WenQuanYi Micro Hei", system-ui, sans-serif; color: var(--ink); background: var(--bg); }
-header { background: #1f3a52; color: #fff; padding: 18px 32px; }
-header h1 { margin: 0 0 4px; font-size: 22px; }
-header p { margin: 0; color: #cfdbe6; font-size: 13px; }
-nav { padding: 8px 32px; background: #e9eef3; font-size: 14px; }
-nav a { margin-right: 18px; color: #1f3a52; }
-main { padding: 8px 32px 40px; max-width: 1280px; }
-section { margin: 20px 0 28px; }
-h2 { font-size: 19px; border-bottom: 2px solid var(--line); padding-bottom: 4px; }
-h3 { font-size: 16px; margin: 18px 0 6px; }
-.note, .meta { color: var(--muted); font-size: 13px; }
-.empty { color: var(--muted); font-style: italic; }
-.tiles { display: flex; flex-wrap: wrap; gap: 10px; }
-.tile { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 8px 14px; min-width: 120px; }
-.tile .big { font-size: 22px; font-weight: 600; }
-.pair { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
-table { border-collapse: collapse; background: #fff; font-size: 13px; margin: 6px 0; }
-th, td { border: 1px solid var(--line); padding: 3px 8px; text-align: left; vertical-align: top; }
-th { background: #eef2f6; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
-table.errors td:nth-child(4) { max-width: 520px; }
-svg.chart { display: block; margin: 6px 0; font-size: 12px; }
-svg.chart rect { fill: var(--bar); }
-svg.chart text { fill: var(--ink); }
-svg.chart text.num { fill: var(--muted); }
-svg.chart .axis { stroke: var(--line); }
-.doc { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 4px 16px 12px; margin: 12px 0; }
-.doc summary { cursor: pointer; color: #1f3a52; }
-.entities { line-height: 2.4; font-size: 15px; }
-mark.entity { padding: 0.2em 0.35em; margin: 0 0.1em; border-radius: 0.3em; }
-.ent-label { font-size: 0.65em; font-weight: 700; margin-left: 0.3em; vertical-align: middle; }
-.ent-value { font-size: 0.7em; margin-left: 0.3em; color: #304050; vertical-align: middle; }
-.ent-value::before { content: "= "; }
-.legend-row { margin: 6px 0 10px; }
-button.legend { border: 1px solid #9aa5b1; border-radius: 4px; margin-right: 6px; padding: 2px 10px;
-                font-weight: 700; cursor: pointer; }
-button.legend[aria-pressed="false"] { opacity: 0.35; text-decoration: line-through; }
-""" + "\n".join(f"body.hide-{label} mark.ent-{label} {{ background: none !important; }}\n"
-                f"body.hide-{label} mark.ent-{label} > span {{ display: none; }}" for label in LABEL_ORDER)
-
-# Label toggles; the last line marks the page as fully scripted, which the
-# headless-browser test reads back with --dump-dom.
-SCRIPT = """
-(function () {
-  document.querySelectorAll("button[data-toggle]").forEach(function (button) {
-    button.addEventListener("click", function () {
-      var label = button.getAttribute("data-toggle");
-      var hidden = document.body.classList.toggle("hide-" + label);
-      document.querySelectorAll('button[data-toggle="' + label + '"]').forEach(function (b) {
-        b.setAttribute("aria-pressed", hidden ? "false" : "true");
-      });
-    });
-  });
-  document.documentElement.setAttribute("data-report-ready", "ok");
-})();
-"""
-
-
-def build_report(tables: RunTables, out_name: str, max_documents: int = DEFAULT_MAX_DOCUMENTS) -> str:
-    generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    sections = [summary_section(tables), labels_section(tables.entities), names_section(tables.entities),
-                money_section(tables),
-                documents_section(tables.documents, tables.entities, max_documents)]
-    nav = "".join(f'<a href="#{anchor}">{name}</a>' for anchor, name in (
-        ("summary", "Run summary"), ("labels", "Labels"), ("names", "Organisations and places"),
-        ("money", "Money"), ("documents", "Documents")))
-    return (f'<!DOCTYPE html>\n<html lang="zh-Hans"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<title>Extraction report: {esc(out_name)}</title><style>{CSS}</style></head>'
-            f'<body><header><h1>Extraction report</h1><p>Output folder {esc(out_name)} · generated {generated}'
-            f'</p></header><nav>{nav}</nav><main>{"".join(sections)}</main>'
-            f'<script>{SCRIPT}</script></body></html>\n')
-
-
-def write_report(out: Union[str, Path], html_path: Union[str, Path],
-                 max_documents: int = DEFAULT_MAX_DOCUMENTS) -> Path:
-    """Reads OUT's tables and writes the page (through a temporary file, then renamed)."""
-    tables = load_tables(out)
-    page = build_report(tables, str(out), max_documents)
-    target = Path(html_path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp")
-    temporary.write_text(page, encoding="utf-8")
-    temporary.replace(target)
-    return target

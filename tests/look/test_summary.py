@@ -1,7 +1,7 @@
 from datetime import date
 from decimal import Decimal
 
-from pipeline.summary import RunTotals
+from pipeline.look.summary import RunTotals
 from pipeline.types import Document, Mention, Sentence
 
 

@@ -1,4 +1,4 @@
-"""pipeline.report: content of the page, escaping, no network, and a headless Chromium rendering.
+"""pipeline.look.report: content of the page, escaping, no network, and a headless Chromium rendering.
 
 The output folder is written without Prefect (the sample page through the
 stages, plus a hostile document made by hand), so these tests take seconds.
@@ -19,12 +19,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.report import (NO_ORG, build_report, format_amount, load_tables, money_by_month,
-                             money_with_organisations, value_text, write_report)
+from pipeline.look.report import build_report, write_report
+from pipeline.look.report_figures import NO_ORG, load_tables, money_by_month, money_with_organisations
+from pipeline.look.report_sections import format_amount, value_text
 from pipeline.types import Article, Document, ErrorRow, Mention, Repeat, Sentence
 from pipeline.tables.folder import OutputFolder
 from pipeline.tables.rows import error_rows, repeat_rows, run_row
-from tests.test_evaluate import extract_sample_page, installed_components
+from tests.conftest import ROOT
+from tests.look.test_evaluate import extract_sample_page, installed_components
 
 CHROMIUM = Path("/usr/bin/chromium")
 HOSTILE_TITLE = "<script>alert('title')</script>"
@@ -122,7 +124,7 @@ def test_money_goes_to_the_nearest_org_before_it_in_its_sentence_else_after_and_
 
 
 def test_the_report_credits_money_as_the_runs_own_artifact_does():
-    from pipeline.summary import money_owner
+    from pipeline.look.summary import money_owner
 
     text = "财政局拨给民政局100万元"
     money = Mention("MONEY", 8, 13, "100万元", "numeric", value=Decimal(1000000), currency="CNY")
@@ -192,7 +194,7 @@ def test_chromium_renders_the_page_without_script_errors(chromium: Path, page: P
 
 
 def documented_queries() -> list[str]:
-    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
     return re.findall(r"```sql\n(.*?)```", text, re.DOTALL)
 
 
@@ -220,7 +222,7 @@ def test_the_report_and_eval_commands(small_run: Path, tmp_path: Path, capsys):
     import json
 
     from pipeline.cli import main
-    from tests.test_evaluate import GOLD
+    from tests.look.test_evaluate import GOLD
 
     page = tmp_path / "page.html"
     assert main(["report", str(small_run), "--html", str(page), "--max-documents", "1"]) == 0

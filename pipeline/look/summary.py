@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 from typing import Iterable, Optional
 
-from .types import Document, Mention
+from pipeline.types import Document, Mention
 
 TOP_N = 20
 

@@ -1,4 +1,4 @@
-"""pipeline.evaluate on small cases, the sample page's gold file, and the accuracy floor.
+"""pipeline.look.evaluate on small cases, the sample page's gold file, and the accuracy floor.
 
 The floor test extracts the sample page by calling the stages directly (no
 Prefect start-up) with whichever configured components are installed, and
@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from pipeline.config import load_config, parse_config
-from pipeline.evaluate import LABELS, GoldError, evaluate, format_report, load_gold, value_matches
+from pipeline.look.evaluate import LABELS, GoldError, evaluate, format_report, load_gold, value_matches
 from tests.conftest import ROOT, SAMPLE_PAGE
 
 GOLD = ROOT / "tests" / "gold" / "sample_page.gold.jsonl"
