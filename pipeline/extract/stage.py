@@ -13,9 +13,9 @@ from typing import Iterable
 
 from pipeline.config import Config
 from pipeline.extract.consistency import Coverage, repeated_names, with_agreed_labels, with_cut_names_restored
-from pipeline.extract.workers import segment_mentions
 from pipeline.extract.names.spans import sits_on_word_boundaries
 from pipeline.extract.names.tables import NameTables, load_tables
+from pipeline.extract.workers import segment_mentions
 from pipeline.types import Document, Mention
 
 log = logging.getLogger(__name__)

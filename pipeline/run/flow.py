@@ -36,21 +36,21 @@ from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.futures import PrefectFuture  # noqa: E402
 
 from pipeline import __version__  # noqa: E402
-from pipeline.layout.articles import find_articles  # noqa: E402
 from pipeline.config import Config, ConfigError  # noqa: E402
 from pipeline.extract.stage import extract_documents  # noqa: E402
 from pipeline.extract.workers import nlp_for, stop_workers  # noqa: E402
+from pipeline.layout.articles import find_articles  # noqa: E402
+from pipeline.layout.repair import Layout, repair_layout  # noqa: E402
+from pipeline.layout.sentences import split_sentences  # noqa: E402
+from pipeline.look.summary import RunTotals  # noqa: E402
 from pipeline.read.formats import read_input  # noqa: E402
 from pipeline.read.inputs import InputFile, discover_inputs, split_jsonl  # noqa: E402
-from pipeline.layout.repair import Layout, repair_layout  # noqa: E402
 from pipeline.read.normalize import normalize_text  # noqa: E402
 from pipeline.run.progress import RunProgress  # noqa: E402
 from pipeline.run.runner import batches_in_flight, shared_prefect_api, task_runner_for  # noqa: E402
-from pipeline.layout.sentences import split_sentences  # noqa: E402
-from pipeline.look.summary import RunTotals  # noqa: E402
-from pipeline.types import Document, ErrorRow, RawDocument, Repeat  # noqa: E402
 from pipeline.tables.folder import KnownSources, OutputFolder  # noqa: E402
 from pipeline.tables.rows import error_rows, repeat_rows, run_row  # noqa: E402
+from pipeline.types import Document, ErrorRow, RawDocument, Repeat  # noqa: E402
 
 T = TypeVar("T")
 U = TypeVar("U")

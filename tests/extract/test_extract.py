@@ -2,15 +2,15 @@ from datetime import date
 
 from hypothesis import given, settings, strategies as st
 
-from pipeline.layout.articles import find_articles
 from pipeline.config import parse_config
+from pipeline.extract.nlp import get_mentions
 from pipeline.extract.stage import extract_documents, resolve_overlaps
 from pipeline.extract.workers import nlp_for
-from pipeline.tables.rows import entity_rows
+from pipeline.layout.articles import find_articles
 from pipeline.layout.repair import repair_layout
-from pipeline.extract.nlp import get_mentions
-from pipeline.read.normalize import normalize_text
 from pipeline.layout.sentences import split_sentences
+from pipeline.read.normalize import normalize_text
+from pipeline.tables.rows import entity_rows
 from pipeline.types import Document, Mention
 
 CONFIG = parse_config({"home": {"province": "山西省", "city": "阳泉市"}})

@@ -5,8 +5,8 @@ import pytest
 
 from pipeline.layout.articles import find_articles
 from pipeline.layout.repair import repair_layout
-from pipeline.read.normalize import normalize_text
 from pipeline.layout.sentences import split_sentences
+from pipeline.read.normalize import normalize_text
 
 # The seven cuts: (end of the cut paragraph, start of its continuation).
 CUTS = [

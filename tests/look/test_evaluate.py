@@ -137,13 +137,13 @@ def test_load_gold_refuses_rows_whose_text_does_not_fit_their_offsets(tmp_path: 
 
 def extract_sample_page(components: list[str]):
     """The sample page through the stages, as `pipeline run` would (without Prefect)."""
-    from pipeline.layout.articles import find_articles
     from pipeline.extract.stage import extract_documents
+    from pipeline.layout.articles import find_articles
+    from pipeline.layout.repair import repair_layout
+    from pipeline.layout.sentences import split_sentences
     from pipeline.read.formats import read_input
     from pipeline.read.inputs import discover_inputs
-    from pipeline.layout.repair import repair_layout
     from pipeline.read.normalize import normalize_text
-    from pipeline.layout.sentences import split_sentences
     from pipeline.types import Document
 
     base, _ = load_config(ROOT / "configs" / "pipeline.yaml")

@@ -22,9 +22,9 @@ import pytest
 from pipeline.look.report import build_report, write_report
 from pipeline.look.report_figures import NO_ORG, load_tables, money_by_month, money_with_organisations
 from pipeline.look.report_sections import format_amount, value_text
-from pipeline.types import Article, Document, ErrorRow, Mention, Repeat, Sentence
 from pipeline.tables.folder import OutputFolder
 from pipeline.tables.rows import error_rows, repeat_rows, run_row
+from pipeline.types import Article, Document, ErrorRow, Mention, Repeat, Sentence
 from tests.conftest import ROOT
 from tests.look.test_evaluate import extract_sample_page, installed_components
 

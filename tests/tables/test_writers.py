@@ -7,10 +7,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.types import Article, Document, Mention, Repeat, Sentence
 from pipeline.tables.folder import OutputError, OutputFolder
 from pipeline.tables.rows import document_rows, repeat_rows
 from pipeline.tables.schemas import SCHEMAS, to_table
+from pipeline.types import Article, Document, Mention, Repeat, Sentence
 
 
 def make_document(doc_id="d1"):

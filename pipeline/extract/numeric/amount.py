@@ -8,8 +8,8 @@ from decimal import Decimal
 from typing import Optional
 
 from pipeline.extract.dates.mentions import SOURCE
-from pipeline.extract.numeric.patterns import NumericRules
 from pipeline.extract.numerals import TABLES
+from pipeline.extract.numeric.patterns import NumericRules
 from pipeline.types import Mention
 
 

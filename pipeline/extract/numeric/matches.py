@@ -6,11 +6,11 @@ import re
 from decimal import Decimal
 from typing import Optional
 
+from pipeline.extract.numerals import TABLES, fold_digits, parse_digit_string, parse_number
 from pipeline.extract.numeric.amount import Amount, amount_mention, multiplier, qualified
 from pipeline.extract.numeric.money import add_subunits, spoken_money, symbol_money
 from pipeline.extract.numeric.patterns import NumericRules
 from pipeline.extract.numeric.percent import percent_with_unit, prefixed_percent
-from pipeline.extract.numerals import TABLES, fold_digits, parse_digit_string, parse_number
 from pipeline.types import Mention
 
 

@@ -6,9 +6,9 @@ import re
 from decimal import Decimal
 from typing import Optional
 
+from pipeline.extract.numerals import TABLES, parse_number
 from pipeline.extract.numeric.amount import Amount, amount_mention, belongs_to_next_word, multiplier, qualified
 from pipeline.extract.numeric.patterns import NumericRules, is_word
-from pipeline.extract.numerals import TABLES, parse_number
 from pipeline.types import Mention
 
 
