@@ -136,7 +136,7 @@ def start_temporary_server() -> float:
 
 
 def run_whole_pipeline(corpus: Corpus, out: Path, config_path: Optional[Path]) -> dict[str, Any]:
-    from pipeline.flow import run_pipeline
+    from pipeline.run.flow import run_pipeline
 
     config, config_sha256 = bench_config(config_path)
     server_start_s = start_temporary_server()
@@ -169,7 +169,7 @@ def rss_sampler():
 
 def pipeline_result(corpus: Corpus, out: Path, clock: StageClock, summary: Any, wall: float, cpu: float,
                     server_start_s: float, sampler: Any, config: Any) -> dict[str, Any]:
-    from pipeline.extract import worker_count
+    from pipeline.extract.workers import worker_count
 
     stages = {name: {"wall_s": clock.wall.get(name, 0.0), "cpu_s": clock.cpu.get(name, 0.0),
                      "calls": clock.calls.get(name, 0),
@@ -202,7 +202,7 @@ def count_rows(out: Path, table: str) -> int:
 
 def time_tokenizer_ner(out: Path, config_path: Optional[Path], limit_chars: int) -> PeerResult:
     """The tokenizer plus the trained NER component on the run's sentences, as the extract stage calls it."""
-    from pipeline.nlp import build_nlp
+    from pipeline.extract.nlp import build_nlp
 
     result = PeerResult("tokenizer+NER")
     config, _ = bench_config(config_path)

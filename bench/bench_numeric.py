@@ -7,7 +7,7 @@ stripped, one paragraph per line) plus the sample pages, folds full-width
 digits and letters as the run's normalization does, and times on exactly the
 same lines, one call per line:
 
-- ours:   ``pipeline.numeric.extract_numeric(line, pub_date)``
+- ours:   ``pipeline.extract.numeric.mentions.extract_numeric(line, pub_date)``
 - JioNLP: ``jionlp.ner.extract_money(line)`` + ``jionlp.ner.extract_time(line, time_base)``
 
 It prints characters per second for each and the ratio, on wall time and on
@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.numeric import extract_numeric  # noqa: E402
+from pipeline.extract.numeric.mentions import extract_numeric  # noqa: E402
 
 PUB_DATE = date(1998, 1, 15)
 _TAG = re.compile(r"\[?([^\s/\[\]]+)/[A-Za-z]+\]?[A-Za-z]*")

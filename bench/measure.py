@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
 # (module, attribute) -> stage name.  Module-level names are looked up in
-# pipeline.flow, so wrapping them there is what the tasks call; missing ones
+# pipeline.run.flow, so wrapping them there is what the tasks call; missing ones
 # (the flow is young and changes) are reported, not fatal.
 FLOW_FUNCTIONS = {
     "read_input": "ingest",
@@ -101,9 +101,9 @@ def patched(owner: Any, attribute: str, replacement: Any) -> Iterator[None]:
 
 @contextlib.contextmanager
 def timing_stages(clock: StageClock) -> Iterator[StageClock]:
-    """Wraps the stage functions of pipeline.flow (and the writer's methods) for one run."""
-    from pipeline import flow as flow_module
-    from pipeline.writers import OutputFolder
+    """Wraps the stage functions of pipeline.run.flow (and the output folder's methods) for one run."""
+    from pipeline.run import flow as flow_module
+    from pipeline.tables.folder import OutputFolder
 
     targets: list[tuple[Any, str, str]] = [(flow_module, name, stage) for name, stage in FLOW_FUNCTIONS.items()]
     targets += [(OutputFolder, name, stage) for name, stage in OUTPUT_METHODS.items()]

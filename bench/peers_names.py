@@ -26,7 +26,7 @@ Scoring is ``training/evaluate.py``'s ``_score``: exact spans, per label and
 overall, GPE and LOC counted as PLACE.
 
 "Ours" is the names layer as ``training/evaluate.py`` runs it: the ``rules``
-and ``ner`` components through ``pipeline.extract.extract_documents`` (names
+and ``ner`` components through ``pipeline.extract.stage.extract_documents`` (names
 repeated within an article included), with ``extract.processes: 1`` so that it
 runs in this one process like every peer (the scores do not depend on the
 number of workers).  The model is whatever ``--models-dir`` (default

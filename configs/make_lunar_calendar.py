@@ -4,7 +4,7 @@
 
 For every lunar year it records the Gregorian date of its new year (春节) and
 the length of each of its months in order, a leap month (闰月) in its place,
-which is all pipeline/date_forms.py needs to turn a lunar date (正月初一,
+which is all pipeline/extract/dates/lunar.py needs to turn a lunar date (正月初一,
 农历八月十五, 除夕) into a Gregorian one.  The data are JioNLP's lunar table
 (Apache-2.0, ``jionlp.gadget.lunar_solar_date``; JioNLP is pinned in
 constraints.txt as a benchmark-only dependency), read through its own converter

@@ -1,6 +1,6 @@
 """The command line: ``pipeline run INPUT... --out DIR [--config FILE] [--pub-date YYYY-MM-DD]``.
 
-``pipeline serve`` takes the same plus ``--cron EXPR`` and runs on that schedule (pipeline/serve.py).
+``pipeline serve`` takes the same plus ``--cron EXPR`` and runs on that schedule (pipeline/run/serve.py).
 
 Exit status: 0 when every input was processed, 1 when some were refused (they
 are in the ``errors`` table), 2 on a usage or configuration error or when the
@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Optional, Sequence
 
-from .config import ConfigError, load_config
+from pipeline.config import ConfigError, load_config
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -45,7 +45,7 @@ def add_run_arguments(run: argparse.ArgumentParser) -> None:
 
 
 def add_serve_command(commands: argparse._SubParsersAction) -> None:
-    """``serve`` takes what ``run`` takes plus a schedule (pipeline.serve; needs a real Prefect server)."""
+    """``serve`` takes what ``run`` takes plus a schedule (pipeline.run.serve; needs a real Prefect server)."""
     serve = commands.add_parser("serve", help="run on a schedule, served to a Prefect server (PREFECT_API_URL)")
     add_run_arguments(serve)
     serve.add_argument("--cron", required=True, metavar="EXPR", help='cron schedule in UTC, e.g. "0 6 * * *"')
@@ -53,7 +53,7 @@ def add_serve_command(commands: argparse._SubParsersAction) -> None:
 
 
 def add_report_and_eval_commands(commands: argparse._SubParsersAction) -> None:
-    """``report OUT --html FILE`` and ``eval GOLD.jsonl OUT [--json FILE]`` (pipeline.report, pipeline.evaluate)."""
+    """``report OUT --html FILE`` and ``eval GOLD.jsonl OUT [--json FILE]`` (pipeline.look.report, pipeline.look.evaluate)."""
     report = commands.add_parser("report", help="write a self-contained HTML report of an output folder")
     report.add_argument("out", type=Path, metavar="OUT", help="output folder of earlier runs")
     report.add_argument("--html", required=True, type=Path, metavar="FILE", help="the HTML file to write")
@@ -76,7 +76,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.command == "run":
         return run_command(args)
     if args.command == "serve":
-        from .serve import serve_command
+        from pipeline.run.serve import serve_command
 
         return serve_command(args)
     if args.command in ("report", "eval"):
@@ -90,12 +90,12 @@ def report_or_eval_command(args: argparse.Namespace) -> int:
         print(f"pipeline: {args.out} is not an output folder (no documents table)", file=sys.stderr)
         return EXIT_USAGE
     if args.command == "report":
-        from .report import write_report
+        from pipeline.look.report import write_report
 
         path = write_report(args.out, args.html, max_documents=args.max_documents)
         print(f"report -> {path}")
         return EXIT_OK
-    from .evaluate import GoldError, evaluate_output, format_report, write_json
+    from pipeline.look.evaluate import GoldError, evaluate_output, format_report, write_json
 
     try:
         scores = evaluate_output(args.gold, args.out)
@@ -114,8 +114,8 @@ def run_command(args: argparse.Namespace) -> int:
     except ConfigError as error:
         print(f"pipeline: configuration error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    from .flow import run_pipeline
-    from .writers import OutputError
+    from pipeline.run.flow import run_pipeline
+    from pipeline.tables.folder import OutputError
 
     try:
         summary = run_pipeline(inputs=[str(name) for name in args.inputs], out=str(args.out), config=config,

@@ -1,13 +1,16 @@
-"""Run configuration: a YAML file validated on load.
+"""Run configuration: a YAML file validated on load; and the tables in configs/.
 
 An unknown key or a wrong type is refused with a message naming the key, so a
-typo in a nightly job's config fails loudly instead of being ignored.
+typo in a nightly job's config fails loudly instead of being ignored.  The
+rules of every stage read their tables (configs/*.yaml) through
+:func:`read_yaml` and :func:`load_table`.
 """
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Any, Literal, Optional
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -105,3 +108,16 @@ def load_config(path: Optional[Path]) -> tuple[Config, str]:
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: not valid YAML ({error})") from None
     return parse_config(data, str(path)), hashlib.sha256(raw).hexdigest()
+
+
+def read_yaml(path: Path) -> Any:
+    """One YAML table file (an empty file is an empty mapping)."""
+    with Path(path).open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    return {} if data is None else data
+
+
+@lru_cache(maxsize=None)
+def load_table(name: str) -> Any:
+    """configs/<name>.yaml, parsed once per process."""
+    return read_yaml(CONFIG_DIR / f"{name}.yaml")

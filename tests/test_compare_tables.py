@@ -16,8 +16,8 @@ import pytest
 
 from bench.compare_tables import compare_folders, main
 from pipeline.config import parse_config
-from pipeline.flow import run_pipeline
-from pipeline.writers import OutputFolder
+from pipeline.run.flow import run_pipeline
+from pipeline.tables.folder import OutputFolder
 
 PAGE = "## 市民政局发放津贴\n2024年，市民政局发放高龄津贴3135.7万元，惠及3.2万人。\n\n（刘阳）\n"
 TEXT = "本报讯 我市召开会议。会议指出，成效明显。"

@@ -77,7 +77,7 @@ def _model_description(metrics: dict) -> list[str]:
     lexicon = metrics.get("names_lexicon", {})
     per_category = ", ".join(f"{c} {n:,}" for c, n in lexicon.get("per_category", {}).items())
     return [
-        "A character BiLSTM-CRF with lexicon features (`pipeline/names_model.py`), trained with",
+        "A character BiLSTM-CRF with lexicon features (`pipeline/extract/names/model.py`), trained with",
         "PyTorch (`training/names_train.py`, recipe `configs/names_model.yaml`) and run with numpy alone.",
         f"Each character is read as its embedding ({recipe['char_dim']} dims), the embeddings of its left and",
         f"right character bigrams ({recipe['bigram_dim']} each) and a lexicon vector: for every category of",
@@ -168,7 +168,7 @@ def write_card(metrics: dict, target: Path = MODELS_DIR / "README.md") -> Path:
     if layer:
         lines += ["", "### The names layer as the pipeline runs it",
                   "", "Rules + this model + names repeated within an article, through the extract stage",
-                  "(`pipeline.extract.extract_documents`), exact spans, GPE and LOC counted as PLACE. PD days",
+                  "(`pipeline.extract.stage.extract_documents`), exact spans, GPE and LOC counted as PLACE. PD days",
                   "28-31 as whole articles; MSRA's and CLUENER's blocks text by text (they mark no articles).", ""]
         for name, title in LAYER_TITLES:
             if name not in layer:
@@ -182,7 +182,7 @@ def write_card(metrics: dict, target: Path = MODELS_DIR / "README.md") -> Path:
             "## Segmenter (`pkuseg/`, `extract.segmenter: pkuseg`)",
             "",
             f"spacy-pkuseg CRF trained on PD days 1-27 ({seg.get('iterations', '?')} iterations, featureTrim"
-            f" {seg.get('feature_trim', '?')}); user dictionary cleared at load (pipeline/segment.py).",
+            f" {seg.get('feature_trim', '?')}); user dictionary cleared at load (pipeline/extract/segment.py).",
             f"Held-out PD days 28-31 ({seg['words']} words): word precision {seg['p']:.3f}, recall {seg['r']:.3f},"
             f" **F1 {seg['f']:.3f}**; {seg['chars_per_second']:,} chars/s inside spaCy.",
         ]

@@ -40,7 +40,7 @@ def _pipeline_fold():
     """The pipeline's own folding when it is there (it is one character for one,
     so offsets survive); the local copy above otherwise."""
     try:
-        from pipeline.normalize import fold_width as fold, widen_cjk_punctuation as widen
+        from pipeline.read.normalize import fold_width as fold, widen_cjk_punctuation as widen
     except ImportError:
         return _local_fold
     return lambda text: widen(fold(text))
@@ -242,7 +242,7 @@ def without_one_char_places(entities: list[tuple[int, int, str]]) -> list[tuple[
 
 @lru_cache(maxsize=1)
 def _doctrine_suffixes() -> tuple[str, ...]:
-    from pipeline.tables import read_yaml
+    from pipeline.config import read_yaml
 
     return tuple(read_yaml(PROJECT_ROOT / "configs" / "names" / "people.yaml")["doctrine_suffixes"])
 

@@ -15,8 +15,8 @@ LABELS = ("ORG", "PERSON", "PLACE")
 
 
 def evaluate_name_model(model_dir: Path) -> dict:
-    """The model alone (pipeline/names_model.py as the pipeline loads it), exact spans."""
-    from pipeline.names_model import NameModel
+    """The model alone (pipeline/extract/names/model.py as the pipeline loads it), exact spans."""
+    from pipeline.extract.names.model import NameModel
 
     model = NameModel.load(model_dir)
     results = {}
@@ -40,7 +40,7 @@ def _word_spans(words: list[str]) -> set[tuple[int, int]]:
 
 
 def evaluate_segmenter(models_dir: Path) -> dict:
-    from pipeline.segment import blank_pkuseg_nlp
+    from pipeline.extract.segment import blank_pkuseg_nlp
 
     nlp = blank_pkuseg_nlp(models_dir)
     paragraphs = [p for p in read_pd() if p.day in PD_TEST_DAYS]
@@ -67,7 +67,7 @@ def benchmark(models_dir: Path, repeats: int = 2) -> dict:
     paragraphs are split at 。！？ to match)."""
 
     from pipeline.config import parse_config
-    from pipeline.nlp import build_nlp, carrier_doc
+    from pipeline.extract.nlp import build_nlp, carrier_doc
 
     sentences = [s for p in read_pd() if p.day in PD_TEST_DAYS for s in re.split(r"(?<=[。！？])", p.text) if s]
     chars = sum(map(len, sentences))
@@ -227,7 +227,7 @@ def held_out_cluener_sentences(split: str = "test") -> tuple[list[list[str]], li
 
 def names_layer_found(name: str, texts: list[list[str]], config) -> list[set]:
     """(start, end, PLACE/ORG/PERSON) the extract stage finds in each held-out text."""
-    from pipeline.extract import extract_documents
+    from pipeline.extract.stage import extract_documents
 
     documents = [_held_out_document(f"{name}{i}", paragraphs) for i, paragraphs in enumerate(texts)]
     extract_documents(documents, config)

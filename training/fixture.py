@@ -38,7 +38,7 @@ FLOOR_MARGIN = 0.05  # what a retrain may lose before CI complains
 
 def fixture_f1(models_dir) -> dict[str, float]:
     """Per-label F1 of the packaged model on the fixture slice (as tests/test_names.py counts it)."""
-    from pipeline.names import load_name_model
+    from pipeline.extract.names.statistical import load_name_model
 
     model = load_name_model(str(models_dir))
     rows = [json.loads(line) for line in FIXTURE.read_text(encoding="utf-8").splitlines()]

@@ -8,10 +8,10 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
-from pipeline.config import CONFIG_DIR, MODELS_DIR
-from pipeline.names_model import MAX_WORD, LEXICON_FILE
-from pipeline.normalize import fold_width
-from pipeline.tables import read_yaml
+from pipeline.config import CONFIG_DIR, MODELS_DIR, read_yaml
+from pipeline.extract.names.features import MAX_WORD
+from pipeline.extract.names.model import LEXICON_FILE
+from pipeline.read.normalize import fold_width
 
 NAMES_MODEL_DIR = MODELS_DIR / "names"
 LEXICON_CONFIG = CONFIG_DIR / "names" / "lexicon.yaml"

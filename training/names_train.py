@@ -1,4 +1,4 @@
-"""Trains the name model (pipeline/names_model.py) with PyTorch on the CPU.
+"""Trains the name model (pipeline/extract/names/model.py) with PyTorch on the CPU.
 
     python -m training.names_train [--out DIR] [--set key=value ...]
 
@@ -7,7 +7,7 @@ lexicon in data/models/names/ (training/names_lexicon.py); writes the best
 checkpoint by mean dev F1 over the three corpora to DIR (default
 training/work/names/run) as the arrays the pipeline loads, with a log of
 every evaluation (train_log.jsonl).  The features come from
-pipeline/names_model.py itself, so training and running read the same thing.
+pipeline/extract/names/features.py itself, so training and running read the same thing.
 """
 from __future__ import annotations
 
@@ -24,8 +24,9 @@ import numpy
 import yaml
 
 from pipeline.config import CONFIG_DIR
-from pipeline.names_model import (LEXICON_FILE, META_FILE, MODEL_FILE, Lexicon, Vocabulary, allowed_transitions,
-                                  batch_features, bigram_keys, code_points, spans_from_tags, tag_names)
+from pipeline.extract.names.features import Lexicon, Vocabulary, batch_features, bigram_keys, code_points
+from pipeline.extract.names.model import (LEXICON_FILE, META_FILE, MODEL_FILE, allowed_transitions, spans_from_tags,
+                                          tag_names)
 
 from .names_data import NAMES_WORK, Example, read_examples
 from .names_lexicon import NAMES_MODEL_DIR
@@ -264,7 +265,7 @@ def evaluate(network, items: list[Encoded], tags: list[str], labels: Sequence[st
 
 def export(network, vocabulary: Vocabulary, recipe: dict, tags: list[str], out: Path, extra_meta: dict,
            lexicon_dir: Path = NAMES_MODEL_DIR) -> None:
-    """The arrays pipeline/names_model.NameModel loads (embeddings as float16: half the size, same tags)."""
+    """The arrays pipeline.extract.names.model.NameModel loads (embeddings as float16: half the size, same tags)."""
     state = {k: v.detach().numpy() for k, v in network.state_dict().items()}
     arrays = {
         "vocab_chars": vocabulary.chars, "vocab_bigrams": vocabulary.bigrams,

@@ -15,8 +15,7 @@ import collections
 import re
 from pathlib import Path
 
-from pipeline.config import CONFIG_DIR
-from pipeline.tables import read_yaml
+from pipeline.config import CONFIG_DIR, read_yaml
 
 from .corpora import PD_TEST_DAYS, msra_split, read_msra, read_pd
 

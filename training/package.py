@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy
 
-from pipeline.names_model import LEXICON_FILE, META_FILE, MODEL_FILE
+from pipeline.extract.names.model import LEXICON_FILE, META_FILE, MODEL_FILE
 
 from .corpora import PROJECT_ROOT
 from .names_train import NAMES_RUN

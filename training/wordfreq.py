@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 from pipeline.config import MODELS_DIR, PROJECT_ROOT
-from pipeline.normalize import fold_width
+from pipeline.read.normalize import fold_width
 
 DEFAULT_CORPUS = PROJECT_ROOT.parent / "shared" / "data" / "peoples-daily-1998" / "199801.utf8.txt"
 DEFAULT_OUT = MODELS_DIR / "wordfreq" / "pd1998_wordfreq.tsv"

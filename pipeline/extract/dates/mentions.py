@@ -1,0 +1,193 @@
+"""DATE mentions: absolute, partial and relative dates resolved against pub_date.
+
+``find_dates("3月11日", date(2025, 3, 12))`` gives one DATE with
+``date_value="2025-03-11"``, grain ``day``.  A date without its year takes the
+year that puts it nearest to the publication date; without a publication date
+the missing parts stay ``XXXX`` and ``date_start``/``date_end`` stay empty.
+Durations (``6个月``, ``十年``) are QUANTITY and are not found here.
+
+Single expressions (pipeline/extract/dates/reading.py) and calendar forms
+(forms.py) are found first; ``A 至 B`` pairs are then joined into one range.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Optional
+
+from pipeline.extract.dates.forms import find_calendar_forms
+from pipeline.extract.dates.patterns import RULES, DateRules
+from pipeline.extract.dates.periods import (UNRESOLVED_YEAR, Period, day_period, month_period, nearest_month,
+                                            nearest_year, valid_day, year_period)
+from pipeline.extract.dates.reading import Found, read_match, small_number
+from pipeline.types import Mention
+
+SOURCE = "numeric"
+
+
+def find_dates(text: str, pub_date: Optional[date], rules: DateRules = RULES) -> list[Mention]:
+    """All DATE mentions in ``text``; ranges (2024年1月至9月) are one mention."""
+    try:
+        return _find_dates(text, pub_date, rules)
+    except (ValueError, OverflowError):
+        if pub_date is None:
+            raise
+        # a publication date at the edge of the calendar (0001-01-01, 9999-12-31)
+        # leaves relative dates nowhere to go: read them as if it were unknown
+        return _find_dates(text, None, rules)
+
+
+def _find_dates(text: str, pub_date: Optional[date], rules: DateRules) -> list[Mention]:
+    found = []
+    for match in rules.single.finditer(text):
+        item = read_match(match, pub_date, rules)
+        if item is None:
+            continue
+        while found and found[-1].start >= item.start:
+            found.pop()  # 四月 read already, now inside 四月的最后一个星期一
+        found.append(item)
+    forms = find_calendar_forms(text, pub_date)
+    if forms:
+        found = _with_calendar_forms(found, forms)
+    return _merge_ranges(text, found, pub_date, rules)
+
+
+def _with_calendar_forms(found: list[Found], forms: list[tuple[int, int, Period]]) -> list[Found]:
+    """Festivals, lunar dates and eras in place of the shorter readings they
+    cover (农历2015年十月初一 is one lunar date, not 2015年 and 十月)."""
+    kept = list(found)
+    for start, end, period in forms:
+        covered = [f for f in kept if f.start < end and start < f.end]
+        if any(f.end - f.start > end - start for f in covered):
+            continue
+        kept = [f for f in kept if f not in covered]
+        kept.append(Found(start, end, None, None, None, period))
+    return sorted(kept, key=lambda f: f.start)
+
+
+def _resolve(item: Found, pub: Optional[date]) -> Optional[Period]:
+    if item.period is not None:
+        return item.period
+    year, month, day = item.year, item.month, item.day
+    if month is None and day is None:
+        return year_period(year)
+    if month is None:  # a bare day of the month: 11日
+        if pub is None:
+            return day_period(None, None, day)
+        year, month = nearest_month(pub, day)
+        return day_period(year, month, day)
+    if day is not None and not valid_day(year, month, day):
+        return None
+    if year is None and pub is not None:
+        year = nearest_year(pub, month, day)
+    if day is None:
+        return month_period(year, month)
+    return day_period(year, month, day)
+
+
+def _merge_ranges(text: str, found: list[Found], pub: Optional[date],
+                  rules: DateRules) -> list[Mention]:
+    """Resolves each date and joins ``A 至 B`` pairs into one range mention."""
+    mentions: list[Mention] = []
+    i = 0
+    while i < len(found):
+        first = found[i]
+        second = found[i + 1] if i + 1 < len(found) else None
+        if second is not None and second.weekday and first.day is not None:
+            end = _weekday_beside(text, first, second)
+            single = _resolve(first, pub) if end else None
+            if single is not None:  # 10月12日，星期一: the weekday names that day
+                mentions.append(_mention(text, first.start, end, single))
+                i += 2
+                continue
+        if second is not None and _joined(text, first, second, rules):
+            merged = _range_mention(text, first, _inherit(first, second), pub)
+            if merged is not None:
+                mentions.append(merged)
+                i += 2
+                continue
+        partial = _partial_day_after(text, first, rules) or _partial_year_after(text, first, rules)
+        if partial is not None:
+            merged = _range_mention(text, first, partial, pub)
+            if merged is not None:
+                mentions.append(merged)
+                i += 1
+                continue
+        single = _resolve(first, pub)
+        if single is not None:
+            mentions.append(_mention(text, first.start, first.end, single))
+        i += 1
+    return mentions
+
+
+def _joined(text: str, first: Found, second: Found, rules: DateRules) -> bool:
+    """A connector between two dates, with at most a space either side (PDF
+    text: 2009 年 到 2010 年)."""
+    gap = text[first.end:second.start]
+    return len(gap) <= 3 and gap.strip(" ") in rules.connectors
+
+
+_APPOSITION_GAPS = ("", "，", ",", " ", "（", "(")
+
+
+def _weekday_beside(text: str, first: Found, second: Found) -> Optional[int]:
+    """Where a date with its weekday after it ends (10月12号，星期一; 3月12日（星期三）)."""
+    gap = text[first.end:second.start]
+    if gap not in _APPOSITION_GAPS:
+        return None
+    if gap in ("（", "("):
+        closing = "）" if gap == "（" else ")"
+        return second.end + 1 if text[second.end:second.end + 1] == closing else None
+    return second.end
+
+
+def _partial_year_after(text: str, first: Found, rules: DateRules) -> Optional[Found]:
+    """2008.03-2009: a bare year after a connector ends a range from a month."""
+    if first.month is None or first.day is not None or first.year in (None, UNRESOLVED_YEAR):
+        return None
+    match = rules.partial_year.match(text, first.end)
+    if match is None or int(match.group("y")) <= first.year:
+        return None
+    return Found(match.start("y"), match.end(), int(match.group("y")), None, None, None)
+
+
+def _inherit(first: Found, second: Found) -> Found:
+    """The range end takes the year (and month) its start wrote: 2024年1月至9月."""
+    if second.period is not None:
+        return second
+    year = second.year if second.year is not None else first.year
+    month = second.month
+    if month is None and second.day is not None and first.month is not None:
+        month = first.month
+    return Found(second.start, second.end, year, month, second.day, None)
+
+
+def _partial_day_after(text: str, first: Found, rules: DateRules) -> Optional[Found]:
+    """一月十日到十二日: a Chinese day after a connector ends the range."""
+    if first.day is None or first.month is None:
+        return None
+    match = rules.partial_day.match(text, first.end)
+    if match is None:
+        return None
+    day = small_number(match.group("d"))
+    if day is None:
+        return None
+    return Found(match.start("d"), match.end(), first.year, first.month, day, None)
+
+
+def _range_mention(text: str, first: Found, second: Found,
+                   pub: Optional[date]) -> Optional[Mention]:
+    a, b = _resolve(first, pub), _resolve(second, pub)
+    if a is None or b is None:
+        return None
+    if a.start and b.start and b.end < a.start:
+        return None  # not a range that runs forward: leave both out rather than guess
+    period = Period(f"{a.value}/{b.value}", a.start, b.end, a.grain)
+    return _mention(text, first.start, second.end, period)
+
+
+def _mention(text: str, start: int, end: int, period: Period) -> Mention:
+    return Mention(
+        label="DATE", start=start, end=end, text=text[start:end], source=SOURCE,
+        date_value=period.value, date_start=period.start, date_end=period.end,
+        grain=period.grain,
+    )

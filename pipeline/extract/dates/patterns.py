@@ -1,0 +1,180 @@
+"""The date patterns, compiled once from configs/dates.yaml: one regular
+expression for every single date expression (absolute, partial, relative,
+weekdays, decades, digits with any separator), and the tables they resolve with."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pipeline.config import CONFIG_DIR, read_yaml
+from pipeline.extract.numerals import TABLES
+
+
+def alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+class DateRules:
+    """Compiled date patterns and the tables they resolve with."""
+
+    def __init__(self, path: Path = CONFIG_DIR / "dates.yaml") -> None:
+        data = read_yaml(path)
+        self.relative_years: dict[str, int] = data["relative_years"]
+        self.year_phrases: dict[str, int] = data["relative_year_phrases"]
+        self.relative_months: dict[str, int] = data["relative_months"]
+        self.relative_weeks: dict[str, int] = data["relative_weeks"]
+        self.relative_days: dict[str, int] = data["relative_days"]
+        self.halves: dict[str, int] = data["halves"]
+        self.quarter_digits: dict[str, int] = {str(k): v for k, v in data["quarter_digits"].items()}
+        self.quarter_runs: dict[str, list[int]] = data["quarter_runs"]
+        self.year_edges: dict[str, int] = data["year_edges"]
+        self.connectors = frozenset(TABLES.range_connectors)
+        self.weekday_words: list[str] = data["weekday_words"]
+        self.weekdays: dict[str, int] = data["weekdays"]
+        self.weekend: str = data["weekend"]
+        self.week_shifts: dict[str, int] = data["week_shifts"]
+        self.surname_weekday_words = frozenset(data["surname_weekday_words"])
+        self.bare_zhou_followers = frozenset(data["bare_zhou_followers"])
+        self.relative_centuries: dict[str, int] = data["relative_centuries"]
+        self.era_words: dict[str, int] = data["era_words"]
+        self.same_month_words: list[str] = data["same_month_words"]
+        self.dot_date_followers: list[str] = data["dot_date_followers"]
+        self.last_weekday_words: list[str] = data["last_weekday_words"]
+        self.habitual_before: tuple[str, ...] = tuple(data["habitual_before"])
+        self.month_before_last = re.compile(
+            rf"(?:(?P<m>{_AR_MONTH}|{_CN_MONTH})月|(?P<rm>{alternation(self.relative_months)}))的?$")
+        self.approx_pairs = frozenset(TABLES.approx_pairs)
+        self.single = re.compile(f"{self._fast_start()}(?:{self._single_pattern()})")
+        self.partial_day = re.compile(
+            f"(?:{alternation(self.connectors)})(?P<d>{_CN_DAY}|{_AR_DAY})[日号]"
+        )
+        # 2008.03-2009: a range from a month may end at a bare year
+        self.partial_year = re.compile(
+            f" ?(?:{alternation(self.connectors)}) ?(?P<y>[12][0-9]{{3}})(?![0-9０-９.．年])"
+        )
+
+    def _fast_start(self) -> str:
+        """A lookahead on the characters a date can start with, so that the
+        regex engine skips the rest of the text in C (see pipeline/extract/numeric/patterns.py)."""
+        first = set("0123456789０１２３４５６７８９十第年") | set(TABLES.digits)
+        words = [*self.relative_years, *self.year_phrases, *self.relative_months,
+                 *self.relative_weeks, *self.relative_days, *self.halves,
+                 *self.quarter_runs, *map(str, self.quarter_digits),
+                 *self.weekday_words, *self.week_shifts, *self.relative_centuries,
+                 *self.era_words, *self.last_weekday_words]
+        first |= {w[0] for w in words}
+        return "(?=[" + "".join(re.escape(c) for c in sorted(first)) + "])"
+
+    def _single_pattern(self) -> str:
+        cn_digit = "零〇○一二三四五六七八九"
+        month_ahead = f"(?:(?:{_AR_MONTH}|{_CN_MONTH})月|{alternation(self.same_month_words)})"
+        year = (
+            rf"(?:(?<![0-9０-９.])(?<![0-9],)(?P<ya>[12１２][0-9０-９]{{3}}) ?年"
+            rf"|(?<![{cn_digit}十百千万])(?P<yc>[{cn_digit}]{{4}})年"
+            # 08年, 零八年: a leading zero makes a two-digit year (never a duration)
+            rf"|(?<![0-9０-９.{cn_digit}十百千万])(?P<y2>[0０][0-9０-９]|[零〇][{cn_digit}]) ?年(?![代级])"
+            # 15年3月2日, 两千零四年八月, 三六七年一月: a year that could be a
+            # count of years (15年, 两千年) is one only with its month after it
+            rf"|(?<![0-9０-９.])(?P<y2m>[1-9][0-9]|[1-9][0-9]{{2}}) ?年(?={month_ahead})"
+            rf"|(?<![{cn_digit}十百千万])(?P<yp>[一二两]千[零〇一二三四五六七八九十]{{0,3}})年(?={month_ahead})"
+            rf"|(?<![{cn_digit}十百千万])(?P<y3>[{cn_digit}]{{3}})年(?={month_ahead})"
+            # 九零年, 八五年: two digits read one by one are a year (三五年 is "three to five")
+            rf"|(?<![{cn_digit}十百千万两])(?P<yc2>[{cn_digit}]{{2}})年(?![代级])"
+            rf"|(?P<ry>{alternation(self.relative_years)}))(?P<fy>度)?"
+        )
+        # 一月19到20日: the first day of a range may leave its 日 to the last
+        day_before_range = (rf"(?=(?:{alternation(self.connectors)})(?:{_AR_DAY}|{_CN_DAY})[日号])")
+        parts = (
+            rf"(?:(?:(?P<m>{_AR_MONTH}|{_CN_MONTH})月|(?P<sm_word>{alternation(self.same_month_words)}))"
+            rf"(?:份|[初底末](?![期级中等步心衷一二三四五六七八九十]))?"
+            rf"(?:(?P<d>{_AR_DAY}|{_CN_DAY})[日号]|(?P<dn>{_CN_DAY_NO_SUFFIX})|(?P<dr>{_AR_DAY}){day_before_range})?"
+            rf"|(?P<half>{alternation(self.halves)})"
+            rf"|(?P<qrun>{alternation(self.quarter_runs)})"
+            rf"|第?(?P<q>[{''.join(self.quarter_digits)}])季度"
+            rf"|年?(?P<edge>[{''.join(self.year_edges)}])(?![期级中等步心衷一二三四五六七八九十]))"
+        )
+        no_year_parts = (
+            rf"(?<![0-9０-９.{cn_digit}十第])(?:(?P<m2>{_AR_MONTH}|{_CN_MONTH})月(?:份|[初底末](?![期级中等步心衷一二三四五六七八九十]))?"
+            rf"(?:(?P<d2>{_AR_DAY}|{_CN_DAY})[日号]|(?P<dn2>{_CN_DAY_NO_SUFFIX})|(?P<dr2>{_AR_DAY}){day_before_range})?"
+            rf"|(?P<half2>{alternation(self.halves)})"
+            rf"|(?P<qrun2>{alternation(self.quarter_runs)})"
+            rf"|第?(?P<q2>[{''.join(self.quarter_digits)}])季度"
+            rf"|年(?P<edge2>[{''.join(self.year_edges)}])(?![期级中等步心衷一二三四五六七八九十]))"
+        )
+        # 最后一个周三, 四月的最后一个星期一: the last such weekday of the month
+        # (the month written before it is read back from the text: an optional
+        # month here would be tried at every digit of the text)
+        last_weekday = (
+            rf"(?P<lwlast>{alternation(self.last_weekday_words)})"
+            rf"(?P<lwname>{alternation(self.weekday_words)})(?P<lwday>[{''.join(self.weekdays)}])"
+        )
+        weekday = (
+            rf"(?<![每几数个0-9０-９{cn_digit}十百])(?P<wshift>{alternation(self.week_shifts)})?"
+            rf"(?P<wname>{alternation(self.weekday_words)})(?P<wday>[{''.join(self.weekdays)}{self.weekend}])"
+        )
+        decade = (
+            rf"(?:(?P<crel>{alternation(self.relative_centuries)})"
+            rf"|(?<![0-9０-９{cn_digit}十])(?P<cabs>1[0-9]|2[01]|十[一二三四五六七八九]|二十一?)世纪)?"
+            rf"(?<![0-9０-９.{cn_digit}十])(?P<dec>[1-9]0|[一二三四五六七八九]十)年代"
+        )
+        relative = (
+            rf"{weekday}|(?P<rphrase>{alternation(self.year_phrases)})"
+            rf"|(?P<rmonth>{alternation(self.relative_months)})(?:(?P<rmd>{_AR_DAY}|{_CN_DAY})[日号])?"
+            rf"|(?P<rweek>{alternation(self.relative_weeks)})"
+            rf"|(?P<rday>{alternation(self.relative_days)})"
+        )
+        relative_first = {w[0] for w in [*self.week_shifts, *self.weekday_words, *self.year_phrases,
+                                           *self.relative_months, *self.relative_weeks,
+                                           *self.relative_days, *self.era_words]}
+        # each group is tried only where its first character stands: a regex
+        # alternation is tried branch by branch at every candidate position
+        relative_start = "(?=[" + "".join(re.escape(c) for c in sorted(relative_first)) + "])"
+        compact = (
+            r"(?<![0-9０-９.])(?P<cy>(?:19|20)[0-9]{2})(?P<cm>0[1-9]|1[0-2])"
+            r"(?P<cd>0[1-9]|[12][0-9]|3[01])(?![0-9０-９])"
+        )
+        # 2010-01-29, 2010.1.29, 1994.01-19 (separators as typed), 2022 11 23
+        dashed = (
+            r"(?<![0-9０-９./-])(?P<sy>[12][0-9]{3})(?P<sep>[-/.])(?P<sm>1[0-2]|0?[1-9])"
+            r"[-/.](?P<sd>3[01]|[12][0-9]|0?[1-9])(?![0-9０-９]|[.．][0-9])"
+            r"|(?<![0-9０-９.])(?P<wy>[12][0-9]{3}) (?P<wm>1[0-2]|0[1-9]) (?P<wd>3[01]|[12][0-9]|0[1-9])(?![0-9０-９.])"
+        )
+        # 1999.08, 2008.03-2009 (an index of 2019.10点 or 3.05% is a number)
+        year_month = (
+            r"(?<![0-9０-９.])(?P<ymy>(?:19|20)[0-9]{2})[./](?P<ymm>1[0-2]|0[1-9])"
+            r"(?![0-9０-９]|[.．%‰点點万萬亿億元倍年])"
+        )
+        # 6·30, 7·21 (a day named by its date), 09-01 (month and day, zero-padded
+        # as a score or a code is not); 13.5.2015, 1/2/2020: with the year last
+        # the day comes first, unless it cannot
+        # old typesetting also wrote the decimal point as · (1·5公顷, 6·2级地震),
+        # so M·D is a date only in quotes, at a clause end or before an event word
+        month_day = (
+            rf"(?<![0-9０-９.·・])(?P<dm>1[0-2]|[1-9])[·・](?P<dd>3[01]|[12][0-9]|[1-9])"
+            rf"(?=[”\"’」』，。；、！？]|$|{alternation(self.dot_date_followers)})"
+            r"|(?<![0-9０-９./:-])(?P<hm>0[1-9]|1[0-2])-(?P<hd>0[1-9]|[12][0-9]|3[01])(?![0-9０-９./:-])"
+            r"|(?<![0-9０-９./])(?P<la>3[01]|[12][0-9]|0?[1-9])(?P<lsep>[-/.])(?P<lb>3[01]|[12][0-9]|0?[1-9])"
+            r"(?P=lsep)(?P<ly>(?:1[5-9]|20)[0-9]{2})(?![0-9０-９]|[./][0-9])"
+        )
+        bare_day = r"(?<![0-9０-９.月])(?P<bd>3[01]|[12][0-9]|0?[1-9])日(?!内|以内|之内)"
+        # 2010-2012年: one 年 for both ends of a range of years
+        year_span = (
+            rf"(?<![0-9０-９.])(?P<yr1>[12][0-9]{{3}})(?:{alternation(self.connectors)})"
+            rf"(?P<yr2>[12][0-9]{{3}}) ?年(?![代级])(?P<fyr>度)?"
+        )
+        era_year = rf"(?P<era>{alternation(self.era_words)})(?P<ey>[0-9]{{1,4}})年(?![代级])"
+        return (
+            f"{decade}|{last_weekday}|{relative_start}(?:{relative}|{era_year})|{year_span}|{year}(?: ?{parts})?|{no_year_parts}"
+            f"|(?=[0-9０-９])(?:{compact}|{dashed}|{year_month}|{month_day}|{bare_day})"
+        )
+
+
+_AR_MONTH = r"1[0-2]|0?[1-9]|１[０-２]|０?[１-９]"
+_CN_MONTH = r"十[一二]|十|[一二三四五六七八九]"
+_AR_DAY = r"3[01]|[12][0-9]|0?[1-9]|３[０１]|[１２][０-９]|０?[１-９]"
+_CN_DAY = r"三十一|三十|二十[一二三四五六七八九]|二十|十[一二三四五六七八九]|十|[一二三四五六七八九]"
+# 八月十五: a two-character day may go without 日 when nothing numeric follows
+_CN_DAY_NO_SUFFIX = (r"(?:三十一|三十|二十[一二三四五六七八九]|二十|十[一二三四五六七八九])"
+                     r"(?![日号0-9０-９一二三四五六七八九十百千万亿个次人名天年岁])")
+
+RULES = DateRules()

@@ -1,0 +1,258 @@
+"""One match of the date pattern read: the year, month and day it writes, or
+the period a relative expression names (去年, 上周一, 90年代), resolved
+against pub_date where it can be."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Optional
+
+from pipeline.extract.dates.patterns import DateRules
+from pipeline.extract.dates.periods import (UNRESOLVED_YEAR, Period, half_period, month_period, nearest_century,
+                                            nearest_year, quarter_run, relative_day, relative_month, relative_week,
+                                            valid_day, year_period)
+from pipeline.extract.numerals import fold_digits, parse_digit_string, parse_number
+
+
+@dataclass
+class Found:
+    """One single date expression before range merging."""
+
+    start: int
+    end: int
+    year: Optional[int]  # None: not written, resolve from pub_date
+    month: Optional[int]
+    day: Optional[int]
+    period: Optional[Period]  # already resolved (relative words, halves, quarters)
+    weekday: bool = False  # 星期一, 周三: may stand beside the date it names
+
+
+def small_number(raw: Optional[str]) -> Optional[int]:
+    if raw is None:
+        return None
+    value = parse_number(raw)
+    return int(value) if value is not None else None
+
+
+def read_match(match: re.Match, pub: Optional[date], rules: DateRules) -> Optional[Found]:
+    g = match.groupdict()
+    start, end = match.span()
+    if g["dec"]:
+        return _decade(match, pub, rules)
+    if g["lwlast"]:
+        return _last_weekday(match, pub, rules)
+    if g["wname"]:
+        return _weekday(match, pub, rules)
+    if g["rphrase"]:
+        return Found(start, end, None, None, None, year_period(_shift_year(pub, rules.year_phrases[g["rphrase"]])))
+    if g["rmonth"]:
+        month = relative_month(pub, rules.relative_months[g["rmonth"]])
+        day = small_number(g["rmd"])
+        if day is None:
+            return Found(start, end, None, None, None, month)
+        if month.start is None:
+            return Found(start, end, None, None, None, Period(f"XXXX-XX-{day:02d}", None, None, "day"))
+        return _exact_day(start, end, month.start.year, month.start.month, day)
+    if g["rweek"]:
+        return Found(start, end, None, None, None, relative_week(pub, rules.relative_weeks[g["rweek"]]))
+    if g["rday"]:
+        return Found(start, end, None, None, None, relative_day(pub, rules.relative_days[g["rday"]]))
+    if g["cy"]:
+        return _exact_day(start, end, int(g["cy"]), int(g["cm"]), int(g["cd"]))
+    if g["sy"]:
+        return _exact_day(start, end, int(g["sy"]), int(g["sm"]), int(g["sd"]))
+    if g["wy"]:
+        return _exact_day(start, end, int(g["wy"]), int(g["wm"]), int(g["wd"]))
+    if g["ymy"]:
+        return Found(start, end, int(g["ymy"]), int(g["ymm"]), None, None)
+    if g["dm"]:
+        return Found(start, end, None, int(g["dm"]), int(g["dd"]), None)
+    if g["hm"]:
+        if not (g["hm"].startswith("0") or g["hd"].startswith("0")):
+            return None  # 10-12 is as often a score or a range as a date
+        return Found(start, end, None, int(g["hm"]), int(g["hd"]), None)
+    if g["ly"]:
+        return _year_last(start, end, int(g["ly"]), int(g["la"]), int(g["lb"]))
+    if g["bd"]:
+        return Found(start, end, None, None, int(g["bd"]), None)
+    if g["era"]:
+        return _era_year(start, end, rules.era_words[g["era"]] * int(g["ey"]))
+    if g["yr1"]:
+        first, last = int(g["yr1"]), int(g["yr2"])
+        if first >= last:
+            return None
+        a, b = year_period(first), year_period(last)
+        return Found(start, end, first, None, None,
+                     Period(f"{a.value}/{b.value}", a.start, b.end, "year"))
+    month = small_number(g["m"] or g["m2"])
+    if g["sm_word"]:  # 去年本月十日: pub_date's month in the year written
+        month = pub.month if pub else None
+    year = _read_year(g, pub, rules, month)
+    if year is False:
+        return None
+    day = small_number(g["d"] or g["d2"] or g["dn"] or g["dn2"] or g["dr"] or g["dr2"])
+    half = g["half"] or g["half2"]
+    qrun = g["qrun"] or g["qrun2"]
+    quarter = g["q"] or g["q2"]
+    edge = g["edge"] or g["edge2"]
+    if half:
+        return Found(start, end, year, None, None, half_period(year, pub, rules.halves[half]))
+    if qrun:
+        first, last = rules.quarter_runs[qrun]
+        return Found(start, end, year, None, None, quarter_run(year, pub, first, last))
+    if quarter:
+        q = rules.quarter_digits[fold_digits(quarter)]
+        return Found(start, end, year, None, None, quarter_run(year, pub, q, q))
+    if edge:
+        month = rules.year_edges[edge]
+        if year is None:  # 年底 alone is the end of the publication year
+            year = pub.year if pub else UNRESOLVED_YEAR
+    if month is not None and not 1 <= month <= 12:
+        return None
+    if month is None and year is None:
+        return None
+    return Found(start, end, year, month, day, None)
+
+
+def _era_year(start: int, end: int, year: int) -> Optional[Found]:
+    """公元330年 -> 0330; 公元前221年 -> -0220 (there is no year 0)."""
+    if year == 0:
+        return None
+    if year > 0:
+        return Found(start, end, year, None, None, year_period(year))
+    astronomical = year + 1
+    return Found(start, end, None, None, None,
+                 Period(f"-{-astronomical:04d}", None, None, "year"))
+
+
+def _decade(match: re.Match, pub: Optional[date], rules: DateRules) -> Optional[Found]:
+    """上世纪90年代 -> 1990 to 1999; 90年代 alone -> the latest 90s begun by pub_date."""
+    decade = int(parse_number(match.group("dec")))
+    if match.group("cabs"):
+        first_year = (int(parse_number(match.group("cabs"))) - 1) * 100 + decade
+    elif match.group("crel") and pub is not None:
+        first_year = (pub.year // 100 + rules.relative_centuries[match.group("crel")]) * 100 + decade
+    elif pub is not None and not match.group("crel"):
+        first_year = (pub.year // 100) * 100 + decade
+        if first_year > pub.year:
+            first_year -= 100
+    else:
+        period = Period(f"XX{decade // 10}X", None, None, "decade")
+        return Found(match.start(), match.end(), None, None, None, period)
+    if not 1 <= first_year <= 9990:
+        return None
+    period = Period(f"{first_year // 10:03d}X", date(first_year, 1, 1),
+                    date(first_year + 9, 12, 31), "decade")
+    return Found(match.start(), match.end(), None, None, None, period)
+
+
+def _last_weekday(match: re.Match, pub: Optional[date], rules: DateRules) -> Optional[Found]:
+    """最后一个周三: the last Wednesday of pub_date's month (or of the month
+    written before it, in the year that puts it nearest to pub_date)."""
+    weekday = rules.weekdays[match.group("lwday")]
+    text, start = match.string, match.start()
+    before = rules.month_before_last.search(text, max(0, start - 6), start)
+    if before is not None:
+        start = before.start()
+    if text.endswith(rules.habitual_before, 0, start):
+        return None  # 每月最后一个星期六: any month's
+    month = small_number(before.group("m")) if before else None
+    if pub is None:
+        month_text = f"{month:02d}" if month else "XX"
+        return Found(start, match.end(), None, None, None,
+                     Period(f"XXXX-{month_text}-WXX-{weekday}-L", None, None, "day"), True)
+    if before is not None and before.group("rm"):  # 下个月的最后一个周五
+        first = relative_month(pub, rules.relative_months[before.group("rm")]).start
+        year, month = first.year, first.month
+    elif month is None:
+        year, month = pub.year, pub.month
+    else:
+        year = nearest_year(pub, month, None)
+    last = month_period(year, month).end
+    day = last - timedelta(days=(last.isoweekday() - weekday) % 7)
+    return Found(start, match.end(), None, None, None, Period(day.isoformat(), day, day, "day"), True)
+
+
+def _weekday(match: re.Match, pub: Optional[date], rules: DateRules) -> Optional[Found]:
+    """星期三, 上周一: a day of pub_date's week (Monday first), shifted."""
+    shift_word, name = match.group("wshift"), match.group("wname")
+    end = match.end()
+    if shift_word is None and name in rules.surname_weekday_words and end < len(match.string):
+        following = match.string[end]
+        if "\u4e00" <= following <= "\u9fff" and following not in rules.bare_zhou_followers:
+            return None  # 周一鸣: a name, not Monday
+    weekend = match.group("wday") == rules.weekend
+    if weekend and shift_word is None and name in rules.surname_weekday_words:
+        return None  # 周末 alone: any weekend, not a calendar one
+    first = 6 if weekend else rules.weekdays[match.group("wday")]
+    if pub is None:
+        label = "XXXX-WXX-WE" if weekend else f"XXXX-WXX-{first}"
+        return Found(match.start(), end, None, None, None, Period(label, None, None, "day"), True)
+    shift = rules.week_shifts[shift_word] if shift_word else 0
+    day = pub - timedelta(days=pub.weekday()) + timedelta(weeks=shift, days=first - 1)
+    if weekend:
+        iso = day.isocalendar()
+        return Found(match.start(), end, None, None, None,
+                     Period(f"{iso[0]:04d}-W{iso[1]:02d}-WE", day, day + timedelta(days=1), "weekend"))
+    return Found(match.start(), end, None, None, None, Period(day.isoformat(), day, day, "day"), True)
+
+
+def _year_last(start: int, end: int, year: int, first: int, second: int) -> Optional[Found]:
+    """13.5.2015, 1/2/2020: day first, as the world writes a date with its year
+    last; month first (12/25/2020) only where the day-first reading cannot be."""
+    if valid_day(year, second, first):
+        return Found(start, end, year, second, first, None)
+    if valid_day(year, first, second):
+        return Found(start, end, year, first, second, None)
+    return None
+
+
+def _read_year(g: dict, pub: Optional[date], rules: DateRules, month: Optional[int]):
+    """The written year; None when not written or not resolvable; False if invalid
+    (〇〇〇年 names no year a calendar has)."""
+    year = _written_year(g, pub, rules, month)
+    if isinstance(year, int) and not isinstance(year, bool) and year != UNRESOLVED_YEAR \
+            and not 1 <= year <= 9999:
+        return False
+    return year
+
+
+def _written_year(g: dict, pub: Optional[date], rules: DateRules, month: Optional[int]):
+    if g["ya"]:
+        return int(fold_digits(g["ya"]))
+    if g["yc"]:
+        return parse_digit_string(g["yc"])
+    if g["y2"]:
+        return 2000 + parse_digit_string(g["y2"])
+    if g["y2m"]:
+        written = int(g["y2m"])
+        return written if written >= 100 else _with_century(written, pub)
+    if g["yp"]:
+        value = parse_number(g["yp"])
+        return int(value) if value is not None and 1000 <= value <= 2999 and value == int(value) else False
+    if g["y3"]:
+        return parse_digit_string(g["y3"])
+    if g["yc2"]:
+        if g["yc2"] in rules.approx_pairs and month is None:
+            return False  # 三五年: three to five years
+        return _with_century(parse_digit_string(g["yc2"]), pub)
+    if g["ry"]:
+        shifted = _shift_year(pub, rules.relative_years[g["ry"]])
+        return shifted if shifted is not None else UNRESOLVED_YEAR
+    return None
+
+
+def _with_century(two_digits: int, pub: Optional[date]) -> int:
+    year = nearest_century(two_digits, pub)
+    return UNRESOLVED_YEAR if year is None else year
+
+
+def _shift_year(pub: Optional[date], years: int) -> Optional[int]:
+    return pub.year + years if pub else None
+
+
+def _exact_day(start: int, end: int, year: int, month: int, day: int) -> Optional[Found]:
+    if not valid_day(year, month, day):
+        return None
+    return Found(start, end, year, month, day, None)

@@ -1,0 +1,245 @@
+"""The statistical name model: a character BiLSTM-CRF with lexicon features, run in numpy.
+
+Each character is read with its features (pipeline/extract/names/features.py).
+A bidirectional LSTM reads the sequence and a CRF picks the best BIOES tag
+path.  The model is trained with PyTorch (training/names_train.py) and saved as
+plain arrays (``names/model.npz``, lexicon in ``names/lexicon.tsv.gz``), so the
+pipeline runs it with numpy alone: no PyTorch at run time.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Sequence
+
+import numpy
+
+from pipeline.extract.names.features import PAD, CharFeatures, Lexicon, Vocabulary, batch_features, bits_to_matrix
+
+Entity = tuple[int, int, str]  # start char, end char, label
+
+MODEL_FILE = "model.npz"
+LEXICON_FILE = "lexicon.tsv.gz"
+META_FILE = "meta.json"
+
+
+def tag_names(labels: Sequence[str]) -> list[str]:
+    """The BIOES tag set: O, then B/I/E/S of each label."""
+    return ["O"] + [f"{p}-{label}" for label in labels for p in ("B", "I", "E", "S")]
+
+
+# ------------------------------------------------------------------- decoding
+
+
+def allowed_transitions(tags: Sequence[str]) -> numpy.ndarray:
+    """(from, to) -> may follow, for BIOES; row/column ``len(tags)`` is the sequence edge."""
+    n = len(tags)
+    allowed = numpy.zeros((n + 1, n + 1), dtype=bool)
+    for i, before in enumerate(list(tags) + ["<edge>"]):
+        for j, after in enumerate(list(tags) + ["<edge>"]):
+            allowed[i, j] = _may_follow(before, after)
+    return allowed
+
+
+def _may_follow(before: str, after: str) -> bool:
+    b_prefix, _, b_label = before.partition("-")
+    a_prefix, _, a_label = after.partition("-")
+    open_before = b_prefix in ("B", "I")
+    if before == "<edge>":
+        return a_prefix in ("O", "B", "S", "<edge>")
+    if after == "<edge>":
+        return not open_before
+    if open_before:
+        return a_prefix in ("I", "E") and a_label == b_label
+    return a_prefix in ("O", "B", "S")
+
+
+def spans_from_tags(tags: Sequence[str]) -> list[Entity]:
+    """Entities of a BIOES tag path (a valid path: the CRF's constraints make it one)."""
+    entities, start = [], None
+    for i, tag in enumerate(tags):
+        prefix, _, label = tag.partition("-")
+        if prefix == "S":
+            entities.append((i, i + 1, label))
+            start = None
+        elif prefix == "B":
+            start = i
+        elif prefix == "E" and start is not None:
+            entities.append((start, i + 1, label))
+            start = None
+        elif prefix == "O":
+            start = None
+    return entities
+
+
+# PyTorch stores an LSTM's gates as i, f, g, o; the forward pass wants the three
+# sigmoid gates side by side (one call for all three), so g moves last.
+_GATE_ORDER = (0, 1, 3, 2)
+# Characters of one batch: its (longest text x texts) stays under this, so the
+# gate buffer stays a few tens of MB whatever the texts.
+BATCH_CELLS = 16384
+
+
+def _reordered_gates(matrix: numpy.ndarray, hidden: int) -> numpy.ndarray:
+    blocks = [matrix[k * hidden:(k + 1) * hidden] for k in range(4)]
+    return numpy.concatenate([blocks[k] for k in _GATE_ORDER], axis=0)
+
+
+class NameModel:
+    """The trained network's arrays and the numpy forward pass.
+
+    Both directions run in one loop: their inputs are computed for all
+    characters of a batch at once, and each step multiplies the two hidden
+    states by their own recurrent weights in one stacked product.
+    """
+
+    def __init__(self, arrays: dict[str, numpy.ndarray], meta: dict, lexicon: Lexicon):
+        self.meta = meta
+        self.labels: list[str] = meta["labels"]
+        self.tags = tag_names(self.labels)
+        self.lexicon = lexicon
+        self.vocabulary = Vocabulary(arrays["vocab_chars"], arrays["vocab_bigrams"])
+        self.hidden = size = int(meta["hidden"])
+        char_embed = arrays["char_embed"].astype("float32")
+        self.bigram_embed = arrays["bigram_embed"].astype("float32")
+        char_dim, bigram_dim = char_embed.shape[1], self.bigram_embed.shape[1]
+        # sigmoid(x) = (tanh(x / 2) + 1) / 2: the three sigmoid gates' weights are halved here
+        # so that the forward pass squashes all four gates with one tanh
+        halve = numpy.concatenate([numpy.full(3 * size, 0.5), numpy.ones(size)]).astype("float32")
+        w_ih = [_reordered_gates(arrays[f"{d}_w_ih"].astype("float32"), size).T * halve for d in ("forward", "backward")]
+        bias = [_reordered_gates(arrays[f"{d}_b_ih"] + arrays[f"{d}_b_hh"], size).astype("float32") * halve
+                for d in ("forward", "backward")]
+        # a row gather replaces a product per character; the bias rides along in every row
+        self.char_in = [char_embed @ w[:char_dim] + b for w, b in zip(w_ih, bias)]
+        self.dense_in = [numpy.ascontiguousarray(w[char_dim:char_dim + 2 * bigram_dim + lexicon.n_features])
+                         for w in w_ih]
+        self.w_hh = numpy.stack([_reordered_gates(arrays[f"{d}_w_hh"].astype("float32"), size).T * halve
+                                 for d in ("forward", "backward")])  # (2, H, 4H)
+        self.out_w = numpy.ascontiguousarray(arrays["out_w"].astype("float32").T)
+        self.out_b = arrays["out_b"].astype("float32")
+        allowed = allowed_transitions(self.tags)
+        n = len(self.tags)
+        blocked = numpy.where(allowed, 0.0, -1e4).astype("float32")
+        self.transitions = arrays["transitions"].astype("float32") + blocked[:n, :n]
+        self.start = arrays["start"].astype("float32") + blocked[n, :n]
+        self.end = arrays["end"].astype("float32") + blocked[:n, n]
+
+    @classmethod
+    def load(cls, directory: Path) -> "NameModel":
+        with numpy.load(directory / MODEL_FILE) as data:
+            arrays = {key: data[key] for key in data.files}
+        meta = json.loads((directory / META_FILE).read_text(encoding="utf-8"))
+        return cls(arrays, meta, Lexicon.read(directory / LEXICON_FILE))
+
+    def __call__(self, texts: Sequence[str]) -> list[list[Entity]]:
+        """The entities of each text (character offsets into it)."""
+        results: list[list[Entity]] = [[] for _ in texts]
+        for chunk in _length_batches(texts):
+            for i, path in zip(chunk, self.tag_paths([texts[i] for i in chunk])):
+                results[i] = spans_from_tags([self.tags[t] for t in path])
+        return results
+
+    def tag_paths(self, texts: Sequence[str]) -> list[numpy.ndarray]:
+        emissions, lengths = self.emissions(texts)
+        return self._viterbi(emissions, lengths)
+
+    def emissions(self, texts: Sequence[str]) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """Tag scores (batch, longest text, tags) of non-empty texts, and their lengths.
+
+        The network runs time-major, each text padded at its end; the backward
+        direction reads each text reversed within its own length, so padding
+        never comes before a character in either direction (what follows a
+        text's end is computed and ignored)."""
+        features = batch_features(texts, self.vocabulary, self.lexicon)
+        lengths = numpy.asarray([len(text) for text in texts])
+        steps = int(lengths.max())
+        starts = numpy.cumsum(lengths) - lengths
+        time = numpy.arange(steps)[:, None]
+        valid = time < lengths[None, :]
+        pad = int(lengths.sum())  # the index of an all-zero input row
+        sources = (numpy.where(valid, starts + time, pad), numpy.where(valid, starts + lengths - 1 - time, pad))
+        hidden = self._bilstm(self._gate_inputs(features, sources))
+        forward = hidden[0] @ self.out_w[:self.hidden]
+        backward = hidden[1] @ self.out_w[self.hidden:]
+        unreversed = numpy.where(valid, lengths - 1 - time, 0)
+        scores = forward + backward[unreversed, numpy.arange(len(texts))] + self.out_b
+        return scores.transpose(1, 0, 2), lengths
+
+    def _gate_inputs(self, features: list[CharFeatures], sources: tuple[numpy.ndarray, numpy.ndarray]
+                     ) -> numpy.ndarray:
+        """Each direction's gate inputs, (2, steps, batch, 4H): one product for the bigrams
+        and the lexicon, plus the character's row (which carries the bias)."""
+        chars = numpy.concatenate([f.chars for f in features] + [[PAD]])
+        left = numpy.concatenate([f.bigrams[:-1] for f in features] + [[PAD]])
+        right = numpy.concatenate([f.bigrams[1:] for f in features] + [[PAD]])
+        bits = numpy.concatenate([f.lexicon for f in features] + [numpy.zeros(1, dtype="uint64")])
+        dense = numpy.concatenate([self.bigram_embed[left], self.bigram_embed[right],
+                                   bits_to_matrix(bits, self.lexicon.n_features)], axis=1)
+        steps, batch = sources[0].shape
+        gates_in = numpy.empty((2, steps * batch, 4 * self.hidden), dtype="float32")
+        for direction, source in enumerate(sources):
+            flat = source.reshape(-1)
+            numpy.matmul(dense[flat], self.dense_in[direction], out=gates_in[direction])
+            gates_in[direction] += self.char_in[direction][chars[flat]]
+        return gates_in.reshape(2, steps, batch, 4 * self.hidden)
+
+    def _bilstm(self, gates_in: numpy.ndarray) -> numpy.ndarray:
+        """Both directions' hidden states, (2, steps, batch, H).
+
+        The sigmoid gates' weights were halved at load, so one tanh over all
+        gates gives tanh(x / 2) for them, and sigmoid(x) = (tanh(x / 2) + 1) / 2."""
+        size = self.hidden
+        _, steps, batch, _ = gates_in.shape
+        c = numpy.zeros((2, batch, size), dtype="float32")
+        out = numpy.empty((2, steps, batch, size), dtype="float32")
+        gates = numpy.empty((2, batch, 4 * size), dtype="float32")
+        h = numpy.zeros((2, batch, size), dtype="float32")
+        for t in range(steps):
+            numpy.matmul(h, self.w_hh, out=gates)
+            gates += gates_in[:, t]
+            numpy.tanh(gates, out=gates)
+            sig = gates[:, :, :3 * size]
+            sig += 1.0
+            sig *= 0.5
+            c *= gates[:, :, size:2 * size]
+            gates[:, :, 3 * size:] *= gates[:, :, :size]
+            c += gates[:, :, 3 * size:]
+            h = out[:, t]
+            numpy.tanh(c, out=h)
+            h *= gates[:, :, 2 * size:3 * size]
+        return out
+
+    def _viterbi(self, emissions: numpy.ndarray, lengths: numpy.ndarray) -> list[numpy.ndarray]:
+        batch, steps, n_tags = emissions.shape
+        score = self.start + emissions[:, 0]
+        back = numpy.zeros((steps, batch, n_tags), dtype="int64")
+        for t in range(1, steps):
+            candidates = score[:, :, None] + self.transitions[None]
+            best = candidates.argmax(axis=1)
+            stepped = numpy.take_along_axis(candidates, best[:, None, :], axis=1)[:, 0] + emissions[:, t]
+            running = (t < lengths)[:, None]
+            score = numpy.where(running, stepped, score)
+            back[t] = best
+        paths = []
+        for b, n in enumerate(lengths):
+            tag = int((score[b] + self.end).argmax())
+            path = [tag]
+            for t in range(n - 1, 0, -1):
+                tag = int(back[t, b, tag])
+                path.append(tag)
+            paths.append(numpy.asarray(path[::-1]))
+        return paths
+
+
+def _length_batches(texts: Sequence[str]) -> list[list[int]]:
+    """Indices of the non-empty texts, by length, in batches of at most BATCH_CELLS padded characters."""
+    order = sorted((i for i, text in enumerate(texts) if text), key=lambda i: len(texts[i]))
+    batches, current = [], []
+    for i in order:
+        if current and len(texts[i]) * (len(current) + 1) > BATCH_CELLS:
+            batches.append(current)
+            current = []
+        current.append(i)
+    if current:
+        batches.append(current)
+    return batches

@@ -1,0 +1,51 @@
+"""The ``zh_name_rules`` component (source ``rules``): organisations, places and
+people found by the tables, on word boundaries, overlaps settled."""
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.extract.names.orgs import body_after_place, find_orgs
+from pipeline.extract.names.people import find_people
+from pipeline.extract.names.places import find_gazetteer_places, find_places, find_self_references
+from pipeline.extract.names.spans import RULES_SOURCE, name_mention, on_word_boundaries, resolve_overlaps
+from pipeline.extract.names.tables import NameTables, load_tables
+from pipeline.extract.nlp import add_mentions, doc_text
+from pipeline.types import Mention
+
+
+def find_rule_mentions(text: str, tables: NameTables) -> list[Mention]:
+    found: list[Mention] = []
+    for start, end, label in find_self_references(text, tables):
+        found.append(name_mention(label, start, end, text, RULES_SOURCE, tables))
+    for start, end in find_orgs(text, tables):
+        found.append(name_mention("ORG", start, end, text, RULES_SOURCE, tables))
+    for start, end, label in find_places(text, tables):
+        body_end = body_after_place(start, end, text, tables)
+        if body_end is not None:
+            found.append(name_mention("ORG", start, body_end, text, RULES_SOURCE, tables))
+        found.append(name_mention(label, start, end, text, RULES_SOURCE, tables))
+    for start, end, label in find_gazetteer_places(text, tables):
+        found.append(name_mention(label, start, end, text, RULES_SOURCE, tables))
+    found = [m for m in found if on_word_boundaries(text, m, tables)]
+    for start, end in find_people(text, tables):
+        found.append(name_mention("PERSON", start, end, text, RULES_SOURCE, tables))
+    return resolve_overlaps(found)
+
+
+class NameRules:
+    def __init__(self, tables: NameTables):
+        self.tables = tables
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc_text(doc)
+        add_mentions(doc, find_rule_mentions(text, self.tables))
+        return doc
+
+
+@Language.factory(
+    "zh_name_rules",
+    default_config={"home_province": "", "home_city": "", "models_dir": ""},
+)
+def make_name_rules(nlp: Language, name: str, home_province: str, home_city: str, models_dir: str) -> NameRules:
+    return NameRules(load_tables(home_province, home_city))

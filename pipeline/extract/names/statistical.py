@@ -1,0 +1,87 @@
+"""The ``zh_statistical_names`` component (source ``ner``): the trained name model
+(pipeline/extract/names/model.py, packaged in ``<models_dir>/names``), its
+entities cleaned (cleanup.py) and reconciled with the rules' mentions so that no
+spans overlap: the longer span wins and the rules win ties."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.config import MODELS_DIR
+from pipeline.extract.names.cleanup import model_mentions
+from pipeline.extract.names.model import MODEL_FILE, Entity, NameModel
+from pipeline.extract.names.spans import RULES_SOURCE, resolve_overlaps
+from pipeline.extract.names.tables import NameTables, load_tables
+from pipeline.extract.nlp import add_mentions, doc_text
+from pipeline.types import Mention
+
+NAME_MODEL_SUBDIR = "names"
+
+
+class MissingModelError(FileNotFoundError):
+    """The trained name model is not where the configuration says."""
+
+
+def load_name_model(models_dir: str) -> NameModel:
+    path = Path(models_dir) / NAME_MODEL_SUBDIR
+    if not (path / MODEL_FILE).exists():
+        raise MissingModelError(
+            f"zh_statistical_names: no trained name model at {path} (expected {path / MODEL_FILE}); "
+            "build it with `make train` or leave 'ner' out of extract.components"
+        )
+    return _cached_name_model(str(path))
+
+
+@lru_cache(maxsize=2)
+def _cached_name_model(path: str) -> NameModel:
+    return NameModel.load(Path(path))
+
+
+def _not_crossing(model: list[Mention], rules: list[Mention]) -> list[Mention]:
+    """Model mentions that do not cut through a rule mention: 阳坡埝社区佳禾小区 across
+    GPE 城区阳坡埝社区 + LOC 佳禾小区 goes; a model span holding a rule's whole is kept."""
+    def crosses(m: Mention, r: Mention) -> bool:
+        return m.start < r.end and r.start < m.end and not (m.start <= r.start and r.end <= m.end) \
+            and not (r.start <= m.start and m.end <= r.end)
+    return [m for m in model if not any(crosses(m, r) for r in rules)]
+
+
+class StatisticalNames:
+    def __init__(self, model: NameModel, tables: NameTables, batch_size: int = 256):
+        self.model = model
+        self.tables = tables
+        self.batch_size = batch_size
+
+    def _finish(self, doc: Doc, text: str, entities: list[Entity]) -> Doc:
+        found = model_mentions(text, entities, self.tables)
+        existing = doc._.mentions or []
+        rules = [m for m in existing if m.source == RULES_SOURCE]
+        others = [m for m in existing if m.source != RULES_SOURCE]
+        doc._.mentions = others
+        add_mentions(doc, resolve_overlaps(rules + _not_crossing(found, rules)))
+        return doc
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(self.pipe([doc]))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 256) -> Iterator[Doc]:
+        from spacy.util import minibatch
+
+        for batch in minibatch(docs, size=batch_size or self.batch_size):
+            texts = [doc_text(doc) for doc in batch]
+            for doc, text, entities in zip(batch, texts, self.model(texts)):
+                yield self._finish(doc, text, entities)
+
+
+@Language.factory(
+    "zh_statistical_names",
+    default_config={"home_province": "", "home_city": "", "models_dir": ""},
+)
+def make_statistical_names(
+    nlp: Language, name: str, home_province: str, home_city: str, models_dir: str
+) -> StatisticalNames:
+    return StatisticalNames(load_name_model(models_dir or str(MODELS_DIR)), load_tables(home_province, home_city))

@@ -1,0 +1,80 @@
+"""Extract stage: runs the spaCy entity components over each sentence.
+
+Mentions come back with sentence offsets and are shifted to document offsets
+here; where components disagree, the longer span wins (ENTITIES.md).  Names
+found in bylines and photo credits by layout repair are PERSON mentions too,
+and names an article agrees on are looked for again in the rest of it
+(pipeline/extract/consistency.py).
+"""
+from __future__ import annotations
+
+import logging
+from typing import Iterable
+
+from pipeline.config import Config
+from pipeline.extract.consistency import Coverage, repeated_names, with_agreed_labels, with_cut_names_restored
+from pipeline.extract.names.spans import sits_on_word_boundaries
+from pipeline.extract.names.tables import NameTables, load_tables
+from pipeline.extract.workers import segment_mentions
+from pipeline.types import Document, Mention
+
+log = logging.getLogger(__name__)
+
+# Layout regions outside the sentences that still name people and bodies.
+AUTHOR_REGIONS = ("byline", "credit")
+
+
+def resolve_overlaps(mentions: Iterable[Mention]) -> list[Mention]:
+    """Non-overlapping mentions, longer spans first, then earlier ones.
+
+    Accepted spans never overlap, so only a candidate's neighbours among them
+    (found by bisection) can clash: O(n log n) for a document of any size.
+    """
+    taken = Coverage(())
+    chosen: list[Mention] = []
+    for mention in sorted(mentions, key=lambda m: (-(m.end - m.start), m.start, m.label)):
+        if mention.end > mention.start and taken.is_free(mention.start, mention.end):
+            taken.add(mention.start, mention.end)
+            chosen.append(mention)
+    return sorted(chosen, key=lambda m: (m.start, m.end))
+
+
+def _segments(document: Document) -> list[tuple[int, str]]:
+    """(offset, text) of everything the components read: sentences, bylines and credits."""
+    segments = [(sentence.start, sentence.text) for sentence in document.sentences]
+    segments += [(start, document.text[start:end]) for start, end, kind in document.regions
+                 if kind in AUTHOR_REGIONS]
+    return segments
+
+
+def _layout_people(document: Document) -> list[Mention]:
+    """Names that layout repair found in bylines and photo credits."""
+    return [Mention("PERSON", start, end, document.text[start:end], "layout", norm=document.text[start:end])
+            for start, end, kind in document.regions if kind == "person"]
+
+
+def extract_documents(documents: list[Document], config: Config) -> None:
+    """Fills ``document.mentions`` for every document in the batch."""
+    jobs = [(document, offset, text) for document in documents for offset, text in _segments(document)]
+    found_in_segments = segment_mentions(config, [(text, document.pub_date) for document, _offset, text in jobs])
+    found: dict[str, list[Mention]] = {document.doc_id: _layout_people(document) for document in documents}
+    for (document, offset, _text), mentions in zip(jobs, found_in_segments):
+        for mention in mentions:
+            shifted = mention.shifted(offset)
+            if document.text[shifted.start:shifted.end] != shifted.text:
+                log.error("%s: dropped a mention whose offsets do not match its text: %r", document.doc_id, mention)
+                continue
+            found[document.doc_id].append(shifted)
+    tables = load_tables(config.home.province or "", config.home.city or "")  # the components' own, cached
+    for document in documents:
+        document.mentions = _consistent_within_articles(document, resolve_overlaps(found[document.doc_id]), tables)
+
+
+def _consistent_within_articles(document: Document, mentions: list[Mention], tables: NameTables) -> list[Mention]:
+    """An article's agreed label and full name where the model strayed, then the
+    other occurrences of the names it agrees on."""
+    articles = [(a.start, a.end) for a in document.articles] or [(0, len(document.text))]
+    mentions = with_cut_names_restored(document.text, articles, with_agreed_labels(articles, mentions))
+    repeats = repeated_names(document.text, articles, [(s.start, s.end) for s in document.sentences], mentions,
+                             lambda text, start, end: sits_on_word_boundaries(text, start, end, tables))
+    return sorted(mentions + repeats, key=lambda m: (m.start, m.end))

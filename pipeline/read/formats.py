@@ -1,0 +1,103 @@
+"""One input file's documents: a page (.txt, .md), an HTML page's main text,
+or a JSON Lines feed (one document a line), or one error row each."""
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from typing import Optional
+
+from pipeline.read.encodings import decode_bytes
+from pipeline.read.inputs import IngestError, InputFile
+from pipeline.read.metadata import date_from_path, parse_iso_date, read_sidecar, sidecar_pub_date, sidecar_title
+from pipeline.types import ErrorRow, RawDocument
+
+
+def read_input(item: InputFile, cli_pub_date: Optional[date]) -> tuple[list[RawDocument], list[ErrorRow]]:
+    """All documents in one input file, and an error row per refused part."""
+    source = str(item.path)
+    try:
+        data = _read_bytes(item)
+    except OSError as error:
+        return [], [ErrorRow(source, "ingest", "unreadable", f"cannot read the file: {error.strerror}")]
+    try:
+        text, encoding = decode_bytes(data)
+    except IngestError as error:
+        return [], [ErrorRow(source, "ingest", error.error_type, str(error))]
+    meta = read_sidecar(item.path)
+    pub_date = sidecar_pub_date(meta) or date_from_path(item.path) or cli_pub_date
+    if item.source_format == "jsonl":
+        return _read_jsonl(source, text, encoding, pub_date, item.first_line)
+    try:
+        if item.source_format == "html":
+            return [_read_html(source, text, encoding, pub_date)], []
+        return [_document(source, item.source_format, encoding, text, sidecar_title(meta), pub_date)], []
+    except IngestError as error:
+        return [], [ErrorRow(source, "ingest", error.error_type, str(error))]
+
+
+def _document(source: str, source_format: str, encoding: str, text: str,
+              title: Optional[str], pub_date: Optional[date], external_id: Optional[str] = None) -> RawDocument:
+    if not text.strip():
+        raise IngestError("empty", "no text in the document")
+    digest = hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()
+    return RawDocument(source=source, source_format=source_format, encoding=encoding, text=text,
+                       title=title, pub_date=pub_date, external_id=external_id, content_sha256=digest)
+
+
+def _read_html(source: str, html: str, encoding: str, pub_date: Optional[date]) -> RawDocument:
+    import trafilatura
+
+    extracted = trafilatura.bare_extraction(html, output_format="python", include_comments=False,
+                                            include_tables=True, favor_recall=True, with_metadata=True)
+    if extracted is None or not (extracted.text or "").strip():
+        raise IngestError("no_main_text", "the HTML page has no main text (only markup, scripts or boilerplate)")
+    page_date = parse_iso_date(extracted.date) if extracted.date else None
+    return _document(source, "html", encoding, extracted.text, extracted.title or None, pub_date or page_date)
+
+
+def _read_bytes(item: InputFile) -> bytes:
+    if item.byte_range is None:
+        return item.path.read_bytes()
+    start, end = item.byte_range
+    with item.path.open("rb") as handle:
+        handle.seek(start)
+        return handle.read(end - start)
+
+
+def _read_jsonl(source: str, text: str, encoding: str, fallback_date: Optional[date],
+                first_line: int = 1) -> tuple[list[RawDocument], list[ErrorRow]]:
+    """Each line is a document; the file's own date applies where a line has none."""
+    documents: list[RawDocument] = []
+    errors: list[ErrorRow] = []
+    for number, line in enumerate(text.split("\n"), start=first_line):
+        if not line.strip():
+            continue
+        line_source = f"{source}#L{number}"
+        try:
+            documents.append(_jsonl_document(line_source, line, encoding, fallback_date))
+        except IngestError as error:
+            errors.append(ErrorRow(line_source, "ingest", error.error_type, f"line {number}: {error}"))
+    return documents, errors
+
+
+def _jsonl_document(source: str, line: str, encoding: str, fallback_date: Optional[date]) -> RawDocument:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise IngestError("malformed_json", f"not valid JSON ({error.msg} at column {error.colno})") from None
+    if not isinstance(record, dict):
+        raise IngestError("malformed_json", "a line must hold a JSON object")
+    body = record.get("text")
+    if not isinstance(body, str) or not body.strip():
+        raise IngestError("missing_text", "the object has no non-empty 'text' field")
+    pub_date = fallback_date
+    if record.get("pub_date") not in (None, ""):
+        pub_date = parse_iso_date(str(record["pub_date"]))
+        if pub_date is None:
+            raise IngestError("bad_pub_date", f"'pub_date' {record['pub_date']!r} is not a date (YYYY-MM-DD)")
+    title = record.get("title") if isinstance(record.get("title"), str) else None
+    external_id = str(record["id"]) if record.get("id") is not None else None
+    if isinstance(record.get("source"), str) and record["source"].strip():
+        source = f"{source} ({record['source'].strip()})"
+    return _document(source, "jsonl", encoding, body, title, pub_date, external_id)

@@ -1,0 +1,358 @@
+"""The run as a Prefect flow: one task run per stage per batch of documents.
+
+    ingest -> normalize -> layout repair -> articles -> sentences -> extract -> write
+
+Task runs cost ~25 ms each here and a burst of thousands keeps Prefect's
+server busy for minutes, so a task handles a batch (configs: batching), never
+a document or a sentence.  Each stage turns a document it cannot handle into
+an error row and passes the rest on, so one bad input never stops a run.
+Batches go through the stages a few at a time and are written as they finish,
+so memory stays flat however large the corpus is.
+
+The same text from a second source (wire copy, a caption printed on two
+days) is a repeat, not an error: the first copy in input order is the
+document, every later one is a row of ``repeats`` pointing at it.  A copy of a
+document an earlier run wrote is recognised at ingest and not processed
+again; copies within this run are settled as batches are written, in batch
+order, so which copy is kept never depends on the runner or the batch size.
+"""
+from __future__ import annotations
+
+import logging
+import traceback
+import uuid
+from collections import deque
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Callable, Optional, TypeVar
+
+from pipeline.run.prefect_env import configure_prefect
+
+configure_prefect()
+
+from prefect import flow, get_run_logger, task  # noqa: E402
+from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.futures import PrefectFuture  # noqa: E402
+
+from pipeline import __version__  # noqa: E402
+from pipeline.config import Config, ConfigError  # noqa: E402
+from pipeline.extract.stage import extract_documents  # noqa: E402
+from pipeline.extract.workers import nlp_for, stop_workers  # noqa: E402
+from pipeline.layout.articles import find_articles  # noqa: E402
+from pipeline.layout.repair import Layout, repair_layout  # noqa: E402
+from pipeline.layout.sentences import split_sentences  # noqa: E402
+from pipeline.look.summary import RunTotals  # noqa: E402
+from pipeline.read.formats import read_input  # noqa: E402
+from pipeline.read.inputs import InputFile, discover_inputs, split_jsonl  # noqa: E402
+from pipeline.read.normalize import normalize_text  # noqa: E402
+from pipeline.run.progress import RunProgress  # noqa: E402
+from pipeline.run.runner import batches_in_flight, shared_prefect_api, task_runner_for  # noqa: E402
+from pipeline.tables.folder import KnownSources, OutputFolder  # noqa: E402
+from pipeline.tables.rows import error_rows, repeat_rows, run_row  # noqa: E402
+from pipeline.types import Document, ErrorRow, RawDocument, Repeat  # noqa: E402
+
+T = TypeVar("T")
+U = TypeVar("U")
+
+
+@dataclass
+class Staged:
+    """A document on its way through the stages."""
+
+    document: Document
+    layout: Optional[Layout] = None
+
+
+class Batch:
+    """One batch of inputs and what the stages have made of it so far.
+
+    A plain class on purpose: Prefect walks dataclasses, lists and dicts
+    passed to a task looking for futures, which for a batch of documents
+    means every sentence and mention; a plain object is left alone.
+    """
+
+    def __init__(self, seq: int, items: list[InputFile]):
+        self.seq = seq
+        self.items = items
+        self.raws: list[RawDocument] = []
+        self.staged: list[Staged] = []
+        self.documents: list[Document] = []
+        self.errors: list[ErrorRow] = []
+        self.repeats: list[Repeat] = []
+        self.n_skipped = 0
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    n_inputs: int = 0
+    n_documents: int = 0
+    n_skipped: int = 0
+    errors: list[ErrorRow] = field(default_factory=list)
+    repeats: list[Repeat] = field(default_factory=list)  # not errors: they leave the exit status alone
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.errors else 0
+
+
+def doc_id_for(raw: RawDocument) -> str:
+    return raw.content_sha256[:16]
+
+
+def repeat_of(doc_id: str, copy: RawDocument | Document) -> Repeat:
+    return Repeat(doc_id=doc_id, source=copy.source, source_format=copy.source_format, encoding=copy.encoding,
+                  pub_date=copy.pub_date, title=copy.title)
+
+
+def _each(stage: str, items: list[T], work: Callable[[T], U], source: Callable[[T], str],
+          errors: list[ErrorRow]) -> list[U]:
+    """Applies ``work`` to every item; an item that raises becomes an error row."""
+    done: list[U] = []
+    for item in items:
+        try:
+            done.append(work(item))
+        except Exception as error:  # one bad document must not stop the batch
+            logging.getLogger(__name__).debug("stage %s failed:\n%s", stage, traceback.format_exc())
+            errors.append(ErrorRow(source(item), stage, type(error).__name__, f"{stage} failed: {error}"))
+    return done
+
+
+def _staged_source(item: Staged) -> str:
+    return item.document.source
+
+
+# --- tasks: one run per stage per batch -------------------------------------
+# No cache policy: the default one hashes every input (the whole batch) for a
+# cache key this pipeline never uses; the content hash already skips re-work.
+
+
+def _sort_by_earlier_runs(batch: Batch, raw: RawDocument, known: KnownSources) -> None:
+    """New text goes on through the stages; text an earlier run wrote goes no further.
+
+    From a source already recorded for it, it is unchanged and skipped (a
+    re-run changes no table); from a new source, it is a repeat.
+    """
+    doc_id = doc_id_for(raw)
+    if not known.holds(doc_id):
+        batch.raws.append(raw)
+    elif known.read_from(doc_id, raw.source):
+        batch.n_skipped += 1
+    else:
+        batch.repeats.append(repeat_of(doc_id, raw))
+
+
+@task(name="ingest", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+def ingest_task(batch: Batch, cli_pub_date: Optional[date], known: KnownSources) -> Batch:
+    """Reads and decodes the batch's files; text written by an earlier run is skipped or recorded as a repeat."""
+    # A retry runs on the same Batch: without a fresh start a file read before
+    # the failure would be there twice, the second copy taken for a repeat of itself.
+    batch.raws, batch.repeats, batch.errors, batch.n_skipped = [], [], [], 0
+    for item in batch.items:
+        documents, refused = read_input(item, cli_pub_date)
+        for raw in documents:
+            _sort_by_earlier_runs(batch, raw, known)
+        batch.errors.extend(refused)
+    if batch.n_skipped:
+        get_run_logger().info("batch %d: %d document(s) unchanged since an earlier run, skipped",
+                              batch.seq, batch.n_skipped)
+    return batch
+
+
+@task(name="normalize", cache_policy=NO_CACHE)
+def normalize_task(batch: Batch) -> Batch:
+    def normalize(raw: RawDocument) -> Staged:
+        text = normalize_text(raw.text)
+        if not text.strip():
+            raise ValueError("nothing left after normalization (only control characters or spaces)")
+        return Staged(Document(doc_id=doc_id_for(raw), source=raw.source, source_format=raw.source_format,
+                               encoding=raw.encoding, pub_date=raw.pub_date, title=raw.title, text=text,
+                               content_sha256=raw.content_sha256))
+
+    batch.staged = _each("normalize", batch.raws, normalize, lambda raw: raw.source, batch.errors)
+    batch.raws = []
+    return batch
+
+
+@task(name="layout repair", cache_policy=NO_CACHE)
+def layout_task(batch: Batch) -> Batch:
+    def repair(item: Staged) -> Staged:
+        layout = repair_layout(item.document.text)
+        return Staged(replace(item.document, text=layout.text, regions=layout.regions), layout)
+
+    batch.staged = _each("layout", batch.staged, repair, _staged_source, batch.errors)
+    return batch
+
+
+@task(name="articles", cache_policy=NO_CACHE)
+def articles_task(batch: Batch) -> Batch:
+    def articles(item: Staged) -> Staged:
+        assert item.layout is not None
+        found = find_articles(item.layout, item.document.doc_id, item.document.title)
+        return Staged(replace(item.document, articles=found), item.layout)
+
+    batch.staged = _each("articles", batch.staged, articles, _staged_source, batch.errors)
+    return batch
+
+
+@task(name="sentences", cache_policy=NO_CACHE)
+def sentences_task(batch: Batch) -> Batch:
+    def sentences(item: Staged) -> Document:
+        assert item.layout is not None
+        found = split_sentences(item.layout, item.document.articles, item.document.doc_id)
+        return replace(item.document, sentences=found)
+
+    batch.documents = _each("sentences", batch.staged, sentences, _staged_source, batch.errors)
+    batch.staged = []
+    return batch
+
+
+@task(name="extract", retries=1, cache_policy=NO_CACHE)
+def extract_task(batch: Batch, config: Config) -> Batch:
+    try:
+        extract_documents(batch.documents, config)
+    except Exception:
+        # The batch failed as a whole; find the documents that cause it.
+        def one(document: Document) -> Document:
+            extract_documents([document], config)
+            return document
+
+        batch.documents = _each("extract", batch.documents, one, lambda document: document.source, batch.errors)
+    return batch
+
+
+@task(name="write", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+def write_task(output: OutputFolder, batch: Batch, run_id: str) -> int:
+    if batch.documents:
+        output.commit_batch(batch.documents, run_id)
+    return len(batch.documents)
+
+
+# --- batching ------------------------------------------------------------------
+
+
+def make_batches(items: list[InputFile], config: Config) -> list[list[InputFile]]:
+    """Groups inputs into batches of about ``batching.max_chars`` characters.
+
+    File size stands in for characters (Chinese text in UTF-8 or GBK takes
+    two to three bytes a character), so batches are known before reading;
+    a large JSONL feed is cut into chunks of whole lines first.
+    """
+    budget = config.batching.max_chars * 3
+    batches: list[list[InputFile]] = []
+    current: list[InputFile] = []
+    size = 0
+    for item in (chunk for item in items for chunk in split_jsonl(item, budget)):
+        if current and (size + item.size > budget or len(current) >= config.batching.max_documents):
+            batches.append(current)
+            current, size = [], 0
+        current.append(item)
+        size += item.size
+    if current:
+        batches.append(current)
+    return batches
+
+
+def submit_batch(batch: Batch, config: Config, cli_pub_date: Optional[date], known: KnownSources) -> PrefectFuture:
+    """Submits the stages for one batch, each a task run fed by the one before."""
+    future = ingest_task.submit(batch, cli_pub_date, known)
+    for stage in (normalize_task, layout_task, articles_task, sentences_task):
+        future = stage.submit(future)
+    return extract_task.submit(future, config)
+
+
+def _keep_first_copies(batch: Batch, written: set[str]) -> Batch:
+    """A document whose text this run already wrote becomes a repeat of it.
+
+    Called in batch order as batches are written, so the first copy in input
+    order is the one kept, however the inputs were batched.
+    """
+    kept: list[Document] = []
+    for document in batch.documents:
+        if document.doc_id in written:
+            batch.repeats.append(repeat_of(document.doc_id, document))
+        else:
+            written.add(document.doc_id)
+            kept.append(document)
+    batch.documents = kept
+    return batch
+
+
+@flow(name="newspaper-extraction", validate_parameters=False)
+def extraction_flow(inputs: list[str], out: str, config: Config, config_sha256: str,
+                    cli_pub_date: Optional[date] = None, run_id: Optional[str] = None) -> RunSummary:
+    logger = get_run_logger()
+    started_at = datetime.now(timezone.utc)
+    summary = RunSummary(run_id=run_id or new_run_id(started_at))
+    load_components(config)
+    output = OutputFolder(Path(out))
+    output.prepare()
+    items, refused = discover_inputs(inputs)
+    summary.n_inputs = len(items) + len(refused)
+    summary.errors.extend(refused)
+    known = output.known_sources()  # as earlier runs left it; this run's documents are in `written`
+    written: set[str] = set()
+    batches = make_batches(items, config)
+    logger.info("%d input file(s) in %d batch(es); %d document(s) already in %s",
+                len(items), len(batches), len(known), out)
+    in_flight: deque[PrefectFuture] = deque()
+
+    progress = RunProgress(sum(len(batch) for batch in batches), len(batches))
+    totals = RunTotals()
+
+    def write_next() -> None:
+        batch = _keep_first_copies(in_flight.popleft().result(), written)
+        summary.errors.extend(batch.errors)
+        summary.repeats.extend(batch.repeats)
+        summary.n_skipped += batch.n_skipped
+        summary.n_documents += write_task(output, batch, summary.run_id)
+        totals.add(batch.documents)
+        progress.batch_written(len(batch.items), sum(len(d.text) for d in batch.documents),
+                               sum(len(d.mentions) for d in batch.documents))
+
+    # A few batches in flight keep every worker busy while memory stays bounded;
+    # results are written in batch order, so output is the same for any runner.
+    for seq, items_in_batch in enumerate(batches):
+        in_flight.append(submit_batch(Batch(seq, items_in_batch), config, cli_pub_date, known))
+        if len(in_flight) >= batches_in_flight(config):
+            write_next()
+    while in_flight:
+        write_next()
+    progress.close()
+    finished_at = datetime.now(timezone.utc)
+    output.write_part("errors", summary.run_id, error_rows(summary.errors, summary.run_id))
+    output.write_part("repeats", summary.run_id, repeat_rows(summary.repeats, summary.run_id))
+    output.write_part("runs", summary.run_id, [run_row(
+        summary.run_id, started_at, finished_at, summary.n_inputs, summary.n_documents, len(summary.errors),
+        config_sha256, __version__)])
+    if "csv" in config.output.formats:
+        output.write_csv()
+    totals.publish()
+    logger.info("run %s: %d new document(s), %d repeat(s) of a kept document recorded, %d skipped, %d error(s)",
+                summary.run_id, summary.n_documents, len(summary.repeats), summary.n_skipped, len(summary.errors))
+    return summary
+
+
+def load_components(config: Config) -> None:
+    """Builds the extractors once up front, so a missing model fails the run before any output."""
+    try:
+        nlp_for(config)
+    except Exception as error:
+        raise ConfigError(f"extract.components: {error}") from None
+
+
+def new_run_id(started_at: datetime) -> str:
+    return f"{started_at:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+
+
+def run_pipeline(inputs: list[str], out: str, config: Config, config_sha256: str,
+                 cli_pub_date: Optional[date] = None) -> RunSummary:
+    """The flow on the configured runner."""
+    with shared_prefect_api(config):
+        configured = extraction_flow.with_options(task_runner=task_runner_for(config))
+        try:
+            return configured(inputs=inputs, out=out, config=config, config_sha256=config_sha256,
+                              cli_pub_date=cli_pub_date)
+        finally:
+            stop_workers()

@@ -1,0 +1,108 @@
+"""A batch's documents, repeats, errors and run as rows of the contract tables.
+
+Every mention gets the ids of the article and sentence it sits in; a name in
+a byline or credit sits in an article but in no sentence.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Iterable, Optional
+
+from pipeline.types import Document, ErrorRow, Mention, Repeat
+
+AUTHOR_SEPARATOR = "、"
+
+
+def _float(value: Optional[Decimal]) -> Optional[float]:
+    return None if value is None else float(value)
+
+
+def document_rows(document: Document, run_id: str) -> list[dict[str, Any]]:
+    return [{
+        "doc_id": document.doc_id, "source": document.source, "source_format": document.source_format,
+        "encoding": document.encoding, "pub_date": document.pub_date, "title": document.title,
+        "n_chars": len(document.text), "text": document.text, "run_id": run_id,
+    }]
+
+
+def article_rows(document: Document) -> list[dict[str, Any]]:
+    return [{
+        "doc_id": document.doc_id, "article_id": a.article_id, "seq": a.seq, "title": a.title,
+        "start": a.start, "end": a.end, "authors": AUTHOR_SEPARATOR.join(a.authors) or None,
+        "continued_from": a.continued_from,
+    } for a in document.articles]
+
+
+def sentence_rows(document: Document) -> list[dict[str, Any]]:
+    return [{
+        "doc_id": document.doc_id, "article_id": s.article_id, "sentence_id": s.sentence_id, "seq": s.seq,
+        "start": s.start, "end": s.end, "text": s.text, "duplicate_of": s.duplicate_of, "layout": s.layout or None,
+    } for s in document.sentences]
+
+
+@dataclass(frozen=True)
+class EntityRow:
+    doc_id: str
+    article_id: Optional[str]
+    sentence_id: Optional[str]
+    entity_id: str
+    mention: Mention
+
+
+def entity_rows(document: Document) -> list[EntityRow]:
+    """Mentions with the ids of the article and sentence they sit in.
+
+    A name in a byline or credit sits in an article but in no sentence.
+    """
+    sentences = sorted(document.sentences, key=lambda s: s.start)
+    sentence_starts = [s.start for s in sentences]
+    articles = sorted(document.articles, key=lambda a: a.start)
+    article_starts = [a.start for a in articles]
+    rows = []
+    for seq, mention in enumerate(sorted(document.mentions, key=lambda m: (m.start, m.end)), start=1):
+        sentence = _containing(sentences, sentence_starts, mention)
+        article = _containing(articles, article_starts, mention)
+        rows.append(EntityRow(document.doc_id, article.article_id if article else None,
+                              sentence.sentence_id if sentence else None, f"{document.doc_id}-e{seq:05d}", mention))
+    return rows
+
+
+def _containing(spans: list, starts: list[int], mention: Mention):
+    index = bisect_right(starts, mention.start) - 1
+    if index >= 0 and spans[index].start <= mention.start and mention.end <= spans[index].end:
+        return spans[index]
+    return None
+
+
+def mention_rows(document: Document) -> list[dict[str, Any]]:
+    rows = []
+    for row in entity_rows(document):
+        m = row.mention
+        rows.append({
+            "doc_id": row.doc_id, "article_id": row.article_id, "sentence_id": row.sentence_id,
+            "entity_id": row.entity_id, "label": m.label, "text": m.text, "start": m.start, "end": m.end,
+            "norm": m.norm, "value": _float(m.value), "value_max": _float(m.value_max), "unit": m.unit,
+            "currency": m.currency, "qualifier": m.qualifier, "date_value": m.date_value,
+            "date_start": m.date_start, "date_end": m.date_end, "grain": m.grain, "source": m.source,
+        })
+    return rows
+
+
+def repeat_rows(repeats: Iterable[Repeat], run_id: str) -> list[dict[str, Any]]:
+    return [{"doc_id": r.doc_id, "source": r.source, "source_format": r.source_format, "encoding": r.encoding,
+             "pub_date": r.pub_date, "title": r.title, "run_id": run_id} for r in repeats]
+
+
+def error_rows(errors: Iterable[ErrorRow], run_id: str) -> list[dict[str, Any]]:
+    return [{"run_id": run_id, "source": e.source, "stage": e.stage, "error_type": e.error_type,
+             "message": e.message} for e in errors]
+
+
+def run_row(run_id: str, started_at: datetime, finished_at: datetime, n_inputs: int, n_documents: int,
+            n_errors: int, config_sha256: str, pipeline_version: str) -> dict[str, Any]:
+    return {"run_id": run_id, "started_at": started_at, "finished_at": finished_at, "n_inputs": n_inputs,
+            "n_documents": n_documents, "n_errors": n_errors, "config_sha256": config_sha256,
+            "pipeline_version": pipeline_version}

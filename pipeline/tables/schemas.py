@@ -1,0 +1,39 @@
+"""The seven contract tables' schemas (schema version 2) and a table built to one."""
+from __future__ import annotations
+
+from typing import Any
+
+import pyarrow as pa
+
+SCHEMA_VERSION = "2"
+# Versions whose parts this one appends to as they are: version 2 added the
+# repeats table and changed no column of the other six.
+COMPATIBLE_VERSIONS = ("1", SCHEMA_VERSION)
+TABLES = ("documents", "repeats", "articles", "sentences", "entities", "runs", "errors")
+BATCH_TABLES = ("articles", "sentences", "entities", "documents")  # documents last: the commit
+
+_S, _I, _F, _D = pa.string(), pa.int64(), pa.float64(), pa.date32()
+SCHEMAS: dict[str, pa.Schema] = {
+    "documents": pa.schema([("doc_id", _S), ("source", _S), ("source_format", _S), ("encoding", _S),
+                            ("pub_date", _D), ("title", _S), ("n_chars", _I), ("text", _S), ("run_id", _S)]),
+    "repeats": pa.schema([("doc_id", _S), ("source", _S), ("source_format", _S), ("encoding", _S),
+                          ("pub_date", _D), ("title", _S), ("run_id", _S)]),
+    "articles": pa.schema([("doc_id", _S), ("article_id", _S), ("seq", _I), ("title", _S), ("start", _I),
+                           ("end", _I), ("authors", _S), ("continued_from", _S)]),
+    "sentences": pa.schema([("doc_id", _S), ("article_id", _S), ("sentence_id", _S), ("seq", _I), ("start", _I),
+                            ("end", _I), ("text", _S), ("duplicate_of", _S), ("layout", _S)]),
+    "entities": pa.schema([("doc_id", _S), ("article_id", _S), ("sentence_id", _S), ("entity_id", _S),
+                           ("label", _S), ("text", _S), ("start", _I), ("end", _I), ("norm", _S),
+                           ("value", _F), ("value_max", _F), ("unit", _S), ("currency", _S), ("qualifier", _S),
+                           ("date_value", _S), ("date_start", _D), ("date_end", _D), ("grain", _S),
+                           ("source", _S)]),
+    "runs": pa.schema([("run_id", _S), ("started_at", pa.timestamp("us", tz="UTC")),
+                       ("finished_at", pa.timestamp("us", tz="UTC")), ("n_inputs", _I), ("n_documents", _I),
+                       ("n_errors", _I), ("config_sha256", _S), ("pipeline_version", _S)]),
+    "errors": pa.schema([("run_id", _S), ("source", _S), ("stage", _S), ("error_type", _S), ("message", _S)]),
+}
+
+
+def to_table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
+    schema = SCHEMAS[name].with_metadata({"schema_version": SCHEMA_VERSION})
+    return pa.Table.from_pylist(rows, schema=schema)

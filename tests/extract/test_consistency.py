@@ -1,0 +1,101 @@
+from pipeline.extract.consistency import RepeatRules, agreed_names, repeat_rules, repeated_names
+from pipeline.types import Mention
+
+RULES = RepeatRules(frozenset({"PERSON", "GPE", "LOC"}), 2)
+
+
+def anywhere(text: str, start: int, end: int) -> bool:
+    return True
+
+
+def mention(text: str, label: str, whole: str, occurrence: int = 0) -> Mention:
+    start = -1
+    for _ in range(occurrence + 1):
+        start = whole.index(text, start + 1)
+    return Mention(label, start, start + len(text), text, "ner", norm=text)
+
+
+def test_a_name_found_once_is_found_wherever_else_its_article_prints_it():
+    text = "窦连东在邱县工作。窦连东说，邱县变了。"
+    found = repeated_names(text, [(0, len(text))], [(0, 9), (9, len(text))],
+                           [mention("窦连东", "PERSON", text), mention("邱县", "GPE", text)], anywhere, RULES)
+    assert [(m.text, m.label, m.source) for m in found] == [("窦连东", "PERSON", "consistency"),
+                                                             ("邱县", "GPE", "consistency")]
+    assert all(text[m.start:m.end] == m.text and m.start >= 9 for m in found)
+
+
+def test_other_articles_are_left_alone():
+    text = "窦连东在邱县工作。另一篇：窦连东。"
+    found = repeated_names(text, [(0, 9), (9, len(text))], [(0, 9), (9, len(text))],
+                           [mention("窦连东", "PERSON", text)], anywhere, RULES)
+    assert found == []
+
+
+def test_occurrences_inside_another_mention_mid_word_or_across_sentences_are_skipped():
+    text = "张华到会。张华东路口，张华华。张华"
+    taken = [mention("张华", "PERSON", text), mention("张华东路", "LOC", text)]
+
+    def not_before_hua(whole: str, start: int, end: int) -> bool:
+        return not whole.startswith("华", end)
+
+    found = repeated_names(text, [(0, len(text))], [(0, 5), (5, 15), (15, 17)], taken, not_before_hua, RULES)
+    assert [(m.start, m.end) for m in found] == [(15, 17)]
+    split = repeated_names(text, [(0, len(text))], [(0, 5), (5, 16), (16, 17)], taken[:1], anywhere, RULES)
+    assert (15, 17) not in [(m.start, m.end) for m in split]
+
+
+def test_longer_names_are_placed_first():
+    text = "林华卿来了。林华卿和林华。"
+    found = repeated_names(text, [(0, len(text))], [(0, len(text))],
+                           [mention("林华卿", "PERSON", text), mention("林华", "PERSON", text, 2)], anywhere, RULES)
+    assert [(m.text, m.start) for m in found] == [("林华卿", 6)]
+
+
+def test_names_whose_mentions_disagree_or_whose_label_is_not_listed_are_not_repeated():
+    text = "长岭是地方。长岭是人。海军来了。海军"
+    disputed = [mention("长岭", "GPE", text), mention("长岭", "PERSON", text, 1), mention("海军", "ORG", text)]
+    assert agreed_names(disputed, RULES) == {}
+    assert repeated_names(text, [(0, len(text))], [(0, len(text))], disputed, anywhere, RULES) == []
+
+
+def test_the_labels_come_from_the_table():
+    rules = repeat_rules()
+    assert "ORG" not in rules.labels and {"PERSON", "GPE"} <= rules.labels and rules.min_chars >= 2
+
+
+def test_a_model_piece_of_a_longer_agreed_name_becomes_that_name():
+    from pipeline.extract.consistency import with_cut_names_restored
+
+    text = "窦连东在邱县工作。连东说，窦连东很好。"
+    second = text.index("窦连东", 3)
+    piece = Mention("PLACE", second + 1, second + 3, "连东", "ner", norm="连东")
+    lone = mention("连东", "PLACE", text)  # 连东 alone, not inside the name: left as it is
+    result = with_cut_names_restored(text, [(0, len(text))], [mention("窦连东", "PERSON", text), piece, lone], RULES)
+    assert sorted((m.start, m.text, m.label, m.source) for m in result) == [
+        (0, "窦连东", "PERSON", "ner"), (lone.start, "连东", "PLACE", "ner"),
+        (second, "窦连东", "PERSON", "consistency")]
+
+
+def test_rule_mentions_and_mentions_reaching_outside_the_name_are_kept():
+    from pipeline.extract.consistency import with_cut_names_restored
+
+    text = "宫川宏一说。宫川宏一对银行。宫川宏一对"
+    first = mention("宫川宏一", "PERSON", text)
+    by_rule = Mention("PERSON", text.index("宫川宏", 6), text.index("宫川宏", 6) + 3, "宫川宏", "rules", norm="宫川宏")
+    last = text.rindex("宫川宏一")
+    beyond = Mention("PERSON", last + 1, last + 5, "川宏一对", "ner", norm="川宏一对")
+    result = with_cut_names_restored(text, [(0, len(text))], [first, by_rule, beyond], RULES)
+    assert sorted(result, key=lambda m: m.start) == [first, by_rule, beyond]
+
+
+def test_the_models_odd_label_out_takes_the_articles_agreed_label():
+    from pipeline.extract.consistency import with_agreed_labels
+
+    text = "苏景云下井。苏景云采煤。正是由于苏景云坚韧不拔。"
+    people = [mention("苏景云", "PERSON", text, 0), mention("苏景云", "PERSON", text, 1)]
+    odd = mention("苏景云", "GPE", text, 2)
+    by_rule = Mention("GPE", odd.start, odd.end, "苏景云", "rules", norm="苏景云")
+    assert [m.label for m in with_agreed_labels([(0, len(text))], people + [odd], RULES)] == ["PERSON"] * 3
+    # a tie is no agreement, and what a rule found is left as it is
+    assert with_agreed_labels([(0, len(text))], people[:1] + [odd], RULES)[1].label == "GPE"
+    assert with_agreed_labels([(0, len(text))], people + [by_rule], RULES)[2].label == "GPE"

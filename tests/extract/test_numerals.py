@@ -1,0 +1,96 @@
+"""Numeral parsing: exact Decimal values, None (never an exception) on garbage."""
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.extract.numerals import parse_approx_pair, parse_digit_string, parse_number
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("3135.7万", "31357000"),
+        ("三千一百三十五点七万", "31357000"),  # JioNLP and cn2an raise on this one
+        ("16.4亿", "1640000000"),  # exact, not 1639999999.9999998
+        ("十二万五千", "125000"),
+        ("1,100万", "11000000"),
+        ("3.2万", "32000"),
+        ("１２３", "123"),  # full-width digits
+        ("１，２３４．５", "1234.5"),
+        ("两千四百五", "2450"),
+        ("一万三", "13000"),
+        ("九十二万四", "924000"),
+        ("一千零一", "1001"),
+        ("一千零五十", "1050"),
+        ("四千万零六千", "40006000"),
+        ("五亿零六", "500000006"),
+        ("四亿五千六百四十二万零一十五", "456420015"),
+        ("4.78万亿", "4780000000000"),
+        ("二十一万亿", "21000000000000"),
+        ("四万万", "400000000"),
+        ("5万4千6百", "54600"),
+        ("3万4000", "34000"),
+        ("2千零30万", "20300000"),
+        ("壹佰伍拾", "150"),
+        ("肆佰陸拾", "460"),
+        ("拾亿零六万零五百零六", "1000060506"),
+        ("十万柒仟捌佰伍拾肆", "107854"),
+        ("十", "10"),
+        ("十五", "15"),
+        ("百三", "130"),
+        ("零点五", "0.5"),
+        ("二十点五", "20.5"),
+        ("负三十二", "-32"),
+        ("-22.2", "-22.2"),
+        ("二分之一", "0.5"),
+        ("四分之三", "0.75"),
+        ("四十九兆九千五百九十二億", "49959200000000"),  # 兆 = 1e12 where the scanner lets it through
+        ("壹佰萬", "1000000"),
+    ],
+)
+def test_values_are_exact(raw, expected):
+    assert parse_number(raw) == Decimal(expected)
+
+
+def test_fraction_keeps_decimal_precision():
+    assert parse_number("三分之一") == Decimal(1) / Decimal(3)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["", "万", "万万", "十百", "二〇二四", "三五", "一定", "abc", "1,23", "点五", "五点", "分之一"],
+)
+def test_garbage_is_none(raw):
+    assert parse_number(raw) is None
+
+
+def test_digit_strings_read_digit_by_digit():
+    assert parse_digit_string("二〇二四") == 2024
+    assert parse_digit_string("一九九八") == 1998
+    assert parse_digit_string("20２4") == 2024
+    assert parse_digit_string("二十") is None
+
+
+def test_approx_pairs_come_from_the_table():
+    assert parse_approx_pair("三五") == (3, 5)
+    assert parse_approx_pair("两三") == (2, 3)
+    assert parse_approx_pair("五三") is None
+
+
+_NUMERAL_ALPHABET = "0123456789０１２３４５６７８９.,，．零〇一二两三四五六七八九十百千万亿壹贰叁拾佰仟萬億点分之负-元个"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_NUMERAL_ALPHABET, max_size=16))
+def test_never_raises_on_numeral_soup(raw):
+    result = parse_number(raw)
+    assert result is None or isinstance(result, Decimal)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=20))
+def test_never_raises_on_any_text(raw):
+    parse_number(raw)
+    parse_digit_string(raw)

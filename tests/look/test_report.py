@@ -1,0 +1,239 @@
+"""pipeline.look.report: content of the page, escaping, no network, and a headless Chromium rendering.
+
+The output folder is written without Prefect (the sample page through the
+stages, plus a hostile document made by hand), so these tests take seconds.
+Chromium is Debian's package (with fonts-wqy-microhei, so that the screenshot
+shows Chinese): installed here only when /usr/bin/chromium is missing, we are
+root and $CI or $PIPELINE_INSTALL_CHROMIUM is set; otherwise that test skips.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.look.report import build_report, write_report
+from pipeline.look.report_figures import NO_ORG, load_tables, money_by_month, money_with_organisations
+from pipeline.look.report_sections import format_amount, value_text
+from pipeline.tables.folder import OutputFolder
+from pipeline.tables.rows import error_rows, repeat_rows, run_row
+from pipeline.types import Article, Document, ErrorRow, Mention, Repeat, Sentence
+from tests.conftest import ROOT
+from tests.look.test_evaluate import extract_sample_page, installed_components
+
+CHROMIUM = Path("/usr/bin/chromium")
+HOSTILE_TITLE = "<script>alert('title')</script>"
+HOSTILE_TEXT = "## 通知<img src=x onerror=alert(1)>\n\n市财政局下达资金3135.7万元，见http://evil.example/x。"
+
+
+def hostile_document() -> Document:
+    """A document whose text and title try to inject markup and links."""
+    text = HOSTILE_TEXT
+    body = text.index("市财政局")
+    article = Article("h-a1", 1, HOSTILE_TITLE, 0, len(text))
+    sentence = Sentence("h-s1", "h-a1", 1, body, len(text), text[body:])
+    org = Mention("ORG", body, body + 4, "市财政局", "rules", norm="阳泉市财政局")
+    money_start = text.index("3135.7万元")
+    money = Mention("MONEY", money_start, money_start + 8, "3135.7万元", "numeric", value=Decimal("31357000"),
+                    currency="CNY")
+    return Document(doc_id="hostile000000000", source="in/hostile<b>.txt", source_format="txt", encoding="utf-8",
+                    pub_date=date(2025, 2, 3), title=HOSTILE_TITLE, text=text, content_sha256="0" * 64,
+                    articles=[article], sentences=[sentence], mentions=[org, money])
+
+
+@pytest.fixture(scope="module")
+def small_run(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("report-out")
+    folder = OutputFolder(out)
+    folder.prepare()
+    documents = [hostile_document()]
+    components = installed_components()
+    if components:
+        documents.insert(0, extract_sample_page(components))
+    folder.commit_batch(documents, "run-1")
+    errors = [ErrorRow("in/broken.txt", "ingest", "undecodable", "bytes <b>not</b> text & more")]
+    now = datetime.now(timezone.utc)
+    folder.write_part("errors", "run-1", error_rows(errors, "run-1"))
+    copies = [Repeat("hostile000000000", f"in/copy{n}.txt", "txt", "utf_8", None, None) for n in (1, 2)]
+    folder.write_part("repeats", "run-1", repeat_rows(copies, "run-1"))
+    folder.write_part("runs", "run-1", [run_row("run-1", now, now, 3, len(documents), 1, "0" * 64, "test")])
+    return out
+
+
+@pytest.fixture(scope="module")
+def page(small_run: Path, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("report") / "report.html"
+    write_report(small_run, path)
+    return path
+
+
+def test_the_page_shows_the_run_counts_and_errors(small_run: Path, page: Path):
+    html = page.read_text(encoding="utf-8")
+    entities = OutputFolder(small_run).read("entities")
+    for label, count in entities.groupby("label").size().items():
+        assert re.search(rf"<td>{label}</td><td>[^<]*</td><td class=\"num\">{count}</td>", html), label
+    assert "undecodable" in html and "bytes &lt;b&gt;not&lt;/b&gt; text &amp; more" in html
+    assert '<div class="big">2</div><div>repeats of a document</div>' in html
+    assert "nearest ORG mention before it in the same sentence" in html and "month of the document" in html
+    assert "阳泉市财政局" in html and "3135.7万 CNY" in html  # credited to the ORG in its sentence
+    assert 'title="MONEY: 31,357,000 CNY  [numeric]"' in html  # the value on hover
+
+
+def test_all_text_is_escaped_and_nothing_is_fetched(page: Path):
+    html = page.read_text(encoding="utf-8")
+    assert "<script>alert" not in html and "<img" not in html
+    assert "<b>not" not in html and "hostile<b>" not in html and "hostile&lt;b&gt;.txt" in html
+    assert "&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt;" in html
+    assert html.count("<script") == 1  # the page's own
+    assert not re.search(r"""(?:src|href|action)\s*=\s*["']?\s*(?:https?:)?//""", html, re.IGNORECASE)
+    assert "@import" not in html and "url(" not in html
+
+
+def test_the_documents_section_is_capped(small_run: Path):
+    tables = load_tables(small_run)
+    if len(tables.documents) < 2:
+        pytest.skip("needs the sample page too")
+    html = build_report(tables, "out", max_documents=1)
+    assert "The first 1 of 2 documents" in html
+    assert html.count('<article class="doc"') == 1
+
+
+def test_money_goes_to_the_nearest_org_before_it_in_its_sentence_else_after_and_duplicates_count_once():
+    rows = [
+        ("e1", "s1", "ORG", 0, 4, "甲局", None), ("e2", "s1", "MONEY", 10, 13, None, 10.0),
+        ("e3", "s1", "ORG", 14, 18, "乙局", None),               # nearer, but after: 甲局 wins
+        ("e4", "s2", "MONEY", 20, 23, None, 5.0), ("e5", "s2", "ORG", 40, 44, "丙局", None),
+        ("e6", "s2", "ORG", 24, 28, "丁局", None),               # none before: the nearest after
+        ("e7", "s3", "MONEY", 50, 53, None, 7.0),                # alone in its sentence
+        ("e8", "s4", "MONEY", 60, 63, None, 100.0),              # in a repeated passage
+    ]
+    entities = pd.DataFrame(rows, columns=["entity_id", "sentence_id", "label", "start", "end", "norm", "value"])
+    entities = entities.assign(doc_id="d", text=entities["norm"].fillna("x"), currency="CNY")
+    credited = money_with_organisations(entities, frozenset({"s4"})).set_index("entity_id")["org"].to_dict()
+    assert credited == {"e2": "甲局", "e4": "丁局", "e7": NO_ORG}
+    documents = pd.DataFrame({"doc_id": ["d"], "pub_date": [date(2025, 3, 12)]})
+    months = money_by_month(entities, documents, frozenset({"s4"}))
+    assert months[["month", "total"]].values.tolist() == [["2025-03", 22.0]]
+
+
+def test_the_report_credits_money_as_the_runs_own_artifact_does():
+    from pipeline.look.summary import money_owner
+
+    text = "财政局拨给民政局100万元"
+    money = Mention("MONEY", 8, 13, "100万元", "numeric", value=Decimal(1000000), currency="CNY")
+    orgs = [Mention("ORG", 0, 3, "财政局", "rules"), Mention("ORG", 5, 8, "民政局", "rules")]
+    owner = money_owner([*orgs, money], money, (0, len(text)))
+    frame = pd.DataFrame([{"entity_id": f"e{i}", "doc_id": "d", "sentence_id": "s", "label": m.label,
+                           "start": m.start, "end": m.end, "text": m.text, "norm": None,
+                           "value": float(m.value) if m.value else None, "currency": m.currency}
+                          for i, m in enumerate([*orgs, money])])
+    assert money_with_organisations(frame)["org"].tolist() == [owner.text] == ["民政局"]
+
+
+def test_values_read_as_an_editor_would():
+    assert format_amount(31357000) == "3135.7万"
+    assert format_amount(1.2e8) == "1.2亿" and format_amount(20) == "20" and format_amount(0.5) == "0.5"
+    assert value_text({"label": "QUANTITY", "value": 100.0, "unit": "人", "qualifier": "more_than"}) == ">100 人"
+    assert value_text({"label": "DATE", "date_value": "2024", "date_start": date(2024, 1, 1),
+                       "date_end": date(2024, 12, 31)}) == "2024 (2024-01-01 – 2024-12-31)"
+    assert value_text({"label": "GPE", "norm": "阳泉市"}) == "阳泉市"
+
+
+# --- headless Chromium -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    if not CHROMIUM.exists():
+        allowed = os.environ.get("CI") or os.environ.get("PIPELINE_INSTALL_CHROMIUM")
+        if not (allowed and hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get")):
+            pytest.skip("chromium is not installed (/usr/bin/chromium); as root with CI or "
+                        "PIPELINE_INSTALL_CHROMIUM set, the test installs Debian's package")
+        install_chromium()
+    return CHROMIUM
+
+
+def install_chromium() -> None:
+    """Debian's chromium, and a small CJK font so the screenshot shows the Chinese text."""
+    environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    install = ["apt-get", "install", "-y", "--no-install-recommends", "chromium", "fonts-wqy-microhei"]
+    if subprocess.run(install, env=environment, capture_output=True, timeout=900).returncode != 0:
+        # a fresh machine has no package lists yet
+        subprocess.run(["apt-get", "update"], env=environment, capture_output=True, check=True, timeout=900)
+        subprocess.run(install, env=environment, capture_output=True, check=True, timeout=900)
+
+
+def run_chromium(chromium: Path, profile: Path, *arguments: str) -> subprocess.CompletedProcess:
+    command = [str(chromium), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0", *arguments]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60)
+
+
+def test_chromium_renders_the_page_without_script_errors(chromium: Path, page: Path, tmp_path: Path):
+    screenshot = tmp_path / "report.png"
+    shot = run_chromium(chromium, tmp_path / "profile-1", "--window-size=1280,2000",
+                        f"--screenshot={screenshot}", page.as_uri())
+    assert screenshot.exists(), shot.stderr[-2000:]
+    data = screenshot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000  # a blank page compresses to a few kB
+    dom = run_chromium(chromium, tmp_path / "profile-2", "--dump-dom", page.as_uri())
+    assert 'data-report-ready="ok"' in dom.stdout, "the page's script did not finish"
+    for output in (shot.stderr, dom.stderr):
+        assert "Uncaught" not in output, output[-2000:]
+
+
+# --- the dashboard queries in the README ---------------------------------------------------------------
+
+
+def documented_queries() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"```sql\n(.*?)```", text, re.DOTALL)
+
+
+def test_the_documented_duckdb_queries_agree_with_the_report(small_run: Path):
+    duckdb = pytest.importorskip("duckdb", reason="duckdb is optional; install it to test the dashboard queries")
+    money_query, mentions_query = documented_queries()
+    run = lambda query: duckdb.sql(query.replace("'out/", f"'{small_run}/")).df()  # noqa: E731
+    money = run(money_query)
+    tables = load_tables(small_run)
+    credited = money_with_organisations(tables.entities, tables.duplicate_sentences)
+    expected = credited.groupby(["org", "currency"])["value"].sum()
+    got = money.groupby(["organisation", "currency"])["total"].sum()
+    assert got.to_dict() == pytest.approx(expected.to_dict())
+    assert "2025-02" in set(money["month"])  # the hand-made document's month
+    mentions = run(mentions_query)
+    orgs = tables.entities[tables.entities["label"] == "ORG"]
+    assert mentions["mentions"].sum() == len(orgs)
+    assert "阳泉市财政局" in set(mentions["organisation"])
+
+
+# --- the commands ---------------------------------------------------------------------------------------
+
+
+def test_the_report_and_eval_commands(small_run: Path, tmp_path: Path, capsys):
+    import json
+
+    from pipeline.cli import main
+    from tests.look.test_evaluate import GOLD
+
+    page = tmp_path / "page.html"
+    assert main(["report", str(small_run), "--html", str(page), "--max-documents", "1"]) == 0
+    assert page.exists() and 'data-label="MONEY"' in page.read_text(encoding="utf-8")
+    if len(load_tables(small_run).documents) > 1:  # the sample page is there: score it
+        scores = tmp_path / "scores.json"
+        assert main(["eval", str(GOLD), str(small_run), "--json", str(scores)]) == 0
+        assert "QUANTITY" in capsys.readouterr().out
+        assert json.loads(scores.read_text(encoding="utf-8"))["micro"]["tp"] > 50
+    missing = tmp_path / "missing.jsonl"
+    missing.write_text(json.dumps({"source": "nowhere.txt", "label": "ORG", "text": "市委", "start": 0, "end": 2}),
+                       encoding="utf-8")
+    assert main(["eval", str(missing), str(small_run)]) == 2
+    assert main(["report", str(tmp_path / "no-such-out"), "--html", str(page)]) == 2

@@ -1,0 +1,167 @@
+"""Repeated content is kept once and recorded in ``repeats``, never refused (issue 16).
+
+The runs here use the numeric component only: which copy is kept and what is
+recorded does not depend on the name components, and the runs stay fast.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow.parquet as pq
+
+from pipeline.cli import main
+from pipeline.config import parse_config
+from pipeline.run.flow import RunSummary, run_pipeline
+
+TEXT = "本报讯 我市召开会议。会议指出，成效明显。"
+OTHER = "第二篇文章，市民政局发放3135.7万元。"
+FAST = {"extract": {"components": ["numeric"]}, "output": {"formats": ["parquet", "csv"]}}
+
+
+def run(inputs: list[Path], out: Path, **config) -> RunSummary:
+    return run_pipeline(inputs=[str(p) for p in inputs], out=str(out), config=parse_config({**FAST, **config}),
+                        config_sha256="test")
+
+
+def write_feed(path: Path, records: list[dict]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def write_text(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def table(out: Path, name: str) -> pd.DataFrame:
+    """A table as a reader sees it, without the column that names the run, in a fixed order."""
+    frame = pd.read_parquet(out / name).drop(columns=["run_id"])
+    return frame.sort_values(["doc_id", "source"]).reset_index(drop=True)
+
+
+def test_a_feed_with_a_repeated_record_exits_0_with_one_document_and_the_repeat_recorded(tmp_path):
+    # A caption printed on two days: the same text, another date and title.
+    feed = write_feed(tmp_path / "in" / "feed.jsonl", [
+        {"text": TEXT, "pub_date": "2025-03-11"}, {"text": OTHER}, {"text": TEXT, "pub_date": "2025-03-12",
+                                                                     "title": "再登"}])
+    config = tmp_path / "config.yaml"
+    config.write_text(json.dumps(FAST), encoding="utf-8")  # JSON is YAML
+    out = tmp_path / "out"
+    assert main(["run", str(feed), "--out", str(out), "--config", str(config)]) == 0
+    documents = pd.read_parquet(out / "documents")
+    kept = documents[documents.source == f"{feed}#L1"]
+    assert len(documents) == 2 and len(kept) == 1 and kept.pub_date.iloc[0] == date(2025, 3, 11)
+    repeats = pd.read_parquet(out / "repeats")
+    assert repeats[["doc_id", "source", "source_format", "pub_date", "title"]].values.tolist() == [
+        [kept.doc_id.iloc[0], f"{feed}#L3", "jsonl", date(2025, 3, 12), "再登"]]
+    assert pd.read_parquet(out / "errors").empty
+    assert pd.read_parquet(out / "runs").n_errors.tolist() == [0]
+    csv = pd.read_csv(out / "csv" / "repeats.csv", encoding="utf-8-sig", dtype=str)
+    assert csv[["doc_id", "source", "pub_date"]].values.tolist() == [[kept.doc_id.iloc[0], f"{feed}#L3", "2025-03-12"]]
+    joined = duckdb.sql(f"select r.source, d.source as kept from '{out}/repeats/*.parquet' r "
+                        f"join '{out}/documents/*.parquet' d using (doc_id)").fetchall()
+    assert joined == [(f"{feed}#L3", f"{feed}#L1")]
+
+
+def test_the_first_copy_in_input_order_is_kept_whether_copies_share_a_batch_or_not(tmp_path):
+    inputs = tmp_path / "in"
+    write_text(inputs / "a.txt", TEXT)
+    write_text(inputs / "b.txt", OTHER)
+    write_text(inputs / "c.txt", TEXT)
+    write_feed(inputs / "d.jsonl", [{"text": TEXT}, {"text": OTHER}])
+    one_batch = run([inputs], tmp_path / "one")
+    one_file_a_batch = run([inputs], tmp_path / "many", batching={"max_chars": 1000, "max_documents": 1})
+    assert one_batch.exit_code == one_file_a_batch.exit_code == 0
+    assert len(list((tmp_path / "many" / "documents").glob("*.parquet"))) == 2  # a.txt's and b.txt's batches
+    for name in ("documents", "repeats"):
+        pd.testing.assert_frame_equal(table(tmp_path / "one", name), table(tmp_path / "many", name))
+    documents = table(tmp_path / "many", "documents")
+    assert sorted(documents.source) == [str(inputs / "a.txt"), str(inputs / "b.txt")]
+    repeats = table(tmp_path / "many", "repeats")
+    kept_by_source = dict(zip(documents.doc_id, documents.source))
+    assert sorted((r.source, kept_by_source[r.doc_id]) for r in repeats.itertuples()) == [
+        (str(inputs / "c.txt"), str(inputs / "a.txt")),
+        (f"{inputs / 'd.jsonl'}#L1", str(inputs / "a.txt")),
+        (f"{inputs / 'd.jsonl'}#L2", str(inputs / "b.txt"))]
+
+
+def test_a_copy_of_an_earlier_runs_document_is_recorded_once_and_runs_split_any_way_agree(tmp_path):
+    inputs = tmp_path / "in"
+    write_text(inputs / "day1" / "a.txt", TEXT)
+    out = tmp_path / "out"
+    assert run([inputs], out).n_documents == 1
+    write_text(inputs / "day2" / "b.txt", OTHER)
+    write_text(inputs / "day2" / "c.txt", TEXT)
+    second = run([inputs], out)
+    assert (second.n_documents, second.n_skipped, second.exit_code) == (1, 1, 0)
+    assert [(r.source, r.run_id) for r in pd.read_parquet(out / "repeats").itertuples()] == [
+        (str(inputs / "day2" / "c.txt"), second.run_id)]
+    parts_before = sorted(p.name for p in out.rglob("part-*.parquet") if p.parent.name not in ("runs", "errors",
+                                                                                               "repeats"))
+    third = run([inputs], out)  # the same inputs again: nothing new, no row twice
+    assert (third.n_documents, third.n_skipped, third.repeats) == (0, 3, [])
+    assert sorted(p.name for p in out.rglob("part-*.parquet") if p.parent.name not in ("runs", "errors",
+                                                                                       "repeats")) == parts_before
+    assert len(pd.read_parquet(out / "repeats")) == 1
+    at_once = run([inputs], tmp_path / "at_once")
+    for name in ("documents", "repeats"):
+        pd.testing.assert_frame_equal(table(out, name), table(tmp_path / "at_once", name))
+
+
+def test_copies_of_a_refused_text_are_each_refused_and_no_repeat_of_nothing_is_recorded(tmp_path):
+    # Control characters only: each copy passes ingest and normalization leaves nothing.
+    feed = write_feed(tmp_path / "in" / "feed.jsonl", [{"text": "\u0001\u0002"}, {"text": "\u0001\u0002"}])
+    summary = run([feed], tmp_path / "out")
+    assert summary.exit_code == 1 and summary.repeats == []
+    assert sorted(e.source for e in summary.errors) == [f"{feed}#L1", f"{feed}#L2"]
+    assert pd.read_parquet(tmp_path / "out" / "repeats").empty
+
+
+def as_written_by_version_1(out: Path) -> None:
+    """The folder as version 1 left it: the same six tables, their parts marked version 1, no repeats."""
+    for part in out.rglob("part-*.parquet"):
+        if part.parent.name == "repeats":
+            part.unlink()
+        else:
+            table_data = pq.read_table(part)
+            pq.write_table(table_data.replace_schema_metadata({"schema_version": "1"}), part)
+    (out / "repeats").rmdir()
+    (out / "csv" / "repeats.csv").unlink()
+
+
+def test_a_folder_written_by_schema_version_1_takes_the_repeats_table_and_stays_readable(tmp_path):
+    inputs = tmp_path / "in"
+    write_text(inputs / "a.txt", TEXT)
+    out = tmp_path / "out"
+    run([inputs], out)
+    as_written_by_version_1(out)
+    write_text(inputs / "b.txt", TEXT)  # version 1 refused this copy; now it is recorded
+    summary = run([inputs], out)
+    assert summary.exit_code == 0 and [r.source for r in summary.repeats] == [str(inputs / "b.txt")]
+    for name in ("documents", "repeats", "articles", "sentences", "entities", "runs", "errors"):
+        duckdb.sql(f"select * from '{out}/{name}/*.parquet'").fetchall()  # one column layout per table
+    versions = {pq.read_schema(p).metadata[b"schema_version"] for p in (out / "runs").glob("*.parquet")}
+    assert versions == {b"1", b"2"}
+    assert pd.read_csv(out / "csv" / "repeats.csv", encoding="utf-8-sig").source.tolist() == [str(inputs / "b.txt")]
+
+
+def test_a_folder_this_version_cannot_append_to_is_exit_2_and_gets_no_new_part(tmp_path, capsys):
+    inputs = tmp_path / "in"
+    write_text(inputs / "a.txt", TEXT)
+    out = tmp_path / "out"
+    run([inputs], out)
+    part = next((out / "documents").glob("*.parquet"))
+    pq.write_table(pq.read_table(part).replace_schema_metadata({"schema_version": "3"}), part)
+    write_text(inputs / "b.txt", OTHER)
+    config = tmp_path / "config.yaml"
+    config.write_text(json.dumps(FAST), encoding="utf-8")
+    before = sorted(out.rglob("*"))
+    assert main(["run", str(inputs), "--out", str(out), "--config", str(config)]) == 2
+    assert str(part) in capsys.readouterr().err
+    assert sorted(out.rglob("*")) == before

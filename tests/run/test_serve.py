@@ -1,0 +1,147 @@
+"""``pipeline serve`` against a real Prefect server started inside the test (loopback, SQLite).
+
+The server runs its scheduler (the temporary server does not), the CLI
+serves the flow with a cron of every minute, and the test waits until a
+scheduled run is Completed and its tables are on disk.  Everything the test
+starts is stopped in a ``finally``.  PIPELINE_SKIP_SERVER_TESTS=1 skips it.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Callable, Optional
+
+import httpx
+import pytest
+
+from pipeline.run.serve import deployment_parameters
+from tests.conftest import ROOT, SAMPLES
+
+pytestmark = pytest.mark.skipif(os.environ.get("PIPELINE_SKIP_SERVER_TESTS") == "1",
+                                reason="PIPELINE_SKIP_SERVER_TESTS=1")
+
+SERVER_START_TIMEOUT_S = 180  # migrations of a fresh SQLite database on two busy cores
+SCHEDULED_RUN_TIMEOUT_S = 240  # up to a minute to the next cron tick, then the run itself
+FLOW_NAME = "newspaper-extraction-scheduled"
+FAILED_STATES = {"FAILED", "CRASHED", "CANCELLED"}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def prefect_env(home: Path, **overrides: str) -> dict[str, str]:
+    """The test's environment without any Prefect setting it may carry (prefect_env.py sets some)."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PREFECT_")}
+    env.update(PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1",
+               PREFECT_SERVER_UI_ENABLED="false", PREFECT_LOGGING_LEVEL="WARNING", **overrides)
+    return env
+
+
+def start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+    # its own process group, so stopping it also stops what it started (uvicorn, run subprocesses)
+    return subprocess.Popen(command, env=env, cwd=ROOT, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+                            start_new_session=True)
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGINT)  # serve pauses its schedule, the server shuts down cleanly
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+def wait_for(condition: Callable[[], Optional[str]], timeout: float, what: str,
+             alive: list[tuple[subprocess.Popen, Path]]) -> str:
+    """Polls ``condition`` until it returns a value; fails early when a process it needs has exited."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = condition()
+        if found:
+            return found
+        for process, log in alive:
+            if process.poll() is not None:
+                pytest.fail(f"{what}: {process.args[3:5]} exited with {process.returncode}:\n"
+                            f"{log.read_text(errors='replace')[-4000:]}")
+        time.sleep(2)
+    logs = "\n".join(log.read_text(errors="replace")[-3000:] for _, log in alive)
+    pytest.fail(f"{what}: not within {timeout} s\n{logs}")
+
+
+def server_healthy(api_url: str) -> Optional[str]:
+    try:
+        return "ok" if httpx.get(f"{api_url}/health", timeout=5).status_code == 200 else None
+    except httpx.HTTPError:
+        return None
+
+
+def scheduled_run_state(api_url: str) -> Optional[str]:
+    """The state of the first scheduled run of the served flow once it is final, else None."""
+    query = {"flows": {"name": {"any_": [FLOW_NAME]}}, "sort": "EXPECTED_START_TIME_ASC", "limit": 20}
+    try:
+        runs = httpx.post(f"{api_url}/flow_runs/filter", json=query, timeout=10).json()
+    except httpx.HTTPError:
+        return None
+    scheduled = [run for run in runs if run.get("deployment_id") and run["state_type"] != "SCHEDULED"]
+    for run in scheduled:
+        if run["state_type"] == "COMPLETED":
+            return "COMPLETED"
+        if run["state_type"] in FAILED_STATES:
+            return f"{run['state_type']}: {run['state']['message']}"
+    return None
+
+
+def test_deployment_parameters_are_absolute_paths_and_a_date_string():
+    params = deployment_parameters(["data/samples"], Path("out"), Path("configs/pipeline.yaml"), None)
+    assert all(Path(name).is_absolute() for name in params["inputs"])
+    assert Path(params["out"]).is_absolute() and Path(params["config_path"]).is_absolute()
+    assert params["pub_date"] is None
+
+
+def test_serve_refuses_without_a_server_url(tmp_path):
+    env = prefect_env(tmp_path / "home")
+    done = subprocess.run([sys.executable, "-m", "pipeline", "serve", str(SAMPLES), "--out", str(tmp_path / "out"),
+                           "--cron", "0 6 * * *"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "PREFECT_API_URL" in done.stderr and "prefect server start" in done.stderr
+
+
+def test_a_scheduled_run_completes_and_writes_the_tables(tmp_path):
+    port = free_port()
+    api_url = f"http://127.0.0.1:{port}/api"
+    out = tmp_path / "out"
+    server_env = prefect_env(
+        tmp_path / "server-home",
+        PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED="true",
+        PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS="5",
+    )
+    serve_env = prefect_env(tmp_path / "client-home", PREFECT_API_URL=api_url, PREFECT_RUNNER_POLL_FREQUENCY="2")
+    server_log, serve_log = tmp_path / "server.log", tmp_path / "serve.log"
+    processes: list[tuple[subprocess.Popen, Path]] = []
+    try:
+        server = start([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+                        "--port", str(port), "--scheduler"], server_env, server_log)
+        processes.append((server, server_log))
+        wait_for(lambda: server_healthy(api_url), SERVER_START_TIMEOUT_S, "server health", processes)
+        serve = start([sys.executable, "-m", "pipeline", "serve", str(SAMPLES), "--out", str(out),
+                       "--config", "configs/pipeline.yaml", "--cron", "* * * * *", "--name", "test"],
+                      serve_env, serve_log)
+        processes.append((serve, serve_log))
+        state = wait_for(lambda: scheduled_run_state(api_url), SCHEDULED_RUN_TIMEOUT_S, "scheduled run", processes)
+        assert state == "COMPLETED", f"{state}\n{serve_log.read_text(errors='replace')[-4000:]}"
+        for table in ("documents", "articles", "sentences", "entities", "runs", "errors"):
+            assert list((out / table).glob("*.parquet")), table
+    finally:
+        for process, _ in reversed(processes):
+            stop(process)

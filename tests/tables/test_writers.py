@@ -1,0 +1,117 @@
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline.tables.folder import OutputError, OutputFolder
+from pipeline.tables.rows import document_rows, repeat_rows
+from pipeline.tables.schemas import SCHEMAS, to_table
+from pipeline.types import Article, Document, Mention, Repeat, Sentence
+
+
+def make_document(doc_id="d1"):
+    text = "2024年，我市发放津贴3135.7万元。"
+    document = Document(doc_id=doc_id, source="x.txt", source_format="txt", encoding="utf_8",
+                        pub_date=date(2025, 3, 12), title="标题", text=text, content_sha256="0" * 64)
+    document.articles = [Article(f"{doc_id}-a001", 1, "标题", 0, len(text), ("张三", "李四"), "第一版")]
+    document.sentences = [Sentence(f"{doc_id}-s00001", f"{doc_id}-a001", 1, 0, len(text), text)]
+    document.mentions = [
+        Mention("DATE", 0, 5, "2024年", "numeric", date_value="2024", date_start=date(2024, 1, 1),
+                date_end=date(2024, 12, 31), grain="year"),
+        Mention("MONEY", 12, 21, "3135.7万元", "numeric", value=Decimal("31357000"), currency="CNY"),
+    ]
+    return document
+
+
+def test_a_committed_batch_has_the_contract_columns_and_types(tmp_path):
+    folder = OutputFolder(tmp_path)
+    folder.prepare()
+    folder.commit_batch([make_document()], "run1")
+    for table in ("documents", "articles", "sentences", "entities"):
+        schema = pq.read_schema(next((tmp_path / table).glob("*.parquet")))
+        assert schema.names == SCHEMAS[table].names
+    entities = pd.read_parquet(tmp_path / "entities")
+    money = entities[entities.label == "MONEY"].iloc[0]
+    assert money.value == 31357000.0 and money.currency == "CNY"
+    assert str(pq.read_schema(next((tmp_path / "entities").glob("*.parquet"))).field("date_start").type) == "date32[day]"
+    assert pd.read_parquet(tmp_path / "articles").authors[0] == "张三、李四"
+
+
+def test_csv_is_utf8_with_bom(tmp_path):
+    folder = OutputFolder(tmp_path)
+    folder.prepare()
+    folder.commit_batch([make_document()], "run1")
+    folder.write_csv()
+    raw = (tmp_path / "csv" / "entities.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and "万元".encode() in raw
+    assert (tmp_path / "csv" / "errors.csv").exists()
+
+
+def test_parts_of_a_batch_that_never_committed_are_removed(tmp_path):
+    folder = OutputFolder(tmp_path)
+    folder.prepare()
+    folder.commit_batch([make_document("d1")], "run1")
+    folder.write_part("entities", "deadbeef", [])  # a killed run's remains: no documents part
+    (tmp_path / "sentences" / ".part-x.parquet.123.tmp").write_bytes(b"torn")
+    folder.prepare()
+    assert not (tmp_path / "entities" / "part-deadbeef.parquet").exists()
+    assert not list(tmp_path.rglob("*.tmp"))
+    known = folder.known_sources()
+    assert len(known) == 1 and known.holds("d1") and known.read_from("d1", "x.txt")
+
+
+def test_an_unwritable_output_folder_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(OutputError, match="cannot write"):
+        OutputFolder(blocker / "out").prepare()
+
+
+def test_known_sources_are_the_documents_and_their_recorded_repeats(tmp_path):
+    folder = OutputFolder(tmp_path)
+    folder.prepare()
+    folder.commit_batch([make_document("d1")], "run1")
+    folder.write_part("repeats", "run2", repeat_rows([Repeat("d1", "y.txt", "txt", "utf_8", None, None)], "run2"))
+    known = folder.known_sources()
+    assert known.read_from("d1", "x.txt") and known.read_from("d1", "y.txt")
+    assert not known.read_from("d1", "z.txt") and not known.holds("d2")
+
+
+def write_part_as(folder: Path, table: str, name: str, table_data, version: str) -> Path:
+    path = folder / table / f"part-{name}.parquet"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(table_data.replace_schema_metadata({"schema_version": version}), path)
+    return path
+
+
+def test_a_folder_of_schema_version_1_is_appended_to_as_it_is(tmp_path):
+    # What version 1 left: the six tables, no repeats folder.
+    old = write_part_as(tmp_path, "documents", "old", to_table("documents", document_rows(make_document("d0"), "r0")),
+                        "1")
+    before = old.read_bytes()
+    folder = OutputFolder(tmp_path)
+    folder.prepare()
+    folder.commit_batch([make_document("d1")], "run1")
+    assert old.read_bytes() == before and (tmp_path / "repeats").is_dir()
+    assert sorted(pd.read_parquet(tmp_path / "documents").doc_id) == ["d0", "d1"]
+
+
+@pytest.mark.parametrize("version, columns, reason", [
+    ("2", {"aliases": ["y.txt"]}, "aliases (string)"),  # another column layout under a known version
+    ("3", {}, "schema version 3"),  # a newer pipeline's folder
+])
+def test_parts_this_version_would_not_append_to_are_refused_and_nothing_is_removed(tmp_path, version, columns,
+                                                                                    reason):
+    table = to_table("documents", document_rows(make_document("d0"), "r0"))
+    for name, values in columns.items():
+        table = table.append_column(name, pa.array(values))
+    part = write_part_as(tmp_path, "documents", "other", table, version)
+    leftover = write_part_as(tmp_path, "entities", "uncommitted", to_table("entities", []), "2")
+    with pytest.raises(OutputError, match="write to a new --out") as refused:
+        OutputFolder(tmp_path).prepare()
+    assert str(part) in str(refused.value) and reason in str(refused.value)
+    assert leftover.exists()
