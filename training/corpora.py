@@ -153,7 +153,7 @@ def read_pd(path: Path = PD_FILE) -> Iterator[PDParagraph]:
 
 @lru_cache(maxsize=1)
 def _abbreviated_bodies() -> frozenset[str]:
-    from pipeline.tables import read_yaml
+    from pipeline.config import read_yaml
 
     return frozenset(read_yaml(PROJECT_ROOT / "configs" / "names" / "orgs.yaml")["abbreviated_bodies"])
 
