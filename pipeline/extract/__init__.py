@@ -9,5 +9,5 @@ its resolved value (a number, a date, a canonical name).
 - ``workers``: where the spaCy components run, here or on worker processes;
 - ``nlp``, ``segment``: the spaCy pipeline the components are assembled into;
 - ``numerals``: Chinese and Arabic numerals read to exact values;
-- ``consistency``: names an article agrees on, looked for again in the rest of it.
+- ``consistency``: the names an article agrees on correct the model where it strayed (label, cut names).
 """

@@ -3,7 +3,7 @@
 Mentions come back with sentence offsets and are shifted to document offsets
 here; where components disagree, the longer span wins (ENTITIES.md).  Names
 found in bylines and photo credits by layout repair are PERSON mentions too,
-and names an article agrees on are looked for again in the rest of it
+and the names an article agrees on correct the model where it strayed from them
 (pipeline/extract/consistency.py).
 """
 from __future__ import annotations
@@ -12,9 +12,7 @@ import logging
 from typing import Iterable
 
 from pipeline.config import Config
-from pipeline.extract.consistency import Coverage, repeated_names, with_agreed_labels, with_cut_names_restored
-from pipeline.extract.names.spans import sits_on_word_boundaries
-from pipeline.extract.names.tables import NameTables, load_tables
+from pipeline.extract.consistency import Coverage, with_agreed_labels, with_cut_names_restored
 from pipeline.extract.workers import segment_mentions
 from pipeline.types import Document, Mention
 
@@ -65,16 +63,12 @@ def extract_documents(documents: list[Document], config: Config) -> None:
                 log.error("%s: dropped a mention whose offsets do not match its text: %r", document.doc_id, mention)
                 continue
             found[document.doc_id].append(shifted)
-    tables = load_tables(config.home.province or "", config.home.city or "")  # the components' own, cached
     for document in documents:
-        document.mentions = _consistent_within_articles(document, resolve_overlaps(found[document.doc_id]), tables)
+        document.mentions = _consistent_within_articles(document, resolve_overlaps(found[document.doc_id]))
 
 
-def _consistent_within_articles(document: Document, mentions: list[Mention], tables: NameTables) -> list[Mention]:
-    """An article's agreed label and full name where the model strayed, then the
-    other occurrences of the names it agrees on."""
+def _consistent_within_articles(document: Document, mentions: list[Mention]) -> list[Mention]:
+    """An article's agreed label and full name where the model strayed."""
     articles = [(a.start, a.end) for a in document.articles] or [(0, len(document.text))]
     mentions = with_cut_names_restored(document.text, articles, with_agreed_labels(articles, mentions))
-    repeats = repeated_names(document.text, articles, [(s.start, s.end) for s in document.sentences], mentions,
-                             lambda text, start, end: sits_on_word_boundaries(text, start, end, tables))
-    return sorted(mentions + repeats, key=lambda m: (m.start, m.end))
+    return sorted(mentions, key=lambda m: (m.start, m.end))

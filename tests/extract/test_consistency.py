@@ -1,11 +1,7 @@
-from pipeline.extract.consistency import RepeatRules, agreed_names, repeat_rules, repeated_names
+from pipeline.extract.consistency import RepeatRules, agreed_names, repeat_rules
 from pipeline.types import Mention
 
 RULES = RepeatRules(frozenset({"PERSON", "GPE", "LOC"}), 2)
-
-
-def anywhere(text: str, start: int, end: int) -> bool:
-    return True
 
 
 def mention(text: str, label: str, whole: str, occurrence: int = 0) -> Mention:
@@ -15,47 +11,10 @@ def mention(text: str, label: str, whole: str, occurrence: int = 0) -> Mention:
     return Mention(label, start, start + len(text), text, "ner", norm=text)
 
 
-def test_a_name_found_once_is_found_wherever_else_its_article_prints_it():
-    text = "窦连东在邱县工作。窦连东说，邱县变了。"
-    found = repeated_names(text, [(0, len(text))], [(0, 9), (9, len(text))],
-                           [mention("窦连东", "PERSON", text), mention("邱县", "GPE", text)], anywhere, RULES)
-    assert [(m.text, m.label, m.source) for m in found] == [("窦连东", "PERSON", "consistency"),
-                                                             ("邱县", "GPE", "consistency")]
-    assert all(text[m.start:m.end] == m.text and m.start >= 9 for m in found)
-
-
-def test_other_articles_are_left_alone():
-    text = "窦连东在邱县工作。另一篇：窦连东。"
-    found = repeated_names(text, [(0, 9), (9, len(text))], [(0, 9), (9, len(text))],
-                           [mention("窦连东", "PERSON", text)], anywhere, RULES)
-    assert found == []
-
-
-def test_occurrences_inside_another_mention_mid_word_or_across_sentences_are_skipped():
-    text = "张华到会。张华东路口，张华华。张华"
-    taken = [mention("张华", "PERSON", text), mention("张华东路", "LOC", text)]
-
-    def not_before_hua(whole: str, start: int, end: int) -> bool:
-        return not whole.startswith("华", end)
-
-    found = repeated_names(text, [(0, len(text))], [(0, 5), (5, 15), (15, 17)], taken, not_before_hua, RULES)
-    assert [(m.start, m.end) for m in found] == [(15, 17)]
-    split = repeated_names(text, [(0, len(text))], [(0, 5), (5, 16), (16, 17)], taken[:1], anywhere, RULES)
-    assert (15, 17) not in [(m.start, m.end) for m in split]
-
-
-def test_longer_names_are_placed_first():
-    text = "林华卿来了。林华卿和林华。"
-    found = repeated_names(text, [(0, len(text))], [(0, len(text))],
-                           [mention("林华卿", "PERSON", text), mention("林华", "PERSON", text, 2)], anywhere, RULES)
-    assert [(m.text, m.start) for m in found] == [("林华卿", 6)]
-
-
-def test_names_whose_mentions_disagree_or_whose_label_is_not_listed_are_not_repeated():
+def test_names_whose_mentions_disagree_or_whose_label_is_not_listed_are_not_agreed():
     text = "长岭是地方。长岭是人。海军来了。海军"
     disputed = [mention("长岭", "GPE", text), mention("长岭", "PERSON", text, 1), mention("海军", "ORG", text)]
     assert agreed_names(disputed, RULES) == {}
-    assert repeated_names(text, [(0, len(text))], [(0, len(text))], disputed, anywhere, RULES) == []
 
 
 def test_the_labels_come_from_the_table():

@@ -19,10 +19,12 @@ from pipeline.extract.names.places import (is_count_of_units, merge_place_chains
                                            with_following_institution, with_following_unit, with_region_word,
                                            without_word_start)
 from pipeline.extract.names.spans import NER_SOURCE, name_mention, on_word_boundaries
-from pipeline.extract.names.tables import HAN, HAN_CHAR, NameTables
+from pipeline.extract.names.tables import HAN, NameTables
 from pipeline.types import Mention
 
 _NAME_CHAR = re.compile(f"[{HAN}0-9A-Za-z]")
+# A name holds a Chinese character or a Latin letter (EA, BBC, Firefly are names too).
+_LETTER = re.compile(f"[{HAN}A-Za-z]")
 # A name holds only brackets it closes (中国远洋运输（集团）总公司); one left open
 # splits it (市委党史研究室（市地方志研究室） is two names).
 _BRACKET_PAIRS = {"（": "）", "(": ")", "［": "］", "[": "]", "【": "】", "〔": "〕", "《": "》", "〈": "〉",
@@ -106,6 +108,9 @@ def model_mentions(text: str, entities: Iterable[Entity], tables: NameTables) ->
         mention = name_mention(label, start, end, text, NER_SOURCE, tables)
         if label == "PERSON" and not on_word_boundaries(text, mention, tables):
             continue  # 林华 out of 林华卿: a name cut through is no name
+        if label in ("GPE", "LOC") and mention.text not in tables.anchors \
+                and not on_word_boundaries(text, mention, tables):
+            continue  # 建设银 out of 建设银行: a place no table knows that cuts a word is no place
         mentions.append(mention)
     return mentions
 
@@ -128,6 +133,6 @@ def _cleaned_model_span(start: int, end: int, label: str, text: str,
     name = text[start:end]
     if name in tables.generic_nouns or starts_with_generic_noun(name, tables):  # never a name, whatever the label
         return None
-    if not HAN_CHAR.search(name):
+    if not _LETTER.search(name):  # punctuation or digits alone
         return None
     return start, end, label

@@ -4,6 +4,8 @@ the body named after a place (三亚市 + 人大常委会), numbered work units 
 nouns (养老机构, 公立医院) are not names."""
 from __future__ import annotations
 
+import re
+
 from typing import Iterator, Optional
 
 from pipeline.extract.names.spans import sits_on_word_boundaries
@@ -33,6 +35,9 @@ def find_orgs(text: str, tables: NameTables) -> Iterator[tuple[int, int]]:
             yield start, end  # 阳泉市 + 公立医院 is still a generic noun
 
 
+_LATIN = re.compile("[A-Za-z]")
+
+
 def is_org_name(name: str, tables: NameTables) -> bool:
     return (name not in tables.generic_nouns and not name.endswith(tables.not_org_suffixes)
             and tables.event_ordinal_pattern.search(name) is None
@@ -40,9 +45,11 @@ def is_org_name(name: str, tables: NameTables) -> bool:
 
 
 def has_org_head(name: str, tables: NameTables) -> bool:
-    """The name ends in the word for a kind of body (局, 公司, 委员会) or is a known
-    short name (联合国): the model's ORG without either is a phrase (普惠小微)."""
-    return name in tables.known_org_names or name.endswith(tables.org_heads)
+    """The name ends in the word for a kind of body (局, 公司, 委员会), is a known short
+    name (联合国), or is short or Latin enough to be a name of its own (百度, 曼联, 农行,
+    EA): a longer ORG the model reads without a body word is a phrase (国防科技工业布局)."""
+    return (name in tables.known_org_names or name.endswith(tables.org_heads)
+            or len(name) <= tables.headless_org_max_chars or _LATIN.search(name) is not None)
 
 
 def starts_with_generic_noun(name: str, tables: NameTables) -> bool:

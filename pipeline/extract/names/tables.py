@@ -122,6 +122,7 @@ class NameTables:
         self.event_ordinal_pattern = re.compile(
             f"第[{numerals}]+(?:{_alternation(self.orgs['event_ordinal_counters'])})")
         self.org_heads = tuple(self.orgs["org_heads"])
+        self.headless_org_max_chars = int(self.orgs["headless_org_max_chars"])
         self.department_pattern = re.compile(
             f"[{HAN}]{{2,{int(self.orgs['department_body_max'])}}}?(?:{_alternation(self.orgs['department_heads'])})")
         self.department_body_stop = set(self.orgs["department_body_stop_chars"]) | NUMBER_CHARACTERS

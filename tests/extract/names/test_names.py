@@ -442,14 +442,29 @@ def _model_output(text: str, spans: list[tuple[str, str]], tables) -> list[tuple
 @pytest.mark.parametrize("text, phrase", [
     ("银行业金融机构普惠小微企业贷款增长27.3%。", "普惠小微"),
     ("推进社会治理共建共治共享。", "共治共享"),
-    ("加强国防科技创新。", "国防科技"),
     ("优化国防科技工业布局。", "国防科技工业布局"),
     ("积极参与和引领全球环境与气候治理。", "全球环境与气候治理"),
-    ("杨家沟社区颐康医养养老服务启动运营。", "颐康医养"),
     ("自觉接受同级人大及其常委会的监督。", "常委会"),
 ])
 def test_model_org_without_the_word_for_a_body_is_dropped(tables, text, phrase):
     assert _model_output(text, [("ORG", phrase)], tables) == []
+
+
+@pytest.mark.parametrize("text, name", [
+    ("百度发布了第三季度财报。", "百度"),
+    ("曼联主场二比一取胜。", "曼联"),
+    ("浙江农行推出新业务。", "浙江农行"),
+    ("EA今天宣布了续作。", "EA"),
+])
+def test_short_or_latin_model_orgs_need_no_word_for_a_body(tables, text, name):
+    assert _model_output(text, [("ORG", name)], tables) == [("ORG", name)]
+
+
+@needs_model
+@pytest.mark.parametrize("text", ["加强国防科技创新。", "杨家沟社区颐康医养养老服务启动运营。", "优化国防科技工业布局。"])
+def test_the_model_reads_no_organisation_in_policy_phrases(text):
+    nlp = _nlp(["rules", "ner"])
+    assert not [m for m in get_mentions(nlp(text)) if m.label == "ORG"]
 
 
 @pytest.mark.parametrize("text, org", [
@@ -509,6 +524,16 @@ def test_person_cut_through_a_word_is_dropped(tables):
     if word_model() is None:
         pytest.skip("no word model in data/models/wordfreq")
     assert _model_output("这句话用在林华卿身上再合适不过。", [("PERSON", "林华")], tables) == []
+
+
+def test_an_unknown_place_cutting_through_a_word_is_dropped_a_known_one_kept(tables):
+    from pipeline.words import word_model
+
+    if word_model() is None:
+        pytest.skip("no word model in data/models/wordfreq")
+    assert _model_output("他在建设银行工作。", [("PLACE", "建设银")], tables) == []
+    assert _model_output("隆重庆祝建党节。", [("PLACE", "重庆")], tables) == [("GPE", "重庆")]  # the table knows it
+    assert _model_output("他们来到马赛马拉草原。", [("PLACE", "马赛马拉")], tables) == [("GPE", "马赛马拉")]  # no table says LOC
 
 
 def test_a_bracket_the_model_leaves_open_splits_its_name(tables):
