@@ -187,17 +187,43 @@ class CharFeatures:
     lexicon: numpy.ndarray  # (n,) uint64 lexicon bits
 
 
-def batch_features(texts: Sequence[str], vocabulary: Vocabulary, lexicon: Lexicon) -> list[CharFeatures]:
-    """Features of each text, the lexicon matched once over the whole batch.
+@dataclass
+class JoinedFeatures:
+    """What the network reads for a batch of texts, as one run of characters.
 
-    Texts are joined with NUL between them: no lexicon word holds one.
+    ``chars``, ``bigrams`` and ``lexicon`` cover the texts joined with NUL between
+    them (no lexicon word holds one, and NUL's bigrams are the text-edge bigrams);
+    ``starts`` is where each text begins in that run.
     """
+    chars: numpy.ndarray    # (N,) char ids
+    bigrams: numpy.ndarray  # (N + 1,) bigram ids
+    lexicon: numpy.ndarray  # (N,) lexicon bits
+    starts: numpy.ndarray   # (texts,)
+    lengths: numpy.ndarray  # (texts,)
+
+    def positions(self) -> numpy.ndarray:
+        """Where each text's characters are in the run, text after text."""
+        within = numpy.arange(int(self.lengths.sum())) - numpy.repeat(numpy.cumsum(self.lengths) - self.lengths,
+                                                                       self.lengths)
+        return numpy.repeat(self.starts, self.lengths) + within
+
+    def of_text(self, index: int) -> CharFeatures:
+        start, n = int(self.starts[index]), int(self.lengths[index])
+        return CharFeatures(self.chars[start:start + n], self.bigrams[start:start + n + 1],
+                            self.lexicon[start:start + n])
+
+
+def joined_features(texts: Sequence[str], vocabulary: Vocabulary, lexicon: Lexicon) -> JoinedFeatures:
+    """The features of a batch, each table searched once for the whole batch."""
     joined = "\0".join(texts)
-    bits = lexicon.features(joined)
-    result, offset = [], 0
-    for text in texts:
-        codes = code_points(text)
-        result.append(CharFeatures(vocabulary.char_ids(codes), vocabulary.bigram_ids(codes),
-                                   bits[offset:offset + len(text)]))
-        offset += len(text) + 1
-    return result
+    codes = code_points(joined)
+    lengths = numpy.asarray([len(text) for text in texts], dtype="int64")
+    starts = numpy.cumsum(lengths + 1) - (lengths + 1)
+    return JoinedFeatures(vocabulary.char_ids(codes), vocabulary.bigram_ids(codes), lexicon.features(joined),
+                          starts, lengths)
+
+
+def batch_features(texts: Sequence[str], vocabulary: Vocabulary, lexicon: Lexicon) -> list[CharFeatures]:
+    """The features of each text of a batch (what training reads)."""
+    joined = joined_features(texts, vocabulary, lexicon)
+    return [joined.of_text(i) for i in range(len(texts))]

@@ -14,7 +14,7 @@ from typing import Sequence
 
 import numpy
 
-from pipeline.extract.names.features import PAD, CharFeatures, Lexicon, Vocabulary, batch_features, bits_to_matrix
+from pipeline.extract.names.features import PAD, JoinedFeatures, Lexicon, Vocabulary, bits_to_matrix, joined_features
 
 Entity = tuple[int, int, str]  # start char, end char, label
 
@@ -150,8 +150,8 @@ class NameModel:
         direction reads each text reversed within its own length, so padding
         never comes before a character in either direction (what follows a
         text's end is computed and ignored)."""
-        features = batch_features(texts, self.vocabulary, self.lexicon)
-        lengths = numpy.asarray([len(text) for text in texts])
+        features = joined_features(texts, self.vocabulary, self.lexicon)
+        lengths = features.lengths
         steps = int(lengths.max())
         starts = numpy.cumsum(lengths) - lengths
         time = numpy.arange(steps)[:, None]
@@ -165,14 +165,15 @@ class NameModel:
         scores = forward + backward[unreversed, numpy.arange(len(texts))] + self.out_b
         return scores.transpose(1, 0, 2), lengths
 
-    def _gate_inputs(self, features: list[CharFeatures], sources: tuple[numpy.ndarray, numpy.ndarray]
+    def _gate_inputs(self, features: JoinedFeatures, sources: tuple[numpy.ndarray, numpy.ndarray]
                      ) -> numpy.ndarray:
         """Each direction's gate inputs, (2, steps, batch, 4H): one product for the bigrams
         and the lexicon, plus the character's row (which carries the bias)."""
-        chars = numpy.concatenate([f.chars for f in features] + [[PAD]])
-        left = numpy.concatenate([f.bigrams[:-1] for f in features] + [[PAD]])
-        right = numpy.concatenate([f.bigrams[1:] for f in features] + [[PAD]])
-        bits = numpy.concatenate([f.lexicon for f in features] + [numpy.zeros(1, dtype="uint64")])
+        at = features.positions()
+        chars = numpy.append(features.chars[at], PAD)
+        left = numpy.append(features.bigrams[at], PAD)
+        right = numpy.append(features.bigrams[at + 1], PAD)
+        bits = numpy.append(features.lexicon[at], numpy.uint64(0))
         dense = numpy.concatenate([self.bigram_embed[left], self.bigram_embed[right],
                                    bits_to_matrix(bits, self.lexicon.n_features)], axis=1)
         steps, batch = sources[0].shape
