@@ -30,8 +30,10 @@ log = logging.getLogger(__name__)
 
 # Sentences per nlp.pipe batch: large enough to amortise per-batch overhead.
 PIPE_BATCH = 512
-# Sentences per piece of work sent to a worker process.
-WORKER_CHUNK = 1024
+# Sentences per piece of work sent to a worker process: the name model reads a
+# piece in batches of up to 2,048 (pipeline/extract/names/statistical.py), and a
+# batch of 500,000 characters still makes several pieces for two workers.
+WORKER_CHUNK = 2048
 # Below this many characters a batch runs in this process: starting the
 # workers (each imports spaCy and loads the models, ~3 s here) costs more
 # than they would save.

@@ -174,14 +174,18 @@ class NameModel:
         left = numpy.append(features.bigrams[at], PAD)
         right = numpy.append(features.bigrams[at + 1], PAD)
         bits = numpy.append(features.lexicon[at], numpy.uint64(0))
-        dense = numpy.concatenate([self.bigram_embed[left], self.bigram_embed[right],
-                                   bits_to_matrix(bits, self.lexicon.n_features)], axis=1)
+        dense = numpy.concatenate([self.bigram_embed[left], self.bigram_embed[right]], axis=1)
+        # a batch holds few distinct lexicon patterns: each is multiplied once
+        patterns, which = numpy.unique(bits, return_inverse=True)
+        pattern_matrix = bits_to_matrix(patterns, self.lexicon.n_features)
         steps, batch = sources[0].shape
         gates_in = numpy.empty((2, steps * batch, 4 * self.hidden), dtype="float32")
         for direction, source in enumerate(sources):
             flat = source.reshape(-1)
-            numpy.matmul(dense[flat], self.dense_in[direction], out=gates_in[direction])
+            numpy.matmul(dense[flat], self.dense_in[direction][:dense.shape[1]], out=gates_in[direction])
             gates_in[direction] += self.char_in[direction][chars[flat]]
+            lexicon_in = pattern_matrix @ self.dense_in[direction][dense.shape[1]:]
+            gates_in[direction] += lexicon_in[which.reshape(-1)[flat]]
         return gates_in.reshape(2, steps, batch, 4 * self.hidden)
 
     def _bilstm(self, gates_in: numpy.ndarray) -> numpy.ndarray:
