@@ -170,11 +170,6 @@ def abbreviated_bodies(paragraph: PDParagraph) -> list[tuple[int, int, str]]:
     return [s for s in spans if all(s[1] <= e[0] or s[0] >= e[1] for e in paragraph.entities)]
 
 
-def with_abbreviated_bodies(paragraph: PDParagraph) -> list[tuple[int, int, str]]:
-    """The paragraph's names in the convention the name model is trained on."""
-    return sorted(paragraph.entities + abbreviated_bodies(paragraph))
-
-
 # Days held out: day 27 selects checkpoints, days 28-31 are the test set.
 PD_DEV_DAYS = {27}
 PD_TEST_DAYS = {28, 29, 30, 31}
