@@ -1,5 +1,6 @@
 """People: bylines (…实现。（薄红贞）), a name alone on its line (a photo
-credit), credits (记者王行增王君超), a surname before a form of address (江|主席),
+credit), credits (记者王行增王君超), a name after a role (网格员|周文靖|与),
+a surname before a form of address (江|主席),
 and what tells a model's PERSON from no name (张 in 88张现金, 王家)."""
 from __future__ import annotations
 
@@ -74,7 +75,31 @@ def find_people(text: str, tables: NameTables) -> Iterator[tuple[int, int]]:
         if names and len(names) == 1:
             yield names[0]
     yield from _credit_names(text, tables)
+    yield from _names_after_roles(text, tables)
     yield from _addressed_surnames(text, tables)
+
+
+def _names_after_roles(text: str, tables: NameTables) -> Iterator[tuple[int, int]]:
+    """社区网格员|周文靖|与…: a name right after a role, closed by a word that
+    follows names (与, 说, 表示); the longest name so closed."""
+    words = word_model()
+    for match in tables.role_pattern.finditer(text):
+        pos = match.end()
+        if text[pos:pos + 1] in tables.function_words_before_names:
+            continue
+        for end in _name_ends(text, pos, tables):
+            if _is_courtesy_form(text, pos, end, tables) or (words is not None and text[pos:end] in words.logp):
+                continue
+            if text.startswith(tables.name_after_role, end):
+                yield pos, end
+                break
+
+
+def _is_courtesy_form(text: str, pos: int, end: int, tables: NameTables) -> bool:
+    """王大妈, 李女士: a surname and how one addresses its bearer."""
+    return any(text.startswith(form, pos + surname_len) and pos + surname_len + len(form) >= end
+               for surname_len in (1, 2) if text[pos:pos + surname_len] in tables.surnames
+               for form in tables.surname_courtesy_forms)
 
 
 def _addressed_surnames(text: str, tables: NameTables) -> Iterator[tuple[int, int]]:

@@ -179,6 +179,26 @@ def test_no_person_where_the_character_before_a_title_is_no_surname_alone(tables
     assert not {m for m in found(text, tables) if m[0] == "PERSON"}
 
 
+@pytest.mark.parametrize("text, person", [
+    ("社区网格员周文靖与社区工作者组建送餐志愿服务队。", "周文靖"),
+    ("村民王建国说，今年的玉米收成好。", "王建国"),
+    ("项目负责人张伟介绍，工程将于年底完工。", "张伟"),
+])
+def test_a_name_right_after_a_role_is_a_person(tables, text, person):
+    assert {t for label, t in found(text, tables) if label == "PERSON"} == {person}
+
+
+@pytest.mark.parametrize("text", [
+    "居民王大妈说，食堂的饭菜合口味。",    # surname + how one addresses her
+    "组织大中学生志愿者文化与科技下乡。",  # 文化 is a word
+    "有关部门负责人向美方介绍了情况。",    # 向: the preposition
+    "资助过多少职工和家属，他也说不清。",  # 和: the conjunction
+    "社区志愿者开展义诊活动。",
+])
+def test_no_name_after_a_role_where_none_is_written(tables, text):
+    assert not {m for m in found(text, tables) if m[0] == "PERSON"}
+
+
 @pytest.mark.parametrize("text, name", [("（本报记者徐烨摄）", "徐烨"), ("恩重如山永不忘（李舸摄）", "李舸")])
 def test_a_credit_word_after_the_name_is_not_part_of_it(tables, text, name):
     people = {m for m in found(text, tables) if m[0] == "PERSON"}
