@@ -108,9 +108,19 @@ def _training_line(metrics: dict) -> list[str]:
     if not best:
         return []
     dev = ", ".join(f"{c} {best[c]['f']:.3f}" for c in ("pd", "msra", "cluener") if c in best)
-    return ["", f"Training: best mean dev F1 {best['mean_f']:.4f} ({dev}) at step {best['step']:,}"
-                f" (epoch {best['epoch']}), {best['seconds'] / 60:.0f} min wall on 2 shared cores;"
-                " every evaluation is in the run's train_log.jsonl."]
+    when = f" (epoch {best['epoch']})" if "epoch" in best else ""
+    took = f", {best['seconds'] / 60:.0f} min wall on 2 shared cores" if "seconds" in best else ""
+    lines = ["", f"Training: best mean dev F1 {best['mean_f']:.4f} ({dev}) at step {best['step']:,}{when}{took};"
+                 " every evaluation is in the run's train_log.jsonl. The dev splits (checkpoint choice, and",
+             "where the rules were tuned), model alone, F1:", "",
+             "| dev split | ORG | PERSON | PLACE | all |", "| --- | ---: | ---: | ---: | ---: |"]
+    for corpus, title in (("pd", "People's Daily, day 27"), ("msra", "MSRA, 2% block before the test block"),
+                          ("cluener", "CLUENER2020, 10% block before the test block")):
+        if corpus in best:
+            row = best[corpus]
+            lines.append(f"| {title} | " + " | ".join(f"{row.get(label, 0.0):.3f}" for label in LABELS)
+                         + f" | {row['f']:.3f} |")
+    return lines
 
 
 def write_card(metrics: dict, target: Path = MODELS_DIR / "README.md") -> Path:
@@ -167,7 +177,7 @@ def write_card(metrics: dict, target: Path = MODELS_DIR / "README.md") -> Path:
     layer = metrics.get("names_layer")
     if layer:
         lines += ["", "### The names layer as the pipeline runs it",
-                  "", "Rules + this model + names repeated within an article, through the extract stage",
+                  "", "Rules + this model + an article's agreed labels and names, through the extract stage",
                   "(`pipeline.extract.stage.extract_documents`), exact spans, GPE and LOC counted as PLACE. PD days",
                   "28-31 as whole articles; MSRA's and CLUENER's blocks text by text (they mark no articles).", ""]
         for name, title in LAYER_TITLES:
