@@ -20,6 +20,8 @@ def _chain_unit_at(text: str, pos: int, tables: NameTables) -> Optional[int]:
         return None
     if set(body) & tables.chain_body_stop_chars or unit.endswith(tables.chain_unit_not_endings):
         return None  # 张北县 + 地震灾区的北京军区 is no chain
+    if tables.org_body_stop_pattern.search(body):
+        return None  # 河南省 + 还要求各市: a clause word is in no unit's name
     if unit.endswith(tables.institution_suffixes):  # 西藏 + 军区 is a body, not a district
         return None
     if unit.endswith(tables.compound_suffixes):  # 佳禾小区 is a compound, not a district

@@ -93,6 +93,14 @@ def test_a_chain_stops_at_kinds_of_area_and_at_particles(tables):
 
 
 @pytest.mark.parametrize("text, place", [
+    ("河南省还要求各市地对下岗职工进行登记。", "河南省"),  # 还要 is a clause word
+    ("沈阳市参照全市的做法。", "沈阳市"),
+])
+def test_a_chain_unit_holds_no_clause_word(tables, text, place):
+    assert {m for m in found(text, tables) if m[0] == "GPE"} == {("GPE", place)}
+
+
+@pytest.mark.parametrize("text, place", [
     ("信阳地区交通明显改善。", "信阳地区"),
     ("青海高原的牧民安全过冬。", "青海高原"),
 ])
