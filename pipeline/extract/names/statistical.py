@@ -50,6 +50,15 @@ def _not_crossing(model: list[Mention], rules: list[Mention]) -> list[Mention]:
     return [m for m in model if not any(crosses(m, r) for r in rules)]
 
 
+def _without_places_the_model_reads_as_orgs(rules: list[Mention], model: list[Mention]) -> list[Mention]:
+    """Rule places whose exact span the model reads as an ORG give way to it: the table
+    knows 热那亚 as a city, the model reads the club from its context (热那亚本赛季客场不胜).
+    On the dev splits: CLUENER 0.724 -> 0.743 (ORG 0.773 -> 0.796), People's Daily and
+    MSRA -0.04 and -0.09 points (智利 与 喀麦隆的比赛, which MSRA marks as places)."""
+    model_orgs = {(m.start, m.end) for m in model if m.label == "ORG"}
+    return [m for m in rules if not (m.label in ("GPE", "LOC") and (m.start, m.end) in model_orgs)]
+
+
 # Texts the model reads at once, whatever batch size spaCy hands the component:
 # sorted by length inside a batch, texts of like length run together with little
 # padding (PD test sentences: 46k chars per CPU second in batches of 256, 68k in
@@ -66,7 +75,8 @@ class StatisticalNames:
     def _finish(self, doc: Doc, text: str, entities: list[Entity]) -> Doc:
         found = model_mentions(text, entities, self.tables)
         existing = doc._.mentions or []
-        rules = [m for m in existing if m.source == RULES_SOURCE]
+        rules = _without_places_the_model_reads_as_orgs(
+            [m for m in existing if m.source == RULES_SOURCE], found)
         others = [m for m in existing if m.source != RULES_SOURCE]
         doc._.mentions = others
         add_mentions(doc, resolve_overlaps(rules + _not_crossing(found, rules)))

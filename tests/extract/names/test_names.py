@@ -754,3 +754,15 @@ def test_each_position_of_a_byline_run_is_read_once(tables, monkeypatch):
 
     monkeypatch.setattr(people, "_name_ends", counted)
     assert people.names_sequence(text, 0, len(text), tables) is None
+
+
+def test_a_rule_place_gives_way_where_the_model_reads_the_same_span_as_an_org():
+    from pipeline.extract.names.statistical import _without_places_the_model_reads_as_orgs
+    from pipeline.types import Mention
+
+    rules = [Mention("GPE", 0, 3, "热那亚", "rules"), Mention("GPE", 10, 12, "米兰", "rules"),
+             Mention("ORG", 20, 23, "国务院", "rules")]
+    model = [Mention("ORG", 0, 3, "热那亚", "ner"), Mention("ORG", 10, 14, "米兰球队", "ner"),
+             Mention("ORG", 20, 23, "国务院", "ner")]
+    kept = _without_places_the_model_reads_as_orgs(rules, model)
+    assert [(m.label, m.text) for m in kept] == [("GPE", "米兰"), ("ORG", "国务院")]
