@@ -128,6 +128,6 @@ def run_command(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     for error in summary.errors:
         print(f"pipeline: refused {error.source} [{error.stage}/{error.error_type}]: {error.message}", file=sys.stderr)
-    print(f"run {summary.run_id}: {summary.n_documents} document(s) written, {summary.n_skipped} unchanged, "
-          f"{len(summary.errors)} refused -> {args.out}")
+    print(f"run {summary.run_id}: {summary.n_documents} document(s) written, {len(summary.repeats)} repeat(s) "
+          f"recorded, {summary.n_skipped} unchanged, {len(summary.errors)} refused -> {args.out}")
     return summary.exit_code

@@ -45,7 +45,7 @@ def table(out: Path, name: str) -> pd.DataFrame:
     return frame.sort_values(["doc_id", "source"]).reset_index(drop=True)
 
 
-def test_a_feed_with_a_repeated_record_exits_0_with_one_document_and_the_repeat_recorded(tmp_path):
+def test_a_feed_with_a_repeated_record_exits_0_with_one_document_and_the_repeat_recorded(tmp_path, capsys):
     # A caption printed on two days: the same text, another date and title.
     feed = write_feed(tmp_path / "in" / "feed.jsonl", [
         {"text": TEXT, "pub_date": "2025-03-11"}, {"text": OTHER}, {"text": TEXT, "pub_date": "2025-03-12",
@@ -54,6 +54,7 @@ def test_a_feed_with_a_repeated_record_exits_0_with_one_document_and_the_repeat_
     config.write_text(json.dumps(FAST), encoding="utf-8")  # JSON is YAML
     out = tmp_path / "out"
     assert main(["run", str(feed), "--out", str(out), "--config", str(config)]) == 0
+    assert "2 document(s) written, 1 repeat(s) recorded, 0 unchanged, 0 refused" in capsys.readouterr().out
     documents = pd.read_parquet(out / "documents")
     kept = documents[documents.source == f"{feed}#L1"]
     assert len(documents) == 2 and len(kept) == 1 and kept.pub_date.iloc[0] == date(2025, 3, 11)
