@@ -98,7 +98,7 @@ def _names_after_roles(text: str, tables: NameTables) -> Iterator[tuple[int, int
 def _is_courtesy_form(text: str, pos: int, end: int, tables: NameTables) -> bool:
     """王大妈, 李女士: a surname and how one addresses its bearer."""
     return any(text.startswith(form, pos + surname_len) and pos + surname_len + len(form) >= end
-               for surname_len in (1, 2) if text[pos:pos + surname_len] in tables.surnames
+               for surname_len in range(1, tables.max_surname + 1) if text[pos:pos + surname_len] in tables.surnames
                for form in tables.surname_courtesy_forms)
 
 

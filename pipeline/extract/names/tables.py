@@ -191,9 +191,9 @@ class NameTables:
         self.name_separator_pattern = re.compile(f"[\\s{re.escape(self.name_separators)}]+")
         self.credit_name_boundary = set(self.name_separators) | set("，。；：:、）)\n") | {""}
         self.not_in_given_name = set(self.people["not_in_given_name"])
-        self.role_pattern = re.compile(_alternation(sorted(self.people["roles_before_names"], key=len, reverse=True)))
+        self.role_pattern = re.compile(_alternation(self.people["roles_before_names"]))
         self.name_after_role = tuple(self.people["name_after_role"])
-        self.surname_courtesy_forms = tuple(self.people["surname_courtesy_forms"])
+        self.surname_courtesy_forms = tuple(self.people["kinship_forms"]) + tuple(self.people["address_titles"])
         self.transliteration_characters = set(self.people["transliteration_characters"])
         self.person_place_endings = tuple(self.people["place_endings"])
         self.household_characters = set(self.people["household_characters"])
