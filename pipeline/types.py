@@ -79,6 +79,29 @@ class Mention:
         return replace(self, start=self.start + offset, end=self.end + offset)
 
 
+@dataclass(frozen=True)
+class Measure:
+    """What one number measures (MEASURES.md): a row of ``measures``.
+
+    ``number`` is the MONEY, PERCENT or QUANTITY mention itself; the indicator
+    has offsets into the document text only where it is one span of it.
+    """
+
+    number: Mention
+    sentence_id: str
+    indicator: Optional[str]
+    indicator_start: Optional[int]
+    indicator_end: Optional[int]
+    kind: str  # level | change
+    direction: Optional[str]  # up | down, for a change
+    basis: Optional[str]  # yoy | mom, for a change
+    target: bool
+    period: Optional[str]
+    period_start: Optional[date]
+    period_end: Optional[date]
+    place: Optional[str]
+
+
 @dataclass
 class Document:
     """A document after layout repair: the text every offset refers to."""
@@ -94,6 +117,7 @@ class Document:
     articles: list[Article] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
+    measures: list[Measure] = field(default_factory=list)
     # layout notes: (start, end, kind) regions of the text that are not running
     # text (markers, bylines, credits, captions) or cuts left unjoined.
     regions: list[tuple[int, int, str]] = field(default_factory=list)

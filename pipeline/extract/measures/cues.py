@@ -1,0 +1,115 @@
+"""configs/measures.yaml compiled once per process: the word lists become
+patterns anchored where the stage looks for them: ``…_at_end`` patterns end with
+``$``; the others are used with ``match`` (anchored at its position) or
+``search``."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Pattern
+
+from pipeline.config import load_table
+
+
+def alternation(words) -> str:
+    """A regex alternation, longest word first so that the longest one matches."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class Cues:
+    clause_breaks: frozenset[str]
+    list_joiner: Pattern[str]
+    change_at_end: Pattern[str]
+    change_direction: dict[str, str]
+    to_level: Pattern[str]
+    change_noun_at_end: Pattern[str]
+    change_noun_direction: dict[str, str]
+    point_units: frozenset[str]
+    basis: Pattern[str]
+    basis_of: dict[str, str]
+    comparison_marks: frozenset[str]
+    dated_basis: str
+    modifier_mark: str
+    target: Pattern[str]
+    outcome: Pattern[str]
+    link_at_end: Pattern[str]
+    frame_at_start: Pattern[str]
+    count_verb_at_start: Pattern[str]
+    count_verb_at_end: Pattern[str]
+    object_verb: Pattern[str]
+    noun_stop: Pattern[str]
+    attribute_noun: frozenset[str]
+    compounds: dict[str, list[str]]
+    compound: Pattern[str]
+    distribute_word: str
+    no_measure_units: frozenset[str]
+    name_follower: Pattern[str]
+    bracket_pairs: dict[str, str]
+    name_openers: frozenset[str]
+    place_words: dict[str, str]
+    place_word: Pattern[str]
+    country: str
+    world: str
+    until_now: Pattern[str]
+    breakdown: Pattern[str]
+    share_word: Pattern[str]
+    point_word_at_end: Pattern[str]
+    achieved: Pattern[str]
+    undated_time: Pattern[str]
+    governing_grains: frozenset[str]
+
+
+def _by_word(groups: dict[str, list[str]]) -> dict[str, str]:
+    return {word: name for name, words in groups.items() for word in words}
+
+
+@lru_cache(maxsize=1)
+def measure_cues() -> Cues:
+    t = load_table("measures")
+    change = _by_word(t["change_words"])
+    change_nouns = _by_word(t["change_nouns"])
+    bases = _by_word(t["bases"])
+    return Cues(
+        clause_breaks=frozenset(t["clause_breaks"]),
+        list_joiner=re.compile(rf"(?:{alternation(t['list_joiners'])})$"),
+        change_at_end=re.compile(rf"(?:{alternation(change)})$"),
+        change_direction=change,
+        to_level=re.compile(alternation(t["to_level"])),
+        change_noun_at_end=re.compile(rf"(?:{alternation(change_nouns)})$"),
+        change_noun_direction=change_nouns,
+        point_units=frozenset(t["point_units"]),
+        basis=re.compile(alternation(bases)),
+        basis_of=bases,
+        comparison_marks=frozenset(t["comparison_marks"]),
+        dated_basis=t["dated_basis"],
+        modifier_mark=t["modifier_mark"],
+        target=re.compile(alternation(t["target_words"])),
+        outcome=re.compile(alternation(t["outcome_words"])),
+        link_at_end=re.compile(rf"(?:{alternation(t['link_words'])})$"),
+        frame_at_start=re.compile(alternation(t["lead_frames"])),
+        count_verb_at_start=re.compile(alternation(t["count_verbs"])),
+        count_verb_at_end=re.compile(rf"(?:{alternation(t['count_verbs'])})$"),
+        object_verb=re.compile(alternation(t["object_verbs"])),
+        noun_stop=re.compile(alternation(t["noun_stops"])),
+        attribute_noun=frozenset(t["attribute_nouns"]),
+        compounds=t["coordinated_compounds"],
+        compound=re.compile(alternation(t["coordinated_compounds"])),
+        distribute_word=t["distribute_word"],
+        no_measure_units=frozenset(t["no_measure_units"]),
+        name_follower=re.compile(alternation(t["name_followers"])),
+        bracket_pairs=dict(load_table("sentences")["pairs"]),
+        name_openers=frozenset(t["name_openers"]),
+        place_words=t["place_words"],
+        place_word=re.compile(alternation(t["place_words"])),
+        country=t["country"],
+        world=t["world"],
+        until_now=re.compile(alternation(t["until_now_words"])),
+        breakdown=re.compile(alternation(t["breakdown_frames"])),
+        share_word=re.compile(alternation(t["share_words"])),
+        point_word_at_end=re.compile(rf"(?:{alternation(t['point_words'])})$"),
+        achieved=re.compile(alternation(t["achieved_words"])),
+        undated_time=re.compile(alternation(t["undated_time_words"])),
+        governing_grains=frozenset(t["governing_grains"]),
+    )

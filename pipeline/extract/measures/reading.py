@@ -1,0 +1,274 @@
+"""One number read in its clause: what it measures (the indicator), whether it
+is a level or a change, which way, and against which base.
+
+The words before the number in its clause (its *lead*) carry all of it in the
+house style of Chinese statistics (国内生产总值 | 同比 | 增长 | 8.1%): the lead
+is trimmed from its end of link words (达到, 约), change words and bases, and
+from its start of frames (其中), dates and places, and what is left is the
+indicator.  A count whose lead is empty or an action takes the noun after it
+(惠及 | 200万名 | 农民工); a lead with nothing left takes the clause before's
+indicator (增长8.1% after 国内生产总值达到114万亿元).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Optional
+
+from pipeline.extract.measures.cues import Cues
+from pipeline.types import Mention
+
+MAX_NOUN_AFTER = 16  # the counted thing after a number is a short noun phrase
+
+
+@dataclass(frozen=True)
+class Indicator:
+    text: str
+    start: Optional[int]  # None where composed (分别, an attribute of the clause before's)
+    end: Optional[int]
+    only_verb: bool = False  # 出口4302.8亿元: an action standing for its noun
+
+
+@dataclass(frozen=True)
+class Reading:
+    indicator: Optional[Indicator]
+    kind: str
+    direction: Optional[str]
+    basis: Optional[str]
+    distributes: bool  # 分别: the indicator is split over a list of numbers
+    carried: bool  # the indicator came from the clause before
+    place: Optional[str]  # a place word or name at the head of the lead (全市, 郑州市)
+    subject: Optional[Indicator] = None  # what a later subject-less clause measures
+
+
+@dataclass
+class _Lead:
+    """The words before a number, trimmed step by step."""
+
+    start: int
+    end: int
+    direction: Optional[str] = None
+    change_to_level: bool = False
+    basis: Optional[str] = None
+    distributes: bool = False
+
+
+def read_number(text: str, number: Mention, lead_start: int, clause_end: int, names: list[Mention],
+                previous: Optional[Reading], cues: Cues) -> Reading:
+    """The reading of ``number`` whose lead runs from ``lead_start``; ``names`` are
+    the clause's DATE and place mentions, ``previous`` the clause before's reading."""
+    lead = _Lead(lead_start, number.start)
+    _trim_end(text, lead, names, cues)
+    place = _trim_start(text, lead, names, cues)
+    _base_phrase(text, lead, names, cues)
+    kind, direction = _kind(lead, number, cues)
+    share = lead.end > lead.start and cues.share_word.match(text, lead.start) is not None
+    indicator = _indicator(text, lead, number, clause_end, cues)
+    subject = previous.subject if previous is not None else None
+    carried = False
+    if indicator is None and subject is not None:
+        indicator, carried = subject, True
+    elif indicator is not None and subject is not None and (share or indicator.text in cues.attribute_noun):
+        # 转移支付 + 规模, 税收收入 + 占一般公共预算收入 (a share is what later clauses go on about)
+        indicator = Indicator(subject.text + indicator.text.removesuffix(cues.modifier_mark), None, None)
+        if share:
+            subject = indicator
+    elif indicator is not None and indicator.only_verb and subject is not None and not subject.only_verb:
+        indicator, carried = subject, True  # 今年新建2600个: more of what the clause before counted
+    else:
+        subject = indicator
+    if indicator is not None and kind == "level":
+        change_noun = cues.change_noun_at_end.search(indicator.text)
+        if change_noun and len(indicator.text) > len(change_noun.group()):
+            kind, direction = "change", cues.change_noun_direction[change_noun.group()]
+    basis = lead.basis
+    if basis is None and carried and kind == "change" and previous is not None:
+        basis = previous.basis
+    return Reading(indicator, kind, direction if kind == "change" else None,
+                   basis if kind == "change" else None, lead.distributes, carried,
+                   place or (previous.place if carried and previous else None), subject)
+
+
+def _trim_end(text: str, lead: _Lead, names: list[Mention], cues: Cues) -> None:
+    """Link words, change words, bases and dates off the end of the lead; an
+    action at its end (发放, 新增) stays, since what follows the number is its object."""
+    level_word_seen = False
+    while lead.end > lead.start:
+        words = text[lead.start:lead.end]
+        basis = _basis_at_end(words, cues)
+        if basis:
+            lead.basis = lead.basis or cues.basis_of[basis]
+            lead.end -= len(basis)
+            continue
+        name = _name_ending_at(names, lead.end, lead.start)
+        if name is not None and name.label == "DATE":
+            lead.end = name.start
+            if lead.end > lead.start and text[lead.end - 1] in cues.comparison_marks:
+                if name.grain == "year":
+                    lead.basis = lead.basis or cues.dated_basis  # 比2020年增长: a base year
+                lead.end -= 1
+            continue
+        match = cues.link_at_end.search(words)
+        if match:
+            word = match.group()
+            if word == cues.distribute_word:
+                lead.distributes = True
+            if cues.to_level.fullmatch(word) and lead.direction is None:
+                level_word_seen = True
+            lead.end -= len(word)
+            continue
+        if cues.count_verb_at_end.search(words):
+            break
+        match = cues.change_at_end.search(words)
+        if match and lead.direction is None:
+            lead.direction = cues.change_direction[match.group()]
+            lead.change_to_level = level_word_seen
+            lead.end -= len(match.group())
+            continue
+        break
+
+
+def _base_phrase(text: str, lead: _Lead, names: list[Mention], cues: Cues) -> None:
+    """比去年年初预算 | 增加2100亿元: words opening with 比 are the base, not the indicator."""
+    if lead.end <= lead.start or text[lead.start] not in cues.comparison_marks:
+        return
+    found = cues.basis.search(text, lead.start - 1, lead.end)
+    if found is not None:
+        lead.basis = lead.basis or cues.basis_of[found.group()]
+    elif any(n.label == "DATE" and n.grain == "year" and lead.start < n.start < lead.end for n in names):
+        lead.basis = lead.basis or cues.dated_basis
+    lead.start = lead.end
+
+
+def _basis_at_end(words: str, cues: Cues) -> Optional[str]:
+    for match in cues.basis.finditer(words):
+        if match.end() == len(words):
+            return match.group()
+    return None
+
+
+def _trim_start(text: str, lead: _Lead, names: list[Mention], cues: Cues) -> Optional[str]:
+    """Frames, dates, places and punctuation off the start; the place, if one was there."""
+    place: Optional[str] = None
+    while lead.end > lead.start:
+        words = text[lead.start:lead.end]
+        if not _is_word_char(words[0]):
+            lead.start += 1
+            continue
+        name = _name_starting_at(names, lead.start, lead.end)
+        if name is not None and name.label in ("DATE", "GPE"):
+            if name.label == "GPE" and place is None:
+                place = name.norm or name.text
+            lead.start = name.end
+            continue
+        match = cues.place_word.match(words)
+        if match:
+            place = place or match.group()
+            lead.start += len(match.group())
+            continue
+        match = cues.frame_at_start.match(words)
+        if match:
+            lead.start += len(match.group())
+            continue
+        break
+    return place
+
+
+def _kind(lead: _Lead, number: Mention, cues: Cues) -> tuple[str, Optional[str]]:
+    if number.unit in cues.point_units:
+        return "change", lead.direction
+    if lead.direction is not None and not lead.change_to_level:
+        return "change", lead.direction
+    return "level", None
+
+
+def _indicator(text: str, lead: _Lead, number: Mention, clause_end: int, cues: Cues) -> Optional[Indicator]:
+    words = text[lead.start:lead.end]
+    if words and (words.endswith(cues.modifier_mark) or cues.count_verb_at_end.search(words)):
+        # 惠及 | 200万名 | 农民工, 来自…的 | 54名 | 负责人: the measured thing follows
+        after = _noun_after(text, number.end, clause_end, cues)
+        if after is not None:
+            return after
+        if words.endswith(cues.modifier_mark) and not cues.share_word.match(words):
+            return None  # 为预算的 | 101.2%: a base; the clause before says what is measured
+    last_object_verb = None
+    for last_object_verb in cues.object_verb.finditer(words):
+        pass
+    if last_object_verb is not None and 0 < last_object_verb.start() \
+            and len(words) - last_object_verb.end() > 1 \
+            and not cues.count_verb_at_start.match(words, last_object_verb.end()):
+        lead.start += last_object_verb.end()  # 为高龄老人发放 | 普惠性津贴
+        words = text[lead.start:lead.end]
+    verb = cues.count_verb_at_start.match(words)
+    if verb and len(verb.group()) < len(words) - 1:
+        lead.start += len(verb.group())  # 建成 | 养老机构 | 45个
+        words = text[lead.start:lead.end]
+    elif verb and len(verb.group()) == len(words):
+        after = _noun_after(text, number.end, clause_end, cues)
+        # 出口4302.8亿元: with nothing after it, the verb is the noun
+        return after if after is not None else Indicator(words, lead.start, lead.end, only_verb=True)
+    if words:
+        return Indicator(words, lead.start, lead.end)
+    return _noun_after(text, number.end, clause_end, cues)
+
+
+def _noun_after(text: str, start: int, clause_end: int, cues: Cues) -> Optional[Indicator]:
+    """The counted thing written after the number: 300多万户 | 家庭 | 受益."""
+    end = min(clause_end, start + MAX_NOUN_AFTER)
+    words = text[start:end]
+    for stops in (cues.noun_stop, cues.object_verb):
+        stop = stops.search(words, 1)
+        if stop is not None:
+            words = words[:stop.start()]
+    if cues.noun_stop.match(words):
+        return None
+    length = 0
+    while length < len(words) and words[length].isalpha():
+        length += 1
+    if length == 0:
+        return None
+    return Indicator(text[start:start + length], start, start + length)
+
+
+def distribute(indicator: Indicator, count: int, cues: Cues) -> list[Indicator]:
+    """分别: one indicator per number of a list, where the indicator names as many."""
+    match = cues.compound.search(indicator.text)
+    if match:
+        head, tail = indicator.text[:match.start()], indicator.text[match.end():]
+        parts = [head + part + tail for part in cues.compounds[match.group()]]
+        if len(parts) == count:
+            return [Indicator(part, None, None) for part in parts]
+    pieces = [piece for piece in re.split("和|与|及|、", indicator.text) if piece]
+    if len(pieces) == count:
+        found, offset = [], indicator.start
+        for piece in pieces:
+            if offset is None:
+                found.append(Indicator(piece, None, None))
+                continue
+            at = indicator.text.find(piece, offset - indicator.start) + indicator.start
+            found.append(Indicator(piece, at, at + len(piece)))
+            offset = at + len(piece)
+        return found
+    return [indicator] * count
+
+
+def with_indicator(reading: Reading, indicator: Indicator) -> Reading:
+    return replace(reading, indicator=indicator)
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum()
+
+
+def _name_ending_at(names: list[Mention], end: int, floor: int) -> Optional[Mention]:
+    for name in names:
+        if name.end == end and name.start >= floor:
+            return name
+    return None
+
+
+def _name_starting_at(names: list[Mention], start: int, ceiling: int) -> Optional[Mention]:
+    for name in names:
+        if name.start == start and name.end <= ceiling:
+            return name
+    return None
