@@ -158,7 +158,8 @@ def _inherit(first: Found, second: Found) -> Found:
     month = second.month
     if month is None and second.day is not None and first.month is not None:
         month = first.month
-    return Found(second.start, second.end, year, month, second.day, None)
+    return Found(second.start, second.end, year, month, second.day, None,
+                 written_year=second.year is not None)
 
 
 def _partial_day_after(text: str, first: Found, rules: DateRules) -> Optional[Found]:
@@ -180,9 +181,23 @@ def _range_mention(text: str, first: Found, second: Found,
     if a is None or b is None:
         return None
     if a.start and b.start and b.end < a.start:
-        return None  # not a range that runs forward: leave both out rather than guess
-    period = Period(f"{a.value}/{b.value}", a.start, b.end, a.grain)
+        b = _next_year_end(a, second, pub)
+        if b is None:
+            return None  # not a range that runs forward: leave both out rather than guess
+    # 3月上旬至4月中旬: from the first day of the first to the last of the second
+    period = Period(f"{a.value.split('/')[0]}/{b.value.split('/')[-1]}", a.start, b.end, a.grain)
     return _mention(text, first.start, second.end, period)
+
+
+def _next_year_end(a: Period, second: Found, pub: Optional[date]) -> Optional[Period]:
+    """11月25日至1月10日, 2024年11月至1月: an end whose year is not written
+    runs on into the year after the start's."""
+    if second.period is not None or second.month is None or second.written_year \
+            or second.month >= a.start.month:
+        return None  # 3月5日至2日 runs backwards within its month
+    later = Found(second.start, second.end, a.start.year + 1, second.month, second.day, None)
+    b = _resolve(later, pub)
+    return b if b is not None and b.end >= a.start else None
 
 
 def _mention(text: str, start: int, end: int, period: Period) -> Mention:

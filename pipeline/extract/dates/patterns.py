@@ -27,8 +27,11 @@ class DateRules:
         self.halves: dict[str, int] = data["halves"]
         self.quarter_digits: dict[str, int] = {str(k): v for k, v in data["quarter_digits"].items()}
         self.quarter_runs: dict[str, list[int]] = data["quarter_runs"]
+        self.relative_quarters: dict[str, int] = data["relative_quarters"]
+        self.cumulative_word: str = data["cumulative_month_word"]
+        self.cumulative_not_after: str = data["cumulative_not_after"]
         self.year_edges: dict[str, int] = data["year_edges"]
-        self.connectors = frozenset(TABLES.range_connectors)
+        self.connectors = frozenset([*TABLES.range_connectors, *data["range_connectors"]])
         self.weekday_words: list[str] = data["weekday_words"]
         self.weekdays: dict[str, int] = data["weekdays"]
         self.weekend: str = data["weekend"]
@@ -59,7 +62,8 @@ class DateRules:
         first = set("0123456789０１２３４５６７８９十第年") | set(TABLES.digits)
         words = [*self.relative_years, *self.year_phrases, *self.relative_months,
                  *self.relative_weeks, *self.relative_days, *self.halves,
-                 *self.quarter_runs, *map(str, self.quarter_digits),
+                 *self.quarter_runs, *map(str, self.quarter_digits), *self.relative_quarters,
+                 self.cumulative_word,
                  *self.weekday_words, *self.week_shifts, *self.relative_centuries,
                  *self.era_words, *self.last_weekday_words]
         first |= {w[0] for w in words}
@@ -84,8 +88,14 @@ class DateRules:
         )
         # 一月19到20日: the first day of a range may leave its 日 to the last
         day_before_range = (rf"(?=(?:{alternation(self.connectors)})(?:{_AR_DAY}|{_CN_DAY})[日号])")
+        # 1—11月, 2019年3——5月: a run of months with one 月; 前8月, 前七个月: January on
+        connector = alternation(self.connectors)
+        cumulative = re.escape(self.cumulative_word)
+        cum_not_after = "".join(re.escape(c) for c in self.cumulative_not_after)
         parts = (
-            rf"(?:(?:(?P<m>{_AR_MONTH}|{_CN_MONTH})月|(?P<sm_word>{alternation(self.same_month_words)}))"
+            rf"(?:(?P<mr1>{_AR_MONTH}|{_CN_MONTH})(?:{connector})(?P<mr2>{_AR_MONTH}|{_CN_MONTH})月份?"
+            rf"|{cumulative}(?P<cum>{_CUM_MONTHS})个?月份?{_NO_DAY_AFTER}"
+            rf"|(?:(?P<m>{_AR_MONTH}|{_CN_MONTH})月|(?P<sm_word>{alternation(self.same_month_words)}))"
             rf"(?:份|[初底末](?![期级中等步心衷一二三四五六七八九十]))?"
             rf"(?:(?P<d>{_AR_DAY}|{_CN_DAY})[日号]|(?P<dn>{_CN_DAY_NO_SUFFIX})|(?P<dr>{_AR_DAY}){day_before_range})?"
             rf"|(?P<half>{alternation(self.halves)})"
@@ -94,7 +104,10 @@ class DateRules:
             rf"|年?(?P<edge>[{''.join(self.year_edges)}])(?![期级中等步心衷一二三四五六七八九十]))"
         )
         no_year_parts = (
-            rf"(?<![0-9０-９.{cn_digit}十第])(?:(?P<m2>{_AR_MONTH}|{_CN_MONTH})月(?:份|[初底末](?![期级中等步心衷一二三四五六七八九十]))?"
+            rf"(?<![0-9０-９.{cn_digit}十第])(?:(?P<mr1b>{_AR_MONTH}|{_CN_MONTH})(?:{connector})"
+            rf"(?P<mr2b>{_AR_MONTH}|{_CN_MONTH})月份?"
+            rf"|(?<![{cum_not_after}]){cumulative}(?P<cumb>{_CUM_MONTHS})月份?{_NO_DAY_AFTER}"
+            rf"|(?P<m2>{_AR_MONTH}|{_CN_MONTH})月(?:份|[初底末](?![期级中等步心衷一二三四五六七八九十]))?"
             rf"(?:(?P<d2>{_AR_DAY}|{_CN_DAY})[日号]|(?P<dn2>{_CN_DAY_NO_SUFFIX})|(?P<dr2>{_AR_DAY}){day_before_range})?"
             rf"|(?P<half2>{alternation(self.halves)})"
             rf"|(?P<qrun2>{alternation(self.quarter_runs)})"
@@ -121,11 +134,12 @@ class DateRules:
             rf"{weekday}|(?P<rphrase>{alternation(self.year_phrases)})"
             rf"|(?P<rmonth>{alternation(self.relative_months)})(?:(?P<rmd>{_AR_DAY}|{_CN_DAY})[日号])?"
             rf"|(?P<rweek>{alternation(self.relative_weeks)})"
+            rf"|(?P<rquarter>{alternation(self.relative_quarters)})"
             rf"|(?P<rday>{alternation(self.relative_days)})"
         )
         relative_first = {w[0] for w in [*self.week_shifts, *self.weekday_words, *self.year_phrases,
                                            *self.relative_months, *self.relative_weeks,
-                                           *self.relative_days, *self.era_words]}
+                                           *self.relative_days, *self.era_words, *self.relative_quarters]}
         # each group is tried only where its first character stands: a regex
         # alternation is tried branch by branch at every candidate position
         relative_start = "(?=[" + "".join(re.escape(c) for c in sorted(relative_first)) + "])"
@@ -172,6 +186,9 @@ class DateRules:
 _AR_MONTH = r"1[0-2]|0?[1-9]|１[０-２]|０?[１-９]"
 _CN_MONTH = r"十[一二]|十|[一二三四五六七八九]"
 _AR_DAY = r"3[01]|[12][0-9]|0?[1-9]|３[０１]|[１２][０-９]|０?[１-９]"
+# 前8月, 前七个月: two months or more from January
+_CUM_MONTHS = r"1[0-2]|[2-9]|１[０-２]|[２-９]|十[一二]|十|[二两三四五六七八九]"
+_NO_DAY_AFTER = r"(?![0-9０-９一二三四五六七八九十日号])"
 _CN_DAY = r"三十一|三十|二十[一二三四五六七八九]|二十|十[一二三四五六七八九]|十|[一二三四五六七八九]"
 # 八月十五: a two-character day may go without 日 when nothing numeric follows
 _CN_DAY_NO_SUFFIX = (r"(?:三十一|三十|二十[一二三四五六七八九]|二十|十[一二三四五六七八九])"

@@ -76,6 +76,14 @@ def relative_week(pub: Optional[date], weeks: int) -> Period:
     return Period(f"{iso[0]:04d}-W{iso[1]:02d}", monday, monday + timedelta(days=6), "week")
 
 
+def relative_quarter(pub: Optional[date], quarters: int) -> Period:
+    """本季度, 上个季度: pub_date's quarter, shifted."""
+    if pub is None:
+        return Period("XXXX-QX", None, None, "quarter")
+    index = pub.year * 4 + (pub.month - 1) // 3 + quarters
+    return quarter_run(index // 4, None, index % 4 + 1, index % 4 + 1)
+
+
 def relative_day(pub: Optional[date], days: int) -> Period:
     if pub is None:
         return Period("XXXX-XX-XX", None, None, "day")
@@ -107,6 +115,42 @@ def quarter_run(year: Optional[int], pub: Optional[date], first: int, last: int)
     if y is None:
         return Period(label, None, None, "quarter")
     return Period(label, date(y, 3 * first - 2, 1), month_period(y, 3 * last).end, "quarter")
+
+
+# Statistics print a period's figure in the month or two after it ends.
+REPORTING_LAG_MONTHS = 2
+
+
+def month_run(year: Optional[int], pub: Optional[date], first: int, last: int) -> Period:
+    """Months ``first`` to ``last`` of one year (1—11月, 前8月 -> 01/08).  Without a
+    year: see :func:`cumulative_year` for a run from January; another run takes
+    the year that puts its middle nearest to pub_date (3——5月 on a page of
+    September is this year's)."""
+    if year is None and pub is not None:
+        year = cumulative_year(pub, last) if first == 1 else nearest_run_year(pub, first, last)
+    if year is None or year == UNRESOLVED_YEAR:
+        return Period(f"XXXX-{first:02d}/XXXX-{last:02d}", None, None, "month")
+    a, b = month_period(year, first), month_period(year, last)
+    return Period(f"{a.value}/{b.value}", a.start, b.end, "month")
+
+
+def cumulative_year(pub: date, last: int) -> int:
+    """The year of January to month ``last`` (a cumulative figure) when none is
+    written: pub_date's, unless no month of it has passed yet (a page of
+    January) or the previous year's run ended at most REPORTING_LAG_MONTHS
+    before pub_date's month (1—12月 on a page of February, 1—11月 in January):
+    then the previous year's."""
+    since_last_years_run = pub.month + 12 - last
+    if pub.month == 1 or since_last_years_run <= REPORTING_LAG_MONTHS:
+        return pub.year - 1
+    return pub.year
+
+
+def nearest_run_year(pub: date, first: int, last: int) -> int:
+    def gap(year: int) -> int:
+        start, end = date(year, first, 1), month_period(year, last).end
+        return abs((start + (end - start) / 2 - pub).days)
+    return min((pub.year - 1, pub.year, pub.year + 1), key=gap)
 
 
 def nearest_year(pub: date, month: int, day: Optional[int]) -> int:

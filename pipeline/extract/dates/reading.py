@@ -9,9 +9,9 @@ from datetime import date, timedelta
 from typing import Optional
 
 from pipeline.extract.dates.patterns import DateRules
-from pipeline.extract.dates.periods import (UNRESOLVED_YEAR, Period, half_period, month_period, nearest_century,
-                                            nearest_year, quarter_run, relative_day, relative_month, relative_week,
-                                            valid_day, year_period)
+from pipeline.extract.dates.periods import (UNRESOLVED_YEAR, Period, half_period, month_period, month_run,
+                                            nearest_century, nearest_year, quarter_run, relative_day, relative_month,
+                                            relative_quarter, relative_week, valid_day, year_period)
 from pipeline.extract.numerals import fold_digits, parse_digit_string, parse_number
 
 
@@ -26,6 +26,7 @@ class Found:
     day: Optional[int]
     period: Optional[Period]  # already resolved (relative words, halves, quarters)
     weekday: bool = False  # 星期一, 周三: may stand beside the date it names
+    written_year: bool = True  # False where a range's end took its start's year
 
 
 def small_number(raw: Optional[str]) -> Optional[int]:
@@ -56,6 +57,8 @@ def read_match(match: re.Match, pub: Optional[date], rules: DateRules) -> Option
         return _exact_day(start, end, month.start.year, month.start.month, day)
     if g["rweek"]:
         return Found(start, end, None, None, None, relative_week(pub, rules.relative_weeks[g["rweek"]]))
+    if g["rquarter"]:
+        return Found(start, end, None, None, None, relative_quarter(pub, rules.relative_quarters[g["rquarter"]]))
     if g["rday"]:
         return Found(start, end, None, None, None, relative_day(pub, rules.relative_days[g["rday"]]))
     if g["cy"]:
@@ -88,9 +91,20 @@ def read_match(match: re.Match, pub: Optional[date], rules: DateRules) -> Option
     month = small_number(g["m"] or g["m2"])
     if g["sm_word"]:  # 去年本月十日: pub_date's month in the year written
         month = pub.month if pub else None
+    run = _month_run_bounds(g)
+    if run is not None:
+        month = run[1]
     year = _read_year(g, pub, rules, month)
     if year is False:
         return None
+    if run is not None:
+        first, last = run
+        if first is None or last is None or not 1 <= first < last <= 12:
+            # 12-3月 runs backwards: only the month with the 月 is read
+            if last is None or not 1 <= last <= 12 or not g["mr2b"]:
+                return None
+            return Found(match.start("mr2b"), end, None, last, None, None)
+        return Found(start, end, year, None, None, month_run(year, pub, first, last))
     day = small_number(g["d"] or g["d2"] or g["dn"] or g["dn2"] or g["dr"] or g["dr2"])
     half = g["half"] or g["half2"]
     qrun = g["qrun"] or g["qrun2"]
@@ -113,6 +127,15 @@ def read_match(match: re.Match, pub: Optional[date], rules: DateRules) -> Option
     if month is None and year is None:
         return None
     return Found(start, end, year, month, day, None)
+
+
+def _month_run_bounds(g: dict) -> Optional[tuple[Optional[int], Optional[int]]]:
+    """(first, last) month of 1—11月 or 前8月; None when the match is neither."""
+    if g["mr1"] or g["mr1b"]:
+        return small_number(g["mr1"] or g["mr1b"]), small_number(g["mr2"] or g["mr2b"])
+    if g["cum"] or g["cumb"]:
+        return 1, small_number(g["cum"] or g["cumb"])
+    return None
 
 
 def _era_year(start: int, end: int, year: int) -> Optional[Found]:

@@ -1,0 +1,136 @@
+"""Periods as statistics and local news write them (issue 22): cumulative months,
+quarters, weeks and years counted from pub_date, ranges, 旬 and fuzzy edges.
+
+Every sentence here is written for this file; each case checks the mention's
+text and offsets, its label and its first and last day."""
+from datetime import date
+
+import pytest
+
+from pipeline.extract.dates.mentions import find_dates
+from pipeline.extract.numeric.mentions import extract_numeric
+
+PUB = date(2024, 9, 20)  # a Friday, in ISO week 38
+
+
+def _dates(sentence, pub=PUB):
+    found = find_dates(sentence, pub)
+    for m in found:
+        assert sentence[m.start:m.end] == m.text
+    return [(m.text, m.date_value, m.date_start, m.date_end, m.grain) for m in found]
+
+
+# --- cumulative months: the period of a figure in a statistics bulletin -------
+
+
+@pytest.mark.parametrize(
+    "sentence, mention, value, start, end",
+    [
+        ("前8月，全县一般公共预算收入完成4.3亿元", "前8月", "2024-01/2024-08", date(2024, 1, 1), date(2024, 8, 31)),
+        ("前8月份全市进出口总额增长3%", "前8月份", "2024-01/2024-08", date(2024, 1, 1), date(2024, 8, 31)),
+        ("今年前七个月，我市新增市场主体1.2万户", "今年前七个月", "2024-01/2024-07",
+         date(2024, 1, 1), date(2024, 7, 31)),
+        ("2023年前九个月，该公司营收同比下降", "2023年前九个月", "2023-01/2023-09",
+         date(2023, 1, 1), date(2023, 9, 30)),
+        ("去年前两个月的客流不及预期", "去年前两个月", "2023-01/2023-02", date(2023, 1, 1), date(2023, 2, 28)),
+        ("1—11月，全市规模以上工业增加值同比增长5.2%", "1—11月", "2024-01/2024-11",
+         date(2024, 1, 1), date(2024, 11, 30)),
+        ("1-2月全省社会消费品零售总额下降", "1-2月", "2024-01/2024-02", date(2024, 1, 1), date(2024, 2, 29)),
+        ("一至八月份，累计完成投资56亿元", "一至八月份", "2024-01/2024-08", date(2024, 1, 1), date(2024, 8, 31)),
+        ("2019年3——5月持续干旱", "2019年3——5月", "2019-03/2019-05", date(2019, 3, 1), date(2019, 5, 31)),
+        ("今年3至5月降水偏少", "今年3至5月", "2024-03/2024-05", date(2024, 3, 1), date(2024, 5, 31)),
+        ("6-8月是汛期", "6-8月", "2024-06/2024-08", date(2024, 6, 1), date(2024, 8, 31)),
+    ],
+)
+def test_cumulative_months_and_runs_of_months(sentence, mention, value, start, end):
+    assert _dates(sentence) == [(mention, value, start, end, "month")]
+
+
+@pytest.mark.parametrize(
+    "text, pub, value",
+    [
+        # a page of January: none of this year's months has passed, so last year's run
+        ("1—11月", date(2025, 1, 14), "2024-01/2024-11"),
+        ("前8月", date(2025, 1, 14), "2024-01/2024-08"),
+        # the whole year's figure is printed in the two months after it
+        ("1—12月", date(2025, 2, 10), "2024-01/2024-12"),
+        ("1—12月", date(2025, 6, 10), "2025-01/2025-12"),
+        ("1-2月", date(2025, 3, 15), "2025-01/2025-02"),
+        # a run that does not start in January: the year that puts it nearest
+        ("10—12月", date(2025, 1, 14), "2024-10/2024-12"),
+        ("3——5月", date(2024, 12, 20), "2025-03/2025-05"),
+    ],
+)
+def test_a_run_without_its_year(text, pub, value):
+    assert [m.date_value for m in find_dates(text, pub)] == [value]
+
+
+def test_runs_without_pub_date_keep_their_months():
+    found = find_dates("1—11月", None)
+    assert [(m.date_value, m.date_start, m.date_end) for m in found] == [("XXXX-01/XXXX-11", None, None)]
+
+
+@pytest.mark.parametrize("sentence, mention", [
+    ("三年前8月的一天", "8月"),     # 前 belongs to 三年前
+    ("此前8月已下达计划", "8月"),
+    ("12-3月", "3月"),             # runs backwards: only the month with its 月
+])
+def test_a_cumulative_word_that_belongs_to_something_else(sentence, mention):
+    assert [m.text for m in find_dates(sentence, PUB)] == [mention]
+
+
+@pytest.mark.parametrize("text", ["前两个月他还在上班", "3-5个月", "比分1-2"])
+def test_not_cumulative_months(text):
+    assert [m for m in find_dates(text, PUB) if m.date_value and "/" in m.date_value] == []
+
+
+def test_a_run_of_months_is_one_date_in_the_numeric_stage():
+    found = [m for m in extract_numeric("1—11月，全市规模以上工业增加值同比增长5.2%", PUB)]
+    assert [(m.label, m.text) for m in found] == [("DATE", "1—11月"), ("PERCENT", "5.2%")]
+
+
+# --- ranges written with dashes or words ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence, mention, value, start, end",
+    [
+        ("从2010年——2015年，全县共修路300公里", "2010年——2015年", "2010/2015", date(2010, 1, 1), date(2015, 12, 31)),
+        ("自2021-04-06起至2021-04-09止，暂停办理", "2021-04-06起至2021-04-09", "2021-04-06/2021-04-09",
+         date(2021, 4, 6), date(2021, 4, 9)),
+        # a date without its year takes the year that puts it nearest to pub_date
+        ("2月5日至3月12日开展专项整治", "2月5日至3月12日", "2025-02-05/2025-03-12",
+         date(2025, 2, 5), date(2025, 3, 12)),
+        # and the end of a range runs on from its start
+        ("11月25日至1月10日封闭施工", "11月25日至1月10日", "2024-11-25/2025-01-10",
+         date(2024, 11, 25), date(2025, 1, 10)),
+    ],
+)
+def test_ranges_with_dashes_and_words(sentence, mention, value, start, end):
+    assert [row[:4] for row in _dates(sentence)] == [(mention, value, start, end)]
+
+
+# --- quarters relative to pub_date ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence, mention, value, start, end",
+    [
+        ("本季度全市计划开工项目42个", "本季度", "2024-Q3", date(2024, 7, 1), date(2024, 9, 30)),
+        ("上个季度的用电量有所回落", "上个季度", "2024-Q2", date(2024, 4, 1), date(2024, 6, 30)),
+        ("下一季度将启动二期工程", "下一季度", "2024-Q4", date(2024, 10, 1), date(2024, 12, 31)),
+        ("首季度实现开门红", "首季度", "2024-Q1", date(2024, 1, 1), date(2024, 3, 31)),
+        ("2023年首季度出口回升", "2023年首季度", "2023-Q1", date(2023, 1, 1), date(2023, 3, 31)),
+    ],
+)
+def test_quarters_relative_to_the_day(sentence, mention, value, start, end):
+    assert _dates(sentence) == [(mention, value, start, end, "quarter")]
+
+
+def test_the_quarter_before_the_first_is_last_years_fourth():
+    assert [m.date_value for m in find_dates("上个季度", date(2025, 2, 1))] == ["2024-Q4"]
+    assert [m.date_value for m in find_dates("本季度", None)] == ["XXXX-QX"]
+
+
+def test_a_first_crop_is_no_quarter():
+    assert find_dates("首季水稻试种成功", PUB) == []
