@@ -30,6 +30,7 @@ FLOW_FUNCTIONS = {
     "find_articles": "articles",
     "split_sentences": "sentences",
     "extract_documents": "extract",
+    "measure_documents": "measures",
     "load_components": "model load",
     "discover_inputs": "discover inputs",
 }

@@ -9,6 +9,7 @@ output folder cannot be written (nothing written then).
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from datetime import date
@@ -59,8 +60,9 @@ def add_report_and_eval_commands(commands: argparse._SubParsersAction) -> None:
     report.add_argument("--html", required=True, type=Path, metavar="FILE", help="the HTML file to write")
     report.add_argument("--max-documents", type=int, default=50, metavar="N",
                         help="documents shown with their entities highlighted (default 50)")
-    evaluate = commands.add_parser("eval", help="score an output folder against a gold file of mentions")
-    evaluate.add_argument("gold", type=Path, metavar="GOLD.jsonl", help="gold mentions, one JSON object a line")
+    evaluate = commands.add_parser("eval", help="score an output folder against a gold file of mentions or measures")
+    evaluate.add_argument("gold", type=Path, metavar="GOLD.jsonl",
+                          help="gold mentions or measures (rows with 'measure', MEASURES.md), one JSON object a line")
     evaluate.add_argument("out", type=Path, metavar="OUT", help="output folder of earlier runs")
     evaluate.add_argument("--json", type=Path, metavar="FILE", help="also write the scores as JSON")
 
@@ -96,8 +98,15 @@ def report_or_eval_command(args: argparse.Namespace) -> int:
         print(f"report -> {path}")
         return EXIT_OK
     from pipeline.look.evaluate import GoldError, evaluate_output, format_report, write_json
+    from pipeline.look import evaluate_measures
 
     try:
+        if evaluate_measures.is_measure_gold(evaluate_measures.load_measure_gold(args.gold)):
+            measure_scores = evaluate_measures.evaluate_output(args.gold, args.out)
+            print(evaluate_measures.format_scores(measure_scores))
+            if args.json:
+                args.json.write_text(json.dumps(measure_scores.as_dict(), indent=2), encoding="utf-8")
+            return EXIT_OK
         scores = evaluate_output(args.gold, args.out)
     except (GoldError, OSError) as error:
         print(f"pipeline: {error}", file=sys.stderr)

@@ -7,7 +7,7 @@ import pytest
 from pipeline.cli import main
 from tests.conftest import SAMPLES
 
-CONTENT_TABLES = ("documents", "articles", "sentences", "entities")
+CONTENT_TABLES = ("documents", "articles", "sentences", "entities", "measures")
 
 
 def read(out, table):
@@ -23,7 +23,7 @@ def sample_run(tmp_path_factory):
     return out, code
 
 
-def test_the_sample_run_writes_the_seven_tables(sample_run):
+def test_the_sample_run_writes_the_eight_tables(sample_run):
     out, code = sample_run
     assert code == 0
     for table in CONTENT_TABLES + ("repeats", "runs", "errors"):
@@ -42,6 +42,13 @@ def test_the_sample_run_writes_the_seven_tables(sample_run):
         assert texts[row.doc_id][row.start:row.end] == row.text
     runs = read(out, "runs")
     assert runs.n_documents.tolist() == [2] and runs.n_errors.tolist() == [0]
+    measures = read(out, "measures").merge(entities[["entity_id", "label", "text"]], on="entity_id")
+    assert set(measures.label) == {"MONEY", "PERCENT", "QUANTITY"}
+    gdp = measures[measures.text == "114万亿元"].iloc[0]
+    assert (gdp.indicator, gdp.kind, bool(gdp.target), gdp.period, gdp.place) == (
+        "国内生产总值", "level", False, "2021", "中国")
+    for row in measures.dropna(subset=["indicator_start"]).itertuples():
+        assert texts[row.doc_id][int(row.indicator_start):int(row.indicator_end)] == row.indicator
 
 
 def test_a_rerun_skips_everything_and_changes_no_table(sample_run):

@@ -128,6 +128,13 @@ def _predicted_value(predicted: dict[str, Any], column: str) -> Any:
     return predicted.get(column)
 
 
+def _missing(value: Any) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # lists and arrays are values
+        return False
+
+
 def _day(value: Any) -> Optional[str]:
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
         return None
@@ -156,7 +163,8 @@ def output_predictions(out: Union[str, Path]) -> tuple[pd.DataFrame, dict[str, l
     joined = measures.merge(entities, on="entity_id", how="left")
     by_doc: dict[str, list[dict[str, Any]]] = {}
     for row in joined.to_dict("records"):
-        by_doc.setdefault(row["doc_id"], []).append(row)
+        clean = {key: (None if _missing(value) else value) for key, value in row.items()}
+        by_doc.setdefault(row["doc_id"], []).append(clean)
     return documents, by_doc
 
 

@@ -1,6 +1,6 @@
 """The run as a Prefect flow: one task run per stage per batch of documents.
 
-    ingest -> normalize -> layout repair -> articles -> sentences -> extract -> write
+    ingest -> normalize -> layout repair -> articles -> sentences -> extract -> measures -> write
 
 Task runs cost ~25 ms each here and a burst of thousands keeps Prefect's
 server busy for minutes, so a task handles a batch (configs: batching), never
@@ -37,6 +37,7 @@ from prefect.futures import PrefectFuture  # noqa: E402
 
 from pipeline import __version__  # noqa: E402
 from pipeline.config import Config, ConfigError  # noqa: E402
+from pipeline.extract.measures.stage import measure_documents  # noqa: E402
 from pipeline.extract.stage import extract_documents  # noqa: E402
 from pipeline.extract.workers import nlp_for, stop_workers  # noqa: E402
 from pipeline.layout.articles import find_articles  # noqa: E402
@@ -222,6 +223,17 @@ def extract_task(batch: Batch, config: Config) -> Batch:
     return batch
 
 
+@task(name="measures", cache_policy=NO_CACHE)
+def measures_task(batch: Batch, config: Config) -> Batch:
+    """What each number measures (MEASURES.md), from the entities the batch's documents hold."""
+    def measure(document: Document) -> Document:
+        measure_documents([document], config)
+        return document
+
+    batch.documents = _each("measures", batch.documents, measure, lambda document: document.source, batch.errors)
+    return batch
+
+
 @task(name="write", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def write_task(output: OutputFolder, batch: Batch, run_id: str) -> int:
     if batch.documents:
@@ -259,7 +271,7 @@ def submit_batch(batch: Batch, config: Config, cli_pub_date: Optional[date], kno
     future = ingest_task.submit(batch, cli_pub_date, known)
     for stage in (normalize_task, layout_task, articles_task, sentences_task):
         future = stage.submit(future)
-    return extract_task.submit(future, config)
+    return measures_task.submit(extract_task.submit(future, config), config)
 
 
 def _keep_first_copies(batch: Batch, written: set[str]) -> Batch:

@@ -2,7 +2,7 @@
 
 In: :class:`pipeline.types.Document` records (articles, sentences, mentions),
 :class:`pipeline.types.Repeat` and :class:`pipeline.types.ErrorRow` rows and a
-run's counts.  Out: the seven tables (documents, repeats, articles, sentences,
+run's counts.  Out: the eight tables (documents, repeats, articles, sentences, measures,
 entities, runs, errors) as Parquet parts under ``DIR/<table>/`` and, on
 request, ``DIR/csv/<table>.csv``.
 

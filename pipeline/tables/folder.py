@@ -28,7 +28,7 @@ from typing import Any, Iterable, Optional
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.tables.rows import article_rows, document_rows, mention_rows, sentence_rows
+from pipeline.tables.rows import article_rows, document_rows, measure_rows, mention_rows, sentence_rows
 from pipeline.tables.schemas import BATCH_TABLES, COMPATIBLE_VERSIONS, SCHEMA_VERSION, SCHEMAS, TABLES, to_table
 from pipeline.types import Document
 
@@ -123,6 +123,7 @@ class OutputFolder:
             "articles": [r for d in documents for r in article_rows(d)],
             "sentences": [r for d in documents for r in sentence_rows(d)],
             "entities": [r for d in documents for r in mention_rows(d)],
+            "measures": [r for d in documents for r in measure_rows(d)],
             "documents": [r for d in documents for r in document_rows(d, run_id)],
         }
         written: list[Path] = []

@@ -91,6 +91,25 @@ def mention_rows(document: Document) -> list[dict[str, Any]]:
     return rows
 
 
+def measure_rows(document: Document) -> list[dict[str, Any]]:
+    """One row per measure, pointing at its number's row in ``entities``."""
+    ids = {(row.mention.label, row.mention.start, row.mention.end): row for row in entity_rows(document)}
+    rows = []
+    for seq, measure in enumerate(document.measures, start=1):
+        number = measure.number
+        entity = ids.get((number.label, number.start, number.end))
+        rows.append({
+            "measure_id": f"{document.doc_id}-m{seq:05d}", "doc_id": document.doc_id,
+            "article_id": entity.article_id if entity else None, "sentence_id": measure.sentence_id,
+            "entity_id": entity.entity_id if entity else None, "indicator": measure.indicator,
+            "indicator_start": measure.indicator_start, "indicator_end": measure.indicator_end,
+            "kind": measure.kind, "direction": measure.direction, "basis": measure.basis, "target": measure.target,
+            "period": measure.period, "period_start": measure.period_start, "period_end": measure.period_end,
+            "place": measure.place,
+        })
+    return rows
+
+
 def repeat_rows(repeats: Iterable[Repeat], run_id: str) -> list[dict[str, Any]]:
     return [{"doc_id": r.doc_id, "source": r.source, "source_format": r.source_format, "encoding": r.encoding,
              "pub_date": r.pub_date, "title": r.title, "run_id": run_id} for r in repeats]

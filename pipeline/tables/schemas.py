@@ -1,18 +1,18 @@
-"""The seven contract tables' schemas (schema version 2) and a table built to one."""
+"""The eight contract tables' schemas (schema version 3) and a table built to one."""
 from __future__ import annotations
 
 from typing import Any
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 # Versions whose parts this one appends to as they are: version 2 added the
-# repeats table and changed no column of the other six.
-COMPATIBLE_VERSIONS = ("1", SCHEMA_VERSION)
-TABLES = ("documents", "repeats", "articles", "sentences", "entities", "runs", "errors")
-BATCH_TABLES = ("articles", "sentences", "entities", "documents")  # documents last: the commit
+# repeats table, version 3 the measures table; neither changed a column of the others.
+COMPATIBLE_VERSIONS = ("1", "2", SCHEMA_VERSION)
+TABLES = ("documents", "repeats", "articles", "sentences", "entities", "measures", "runs", "errors")
+BATCH_TABLES = ("articles", "sentences", "entities", "measures", "documents")  # documents last: the commit
 
-_S, _I, _F, _D = pa.string(), pa.int64(), pa.float64(), pa.date32()
+_S, _I, _F, _D, _B = pa.string(), pa.int64(), pa.float64(), pa.date32(), pa.bool_()
 SCHEMAS: dict[str, pa.Schema] = {
     "documents": pa.schema([("doc_id", _S), ("source", _S), ("source_format", _S), ("encoding", _S),
                             ("pub_date", _D), ("title", _S), ("n_chars", _I), ("text", _S), ("run_id", _S)]),
@@ -27,6 +27,10 @@ SCHEMAS: dict[str, pa.Schema] = {
                            ("value", _F), ("value_max", _F), ("unit", _S), ("currency", _S), ("qualifier", _S),
                            ("date_value", _S), ("date_start", _D), ("date_end", _D), ("grain", _S),
                            ("source", _S)]),
+    "measures": pa.schema([("measure_id", _S), ("doc_id", _S), ("article_id", _S), ("sentence_id", _S),
+                           ("entity_id", _S), ("indicator", _S), ("indicator_start", _I), ("indicator_end", _I),
+                           ("kind", _S), ("direction", _S), ("basis", _S), ("target", _B), ("period", _S),
+                           ("period_start", _D), ("period_end", _D), ("place", _S)]),
     "runs": pa.schema([("run_id", _S), ("started_at", pa.timestamp("us", tz="UTC")),
                        ("finished_at", pa.timestamp("us", tz="UTC")), ("n_inputs", _I), ("n_documents", _I),
                        ("n_errors", _I), ("config_sha256", _S), ("pipeline_version", _S)]),

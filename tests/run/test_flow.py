@@ -16,7 +16,7 @@ from pipeline.run.flow import run_pipeline
 from pipeline.tables.folder import OutputError, OutputFolder
 from tests.conftest import ROOT, SAMPLE_PAGE
 
-CONTENT_TABLES = ("documents", "articles", "sentences", "entities")
+CONTENT_TABLES = ("documents", "articles", "sentences", "entities", "measures")
 KEYS = {"documents": "doc_id", "articles": "article_id", "sentences": "sentence_id", "entities": "entity_id"}
 
 
