@@ -1,25 +1,16 @@
 """``pipeline report OUT --html FILE``: one self-contained HTML page about a run.
 
 The page is for an editor or analyst: what went in and what was refused, how
-many mentions of each label were found, the top organisations and places, money
-totals by organisation and by month as charts, and the first documents with
-their entities highlighted by displaCy (the resolved value on hover and beside
-each mention).
+many mentions of each label were found, the top organisations and places, what
+each number measures (the ``measures`` table: a table of the figures, each
+document's money figures by indicator as a chart, and totals that add figures
+of one indicator, period, place and unit only, never unlike figures), and the
+first documents with their entities highlighted by displaCy (the resolved value
+on hover and beside each mention).
 
 Self-contained means it opens offline and years later: CSS, SVG charts and
 the little script are inline; no fonts, scripts or images are fetched.  Every
 piece of text from the tables is escaped, since it is untrusted input.
-
-The rules behind the money figures (also stated on the page):
-
-- a MONEY mention is credited to the nearest ORG mention before it in the same
-  sentence (Chinese names the actor first), else the nearest one after it;
-  without one it is "(no organisation in the sentence)".  This is the rule of
-  the run's own money artifact (pipeline.look.summary.money_owner), so the two agree;
-- an amount in a passage printed twice (``sentences.duplicate_of``) counts once;
-- a month is the document's ``pub_date`` month; a document without one is
-  "(no pub_date)";
-- a range counts at its low end (``value``); each currency is totalled apart.
 
 The figures are computed in report_figures.py, the page's pieces in
 report_sections.py.
@@ -31,7 +22,7 @@ from pathlib import Path
 from typing import Union
 
 from pipeline.look.report_figures import LABEL_ORDER, RunTables, load_tables
-from pipeline.look.report_sections import (documents_section, esc, labels_section, money_section, names_section,
+from pipeline.look.report_sections import (documents_section, esc, labels_section, measures_section, names_section,
                                            summary_section)
 
 DEFAULT_MAX_DOCUMENTS = 50
@@ -104,11 +95,11 @@ SCRIPT = """
 def build_report(tables: RunTables, out_name: str, max_documents: int = DEFAULT_MAX_DOCUMENTS) -> str:
     generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     sections = [summary_section(tables), labels_section(tables.entities), names_section(tables.entities),
-                money_section(tables),
+                measures_section(tables),
                 documents_section(tables.documents, tables.entities, max_documents)]
     nav = "".join(f'<a href="#{anchor}">{name}</a>' for anchor, name in (
         ("summary", "Run summary"), ("labels", "Labels"), ("names", "Organisations and places"),
-        ("money", "Money"), ("documents", "Documents")))
+        ("measures", "Measures"), ("documents", "Documents")))
     return (f'<!DOCTYPE html>\n<html lang="zh-Hans"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f'<title>Extraction report: {esc(out_name)}</title><style>{CSS}</style></head>'

@@ -1,6 +1,6 @@
 """The figures the report shows, from an output folder's tables: mentions per
-label, the top names, money by organisation and by month (the rules are in
-pipeline/look/report.py's docstring and on the page)."""
+label, the top names, and the measures (what each number measures) with totals
+that only ever add figures of one indicator."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,9 +11,6 @@ import pandas as pd
 
 TOP_N = 15
 
-NO_ORG = "(no organisation in the sentence)"
-NO_DATE = "(no pub_date)"
-
 LABEL_ORDER = ("ORG", "PERSON", "GPE", "LOC", "DATE", "MONEY", "PERCENT", "QUANTITY")
 
 
@@ -21,6 +18,7 @@ LABEL_ORDER = ("ORG", "PERSON", "GPE", "LOC", "DATE", "MONEY", "PERCENT", "QUANT
 class RunTables:
     documents: pd.DataFrame
     entities: pd.DataFrame
+    measures: pd.DataFrame
     runs: pd.DataFrame
     errors: pd.DataFrame
     n_articles: int
@@ -48,7 +46,8 @@ def load_tables(out: Union[str, Path]) -> RunTables:
             ids.update(frame.loc[frame["duplicate_of"].notna(), "sentence_id"])
         return frozenset(ids)
 
-    return RunTables(documents=folder.read("documents"), entities=folder.read("entities"), runs=folder.read("runs"),
+    return RunTables(documents=folder.read("documents"), entities=folder.read("entities"),
+                     measures=folder.read("measures"), runs=folder.read("runs"),
                      errors=folder.read("errors"), n_articles=count("articles"), n_sentences=count("sentences"),
                      n_repeats=count("repeats"), duplicate_sentences=duplicate_sentences())
 
@@ -75,57 +74,20 @@ def top_names(entities: pd.DataFrame, labels: Iterable[str], n: int = TOP_N) -> 
     return grouped.sort_values(["mentions", "documents"], ascending=False).head(n).reset_index()
 
 
-def countable_money(entities: pd.DataFrame, duplicate_sentences: frozenset[str] = frozenset()) -> pd.DataFrame:
-    """MONEY mentions with a value, once each: not again in a passage printed twice."""
-    money = entities[(entities["label"] == "MONEY") & entities["value"].notna()]
-    return money[~money["sentence_id"].isin(list(duplicate_sentences))]
+def figures(tables: "RunTables") -> pd.DataFrame:
+    """Each measure with its number's text, value, unit and currency and its document's source."""
+    numbers = tables.entities[["entity_id", "text", "value", "unit", "currency"]]
+    joined = tables.measures.merge(numbers, on="entity_id", how="left")
+    sources = tables.documents[["doc_id", "source"]].drop_duplicates("doc_id")
+    return joined.merge(sources, on="doc_id", how="left")
 
 
-def money_with_organisations(entities: pd.DataFrame,
-                             duplicate_sentences: frozenset[str] = frozenset()) -> pd.DataFrame:
-    """Each MONEY mention with its ORG: the nearest before it in its sentence, else the nearest after."""
-    money = countable_money(entities, duplicate_sentences)
-    money = money[["entity_id", "doc_id", "sentence_id", "start", "end", "value", "currency"]]
-    orgs = entities[entities["label"] == "ORG"]
-    orgs = orgs.assign(org=_name_of(orgs))[["doc_id", "sentence_id", "start", "end", "org"]]
-    pairs = money.merge(orgs, on=["doc_id", "sentence_id"], how="inner", suffixes=("", "_org"))
-    if not pairs.empty:
-        before = pairs["start"] - pairs["end_org"]
-        after = pairs["start_org"] - pairs["end"]
-        pairs["distance"] = before.where(before >= 0, after.where(after >= 0, 0))
-        pairs["after"] = pairs["start_org"] >= pairs["end"]  # False sorts first: any ORG before wins
-        pairs = pairs.sort_values(["entity_id", "after", "distance", "start_org"])
-        pairs = pairs.drop_duplicates("entity_id")[["entity_id", "org"]]
-    else:
-        pairs = pd.DataFrame(columns=["entity_id", "org"])
-    joined = money.merge(pairs, on="entity_id", how="left")
-    joined["org"] = joined["org"].fillna(NO_ORG)
-    joined["currency"] = joined["currency"].fillna("?")
-    return joined
-
-
-def money_by_organisation(entities: pd.DataFrame,
-                          duplicate_sentences: frozenset[str] = frozenset()) -> pd.DataFrame:
-    money = money_with_organisations(entities, duplicate_sentences)
-    grouped = money.groupby(["currency", "org"]).agg(total=("value", "sum"), mentions=("value", "size"))
-    return grouped.reset_index().sort_values(["currency", "total"], ascending=[True, False])
-
-
-def money_by_month(entities: pd.DataFrame, documents: pd.DataFrame,
-                   duplicate_sentences: frozenset[str] = frozenset()) -> pd.DataFrame:
-    money = countable_money(entities, duplicate_sentences)
-    dates = documents[["doc_id", "pub_date"]].drop_duplicates("doc_id")
-    money = money.merge(dates, on="doc_id", how="left")
-    month = pd.to_datetime(money["pub_date"], errors="coerce").dt.strftime("%Y-%m")
-    money = money.assign(month=month.fillna(NO_DATE), currency=money["currency"].fillna("?"))
-    grouped = money.groupby(["currency", "month"]).agg(total=("value", "sum"), mentions=("value", "size"))
-    # chronological, with undated documents last
-    return grouped.reset_index().sort_values(["currency", "month"], key=lambda s: s.replace(NO_DATE, "9999"))
-
-
-def currencies_by_use(*frames: pd.DataFrame) -> list[str]:
-    counts: dict[str, int] = {}
-    for frame in frames:
-        for currency, mentions in frame.groupby("currency")["mentions"].sum().items():
-            counts[currency] = max(counts.get(currency, 0), int(mentions))
-    return sorted(counts, key=lambda c: (-counts[c], c))
+def indicator_totals(figures_: pd.DataFrame) -> pd.DataFrame:
+    """Level figures summed within one indicator, period, place and unit, never across them:
+    114万亿元 of GDP is not added to a budget line."""
+    levels = figures_[(figures_["kind"] == "level") & figures_["value"].notna() & figures_["indicator"].notna()]
+    levels = levels.assign(measure_unit=levels["currency"].fillna(levels["unit"]).fillna(""),
+                           period=levels["period"].fillna(""), place=levels["place"].fillna(""))
+    grouped = levels.groupby(["indicator", "period", "place", "measure_unit"]).agg(
+        total=("value", "sum"), figures=("value", "size"), documents=("doc_id", "nunique"))
+    return grouped.reset_index().sort_values(["figures", "total"], ascending=[False, False])

@@ -9,8 +9,8 @@ from typing import Any, Callable, Optional
 
 import pandas as pd
 
-from pipeline.look.report_figures import (LABEL_ORDER, NO_DATE, NO_ORG, TOP_N, RunTables, currencies_by_use,
-                                          label_counts, money_by_month, money_by_organisation, top_names)
+from pipeline.look.report_figures import (LABEL_ORDER, TOP_N, RunTables, figures, indicator_totals, label_counts,
+                                          top_names)
 
 OPEN_DOCUMENTS = 3  # shown unfolded; the rest open on a click, so a long page stays scannable
 MAX_ERRORS_LISTED = 200
@@ -218,42 +218,53 @@ def names_section(entities: pd.DataFrame) -> str:
     return "".join(parts)
 
 
-def money_section(tables: RunTables) -> str:
-    by_org = money_by_organisation(tables.entities, tables.duplicate_sentences)
-    by_month = money_by_month(tables.entities, tables.documents, tables.duplicate_sentences)
-    rules = ('<p class="note">Each MONEY mention is credited to the <b>nearest ORG mention before it in the same '
-             'sentence</b> (Chinese names the actor first), else to the nearest ORG after it; with no ORG in its '
-             f'sentence it is counted under {esc(NO_ORG)}. An amount in a passage printed twice counts once. '
-             'Months are the <b>month of the document\'s publication date</b> '
-             f'(<code>pub_date</code>; undated documents under {esc(NO_DATE)}), not dates named in the text. '
-             'Ranges count at their low end. Currencies are never added together.</p>')
-    if by_org.empty:
-        return f'<section id="money"><h2>Money</h2>{rules}<p class="empty">No MONEY mentions.</p></section>'
-    parts = [f'<section id="money"><h2>Money</h2>{rules}']
-    for currency in currencies_by_use(by_org, by_month)[:3]:
-        in_currency = by_org[by_org["currency"] == currency]
-        # the unattributed remainder would dwarf the organisations in the chart: table only
-        orgs = in_currency[in_currency["org"] != NO_ORG].head(TOP_N)
-        listed = pd.concat([orgs, in_currency[in_currency["org"] == NO_ORG]])
-        months = by_month[by_month["currency"] == currency]
-        amount = lambda v, c=currency: f"{format_amount(v)} {c}"  # noqa: E731
-        columns = {"total": f"total ({currency})", "exact": "exact", "mentions": "mentions"}
-        parts.append(
-            f'<h3>{esc(currency)}: totals by organisation (top {TOP_N})</h3>'
-            + bar_chart_svg(orgs["org"].tolist(), orgs["total"].tolist(), amount, f"{currency} by organisation",
-                            empty_text="No MONEY mention shares a sentence with an ORG mention.")
-            + table_html(listed.assign(exact=listed["total"]), {"org": "organisation", **columns},
-                         {"total": format_amount, "exact": lambda v: f"{v:,.2f}"})
-            + f'<h3>{esc(currency)}: totals by month of publication</h3>'
-            + column_chart_svg(months["month"].tolist(), months["total"].tolist(), format_amount,
-                               f"{currency} by month")
-            + table_html(months.assign(exact=months["total"]), {"month": "month", **columns},
-                         {"total": format_amount, "exact": lambda v: f"{v:,.2f}"}))
-    others = sorted(set(by_org["currency"]) - set(currencies_by_use(by_org, by_month)[:3]))
-    if others:
-        parts.append(f'<p class="note">Also mentioned, not charted: {esc(", ".join(others))}.</p>')
+MAX_FIGURES_LISTED = 300
+
+
+def measures_section(tables: RunTables) -> str:
+    """What each number measures: a table of the figures, a chart of each document's
+    money levels by indicator, and totals that add figures of one indicator only."""
+    rules = ('<p class="note">One row per MONEY, PERCENT and measuring QUANTITY mention (the <code>measures</code> '
+             'table, MEASURES.md): what it measures, a level or a change, for when and where. Totals add '
+             '<b>level figures of one indicator, period, place and unit</b> only; figures of different '
+             'indicators are never added together.</p>')
+    found = figures(tables)
+    if found.empty:
+        return f'<section id="measures"><h2>Measures</h2>{rules}<p class="empty">No figures.</p></section>'
+    found = found.assign(change=found.apply(_change_text, axis=1), figure=found["text"],
+                         target=found["target"].map(lambda t: "target" if t else ""))
+    parts = [f'<section id="measures"><h2>Measures</h2>{rules}']
+    for doc_id, in_document in list(found.groupby("doc_id", sort=False))[:3]:
+        money = in_document[(in_document["kind"] == "level") & in_document["currency"].notna()
+                            & in_document["value"].notna()]
+        if money.empty:
+            continue
+        currency = money["currency"].mode().iloc[0]
+        money = money[money["currency"] == currency].head(TOP_N)
+        names = (money["indicator"].fillna("?") + " " + money["period"].fillna("")).str.strip().tolist()
+        parts.append(f'<h3>{esc(in_document["source"].iloc[0])}: money figures by indicator ({esc(currency)})</h3>'
+                     + bar_chart_svg(names, money["value"].tolist(), format_amount, f"{currency} by indicator"))
+    listed = found.head(MAX_FIGURES_LISTED)
+    parts.append(f'<h3>Figures (the first {len(listed)} of {len(found)})</h3>'
+                 + table_html(listed, {"indicator": "indicator", "period": "period", "place": "place",
+                                       "figure": "figure", "value": "value", "change": "level / change",
+                                       "target": "target"}, {"value": format_amount}))
+    totals = indicator_totals(found)
+    totals = totals[totals["figures"] > 1].head(TOP_N)
+    parts.append('<h3>Totals within one indicator (where it has more than one figure)</h3>'
+                 + table_html(totals, {"indicator": "indicator", "period": "period", "place": "place",
+                                       "measure_unit": "unit", "total": "total", "figures": "figures",
+                                       "documents": "documents"}, {"total": format_amount}))
     parts.append("</section>")
     return "".join(parts)
+
+
+def _change_text(row: pd.Series) -> str:
+    if row["kind"] != "change":
+        return "level"
+    arrow = {"up": "↑", "down": "↓"}.get(row["direction"] if isinstance(row["direction"], str) else "", "")
+    basis = row["basis"] if isinstance(row["basis"], str) else ""
+    return " ".join(part for part in ("change", arrow, basis) if part)
 
 
 def document_markup(document: dict[str, Any], mentions: pd.DataFrame) -> str:

@@ -19,8 +19,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from pipeline.config import parse_config
+from pipeline.extract.measures.stage import measure_documents
 from pipeline.look.report import build_report, write_report
-from pipeline.look.report_figures import NO_ORG, load_tables, money_by_month, money_with_organisations
+from pipeline.look.report_figures import figures, indicator_totals, load_tables
 from pipeline.look.report_sections import format_amount, value_text
 from pipeline.tables.folder import OutputFolder
 from pipeline.tables.rows import error_rows, repeat_rows, run_row
@@ -57,6 +59,7 @@ def small_run(tmp_path_factory) -> Path:
     components = installed_components()
     if components:
         documents.insert(0, extract_sample_page(components))
+    measure_documents(documents, parse_config({"home": {"province": "山西省", "city": "阳泉市"}}))
     folder.commit_batch(documents, "run-1")
     errors = [ErrorRow("in/broken.txt", "ingest", "undecodable", "bytes <b>not</b> text & more")]
     now = datetime.now(timezone.utc)
@@ -81,8 +84,8 @@ def test_the_page_shows_the_run_counts_and_errors(small_run: Path, page: Path):
         assert re.search(rf"<td>{label}</td><td>[^<]*</td><td class=\"num\">{count}</td>", html), label
     assert "undecodable" in html and "bytes &lt;b&gt;not&lt;/b&gt; text &amp; more" in html
     assert '<div class="big">2</div><div>repeats of a document</div>' in html
-    assert "nearest ORG mention before it in the same sentence" in html and "month of the document" in html
-    assert "阳泉市财政局" in html and "3135.7万 CNY" in html  # credited to the ORG in its sentence
+    assert "figures of different indicators are never added together" in html
+    assert "阳泉市财政局" in html and "3135.7万" in html
     assert 'title="MONEY: 31,357,000 CNY  [numeric]"' in html  # the value on hover
 
 
@@ -105,36 +108,24 @@ def test_the_documents_section_is_capped(small_run: Path):
     assert html.count('<article class="doc"') == 1
 
 
-def test_money_goes_to_the_nearest_org_before_it_in_its_sentence_else_after_and_duplicates_count_once():
-    rows = [
-        ("e1", "s1", "ORG", 0, 4, "甲局", None), ("e2", "s1", "MONEY", 10, 13, None, 10.0),
-        ("e3", "s1", "ORG", 14, 18, "乙局", None),               # nearer, but after: 甲局 wins
-        ("e4", "s2", "MONEY", 20, 23, None, 5.0), ("e5", "s2", "ORG", 40, 44, "丙局", None),
-        ("e6", "s2", "ORG", 24, 28, "丁局", None),               # none before: the nearest after
-        ("e7", "s3", "MONEY", 50, 53, None, 7.0),                # alone in its sentence
-        ("e8", "s4", "MONEY", 60, 63, None, 100.0),              # in a repeated passage
-    ]
-    entities = pd.DataFrame(rows, columns=["entity_id", "sentence_id", "label", "start", "end", "norm", "value"])
-    entities = entities.assign(doc_id="d", text=entities["norm"].fillna("x"), currency="CNY")
-    credited = money_with_organisations(entities, frozenset({"s4"})).set_index("entity_id")["org"].to_dict()
-    assert credited == {"e2": "甲局", "e4": "丁局", "e7": NO_ORG}
-    documents = pd.DataFrame({"doc_id": ["d"], "pub_date": [date(2025, 3, 12)]})
-    months = money_by_month(entities, documents, frozenset({"s4"}))
-    assert months[["month", "total"]].values.tolist() == [["2025-03", 22.0]]
+def test_totals_add_figures_of_one_indicator_period_place_and_unit_only():
+    rows = [("m1", "e1", "国内生产总值", "level", "2021", "中国", 114e12, "CNY"),
+            ("m2", "e2", "财政收入", "level", "2021", "中国", 20e12, "CNY"),
+            ("m3", "e3", "财政收入", "level", "2021", "中国", 1e12, "CNY"),
+            ("m4", "e4", "财政收入", "change", "2021", "中国", 0.107, None),
+            ("m5", "e5", "财政收入", "level", "2022", "中国", 2e12, "CNY")]
+    frame = pd.DataFrame(rows, columns=["measure_id", "entity_id", "indicator", "kind", "period", "place", "value",
+                                        "currency"]).assign(unit=None, doc_id="d")
+    totals = indicator_totals(frame).set_index(["indicator", "period"])["total"].to_dict()
+    assert totals == {("财政收入", "2021"): 21e12, ("国内生产总值", "2021"): 114e12, ("财政收入", "2022"): 2e12}
 
 
-def test_the_report_credits_money_as_the_runs_own_artifact_does():
-    from pipeline.look.summary import money_owner
-
-    text = "财政局拨给民政局100万元"
-    money = Mention("MONEY", 8, 13, "100万元", "numeric", value=Decimal(1000000), currency="CNY")
-    orgs = [Mention("ORG", 0, 3, "财政局", "rules"), Mention("ORG", 5, 8, "民政局", "rules")]
-    owner = money_owner([*orgs, money], money, (0, len(text)))
-    frame = pd.DataFrame([{"entity_id": f"e{i}", "doc_id": "d", "sentence_id": "s", "label": m.label,
-                           "start": m.start, "end": m.end, "text": m.text, "norm": None,
-                           "value": float(m.value) if m.value else None, "currency": m.currency}
-                          for i, m in enumerate([*orgs, money])])
-    assert money_with_organisations(frame)["org"].tolist() == [owner.text] == ["民政局"]
+def test_the_page_shows_the_measures_and_no_sum_of_unlike_figures(small_run: Path, page: Path):
+    html = page.read_text(encoding="utf-8")
+    assert 'id="measures"' in html and "普惠性津贴" in html
+    assert "totals by organisation" not in html and "totals by month" not in html
+    found = figures(load_tables(small_run))
+    assert {"indicator", "period", "value", "text"} <= set(found.columns) and found["indicator"].notna().any()
 
 
 def test_values_read_as_an_editor_would():
@@ -198,17 +189,18 @@ def documented_queries() -> list[str]:
     return re.findall(r"```sql\n(.*?)```", text, re.DOTALL)
 
 
-def test_the_documented_duckdb_queries_agree_with_the_report(small_run: Path):
+def test_the_documented_duckdb_queries_agree_with_the_tables(small_run: Path):
     duckdb = pytest.importorskip("duckdb", reason="duckdb is optional; install it to test the dashboard queries")
-    money_query, mentions_query = documented_queries()
+    series_query, mentions_query = documented_queries()
     run = lambda query: duckdb.sql(query.replace("'out/", f"'{small_run}/")).df()  # noqa: E731
-    money = run(money_query)
+    series = run(series_query)
     tables = load_tables(small_run)
-    credited = money_with_organisations(tables.entities, tables.duplicate_sentences)
-    expected = credited.groupby(["org", "currency"])["value"].sum()
-    got = money.groupby(["organisation", "currency"])["total"].sum()
-    assert got.to_dict() == pytest.approx(expected.to_dict())
-    assert "2025-02" in set(money["month"])  # the hand-made document's month
+    found = figures(tables)
+    expected = found[(found["indicator"] == "普惠性津贴") & (found["kind"] == "level")]
+    assert len(series) == len(expected)
+    assert series["value"].tolist() == pytest.approx(expected["value"].tolist())
+    if len(series):
+        assert set(series["period"]) == {"2024"} and set(series["place"]) == {"阳泉市"}
     mentions = run(mentions_query)
     orgs = tables.entities[tables.entities["label"] == "ORG"]
     assert mentions["mentions"].sum() == len(orgs)
