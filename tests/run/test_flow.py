@@ -17,7 +17,8 @@ from pipeline.tables.folder import OutputError, OutputFolder
 from tests.conftest import ROOT, SAMPLE_PAGE
 
 CONTENT_TABLES = ("documents", "articles", "sentences", "entities", "measures")
-KEYS = {"documents": "doc_id", "articles": "article_id", "sentences": "sentence_id", "entities": "entity_id"}
+KEYS = {"documents": "doc_id", "articles": "article_id", "sentences": "sentence_id", "entities": "entity_id",
+        "measures": "measure_id"}
 
 
 def make_corpus(folder: Path, n: int) -> Path:
