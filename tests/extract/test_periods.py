@@ -134,3 +134,80 @@ def test_the_quarter_before_the_first_is_last_years_fourth():
 
 def test_a_first_crop_is_no_quarter():
     assert find_dates("首季水稻试种成功", PUB) == []
+
+
+# --- months, weeks and days relative to pub_date ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence, mention, value, start, end, grain",
+    [
+        ("当月全市空气优良天数为26天", "当月", "2024-09", date(2024, 9, 1), date(2024, 9, 30), "month"),
+        ("上一个月的降水量偏多", "上一个月", "2024-08", date(2024, 8, 1), date(2024, 8, 31), "month"),
+        ("本周全市将迎来降温", "本周", "2024-W38", date(2024, 9, 16), date(2024, 9, 22), "week"),
+        ("上一周，全市共查处违法车辆300辆", "上一周", "2024-W37", date(2024, 9, 9), date(2024, 9, 15), "week"),
+        ("下个星期开始报名", "下个星期", "2024-W39", date(2024, 9, 23), date(2024, 9, 29), "week"),
+        ("本月第3周起实行错峰上班", "本月第3周", "2024-09-W03", date(2024, 9, 16), date(2024, 9, 22), "week"),
+        ("六月第二周，全县组织了防汛演练", "六月第二周", "2024-06-W02", date(2024, 6, 10), date(2024, 6, 16), "week"),
+        ("第20周，全省疫情平稳", "第20周", "2024-W20", date(2024, 5, 13), date(2024, 5, 19), "week"),
+        ("2021年的第一周，他在工地度过", "2021年的第一周", "2021-W01", date(2021, 1, 4), date(2021, 1, 10), "week"),
+        ("下周五召开听证会", "下周五", "2024-09-27", date(2024, 9, 27), date(2024, 9, 27), "day"),
+        ("定于十月的第二个周四开幕", "十月的第二个周四", "2024-10-10", date(2024, 10, 10), date(2024, 10, 10), "day"),
+        ("本月第二个星期一体检", "本月第二个星期一", "2024-09-09", date(2024, 9, 9), date(2024, 9, 9), "day"),
+        ("周一，市委召开常委会", "周一", "2024-09-16", date(2024, 9, 16), date(2024, 9, 16), "day"),
+        ("本日起暂停营业", "本日", "2024-09-20", date(2024, 9, 20), date(2024, 9, 20), "day"),
+        ("4月9号签的合同", "4月9号", "2024-04-09", date(2024, 4, 9), date(2024, 4, 9), "day"),
+        ("十一月25号截止", "十一月25号", "2024-11-25", date(2024, 11, 25), date(2024, 11, 25), "day"),
+        ("28日晚，县城降下大雨", "28日", "2024-09-28", date(2024, 9, 28), date(2024, 9, 28), "day"),
+    ],
+)
+def test_months_weeks_and_days_relative_to_the_day(sentence, mention, value, start, end, grain):
+    assert _dates(sentence) == [(mention, value, start, end, grain)]
+
+
+def test_that_month_is_the_month_last_named_in_its_sentence():
+    assert _dates("8月5日召开动员会，当月完成签约") == [
+        ("8月5日", "2024-08-05", date(2024, 8, 5), date(2024, 8, 5), "day"),
+        ("当月", "2024-08", date(2024, 8, 1), date(2024, 8, 31), "month"),
+    ]
+    # a sentence end between them: pub_date's month
+    assert _dates("8月5日召开动员会。当月完成签约")[1][1] == "2024-09"
+
+
+@pytest.mark.parametrize("text", [
+    "回家住上一个月", "在医院等上一周", "开学第一周", "活动的第一周", "纪念建馆第20周年", "每月第二个周四",
+    "每逢单月的第一个星期六", "这本日记", "日本日立公司", "成本日益上升", "每月月底", "12号",
+])
+def test_not_these_weeks_months_or_days(text):
+    assert find_dates(text, PUB) == []
+
+
+def test_a_week_past_the_months_end_is_not_the_months():
+    # no fifth Thursday in September 2024: the month alone is read
+    assert [m.text for m in find_dates("九月第五周", PUB)] == ["九月"]
+    assert [m.date_value for m in find_dates("十月第五周", PUB)] == ["2024-10-W05"]
+
+
+# --- 旬: the thirds of a month -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence, mention, value, start, end",
+    [
+        ("上旬，全县完成秋播", "上旬", "2024-09-01/2024-09-10", date(2024, 9, 1), date(2024, 9, 10)),
+        ("中旬以后气温回落", "中旬", "2024-09-11/2024-09-20", date(2024, 9, 11), date(2024, 9, 20)),
+        ("下旬将迎来降雨", "下旬", "2024-09-21/2024-09-30", date(2024, 9, 21), date(2024, 9, 30)),
+        ("2024年2月下旬", "2024年2月下旬", "2024-02-21/2024-02-29", date(2024, 2, 21), date(2024, 2, 29)),
+        ("上月中旬开工", "上月中旬", "2024-08-11/2024-08-20", date(2024, 8, 11), date(2024, 8, 20)),
+        ("8月中下旬是高峰", "8月中下旬", "2024-08-11/2024-08-31", date(2024, 8, 11), date(2024, 8, 31)),
+        ("2024年3月上旬至4月中旬", "2024年3月上旬至4月中旬", "2024-03-01/2024-04-20",
+         date(2024, 3, 1), date(2024, 4, 20)),
+    ],
+)
+def test_thirds_of_a_month(sentence, mention, value, start, end):
+    assert _dates(sentence) == [(mention, value, start, end, "day")]
+
+
+def test_a_third_alone_is_of_the_month_named_before_it():
+    assert _dates("去年12月，县里开始筹备，下旬完成验收")[1][1:4] == (
+        "2023-12-21/2023-12-31", date(2023, 12, 21), date(2023, 12, 31))

@@ -17,7 +17,7 @@ from typing import Optional
 from pipeline.extract.dates.forms import find_calendar_forms
 from pipeline.extract.dates.patterns import RULES, DateRules
 from pipeline.extract.dates.periods import (UNRESOLVED_YEAR, Period, day_period, month_period, nearest_month,
-                                            nearest_year, valid_day, year_period)
+                                            nearest_year, valid_day, xun_of, year_period)
 from pipeline.extract.dates.reading import Found, read_match, small_number
 from pipeline.types import Mention
 
@@ -68,6 +68,10 @@ def _resolve(item: Found, pub: Optional[date]) -> Optional[Period]:
     if item.period is not None:
         return item.period
     year, month, day = item.year, item.month, item.day
+    if item.xun is not None and month is not None:  # 3月上旬
+        if year is None and pub is not None:
+            year = nearest_year(pub, month, None)
+        return xun_of(month_period(year, month), item.xun)
     if month is None and day is None:
         return year_period(year)
     if month is None:  # a bare day of the month: 11日
@@ -113,10 +117,29 @@ def _merge_ranges(text: str, found: list[Found], pub: Optional[date],
                 i += 1
                 continue
         single = _resolve(first, pub)
+        if single is not None and first.pointing:
+            single = _pointed_month(text, mentions, first) or single
         if single is not None:
             mentions.append(_mention(text, first.start, first.end, single))
         i += 1
     return mentions
+
+
+_SENTENCE_ENDS = "。！？!?；;\n"
+
+
+def _pointed_month(text: str, mentions: list[Mention], item: Found) -> Optional[Period]:
+    """当月, 月底, 下旬: the month of the last date before it in its sentence
+    (8月5日召开动员会，当月完成签约 -> August), when that date lies in one month."""
+    for before in reversed(mentions):
+        if any(c in _SENTENCE_ENDS for c in text[before.end:item.start]):
+            return None
+        start, end = before.date_start, before.date_end
+        if start is None or end is None or (start.year, start.month) != (end.year, end.month):
+            continue
+        month = month_period(start.year, start.month)
+        return xun_of(month, item.xun) if item.xun is not None else month
+    return None
 
 
 def _joined(text: str, first: Found, second: Found, rules: DateRules) -> bool:
@@ -159,7 +182,7 @@ def _inherit(first: Found, second: Found) -> Found:
     if month is None and second.day is not None and first.month is not None:
         month = first.month
     return Found(second.start, second.end, year, month, second.day, None,
-                 written_year=second.year is not None)
+                 written_year=second.year is not None, xun=second.xun)
 
 
 def _partial_day_after(text: str, first: Found, rules: DateRules) -> Optional[Found]:

@@ -10,6 +10,12 @@ from pipeline.config import CONFIG_DIR, read_yaml
 from pipeline.extract.numerals import TABLES
 
 
+def _starts(chars) -> str:
+    """A lookahead on the characters a branch can start with: one test where
+    the branch would try each of its alternatives and lookbehinds."""
+    return "(?=[" + "".join(re.escape(c) for c in sorted(chars)) + "])"
+
+
 def alternation(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
@@ -44,6 +50,22 @@ class DateRules:
         self.dot_date_followers: list[str] = data["dot_date_followers"]
         self.last_weekday_words: list[str] = data["last_weekday_words"]
         self.habitual_before: tuple[str, ...] = tuple(data["habitual_before"])
+        self.pointing_months: list[str] = data["pointing_months"]
+        self.not_before_pointing = frozenset(data["pointing_not_after"])
+        self.xun: dict[str, tuple[int, int]] = {k: tuple(v) for k, v in data["xun"].items()}
+        self.duration_words = frozenset(data["duration_words"])
+        self.duration_verbs: tuple[str, ...] = tuple(data["duration_verbs"])
+        self.relative_followed_only_by: dict[str, tuple[str, ...]] = {
+            k: tuple(str(w) for w in v) for k, v in data["relative_followed_only_by"].items()}
+        self.ordinal_week_words: list[str] = data["ordinal_week_words"]
+        self.ordinal_weekday_marker: str = data["ordinal_weekday_marker"]
+        self.bare_ordinal_week_after: tuple[str, ...] = tuple(data["bare_ordinal_week_after"])
+        self.ordinal_week_not_followed_by: list[str] = data["ordinal_week_not_followed_by"]
+        # 2024年六月第二周, 今年第20周, 本月的第二个周四: what an ordinal week or
+        # weekday is counted in, read back from the text before it
+        self.before_ordinal = re.compile(
+            rf"(?:(?<![0-9０-９])(?P<y>[12][0-9]{{3}}) ?年|(?P<ry>{alternation(self.relative_years)}))?"
+            rf"(?:(?<![0-9０-９])(?P<m>{_AR_MONTH}|{_CN_MONTH})月份?|(?P<rm>{alternation(self.relative_months)}))?的?$")
         self.month_before_last = re.compile(
             rf"(?:(?P<m>{_AR_MONTH}|{_CN_MONTH})月|(?P<rm>{alternation(self.relative_months)}))的?$")
         self.approx_pairs = frozenset(TABLES.approx_pairs)
@@ -65,7 +87,7 @@ class DateRules:
                  *self.quarter_runs, *map(str, self.quarter_digits), *self.relative_quarters,
                  self.cumulative_word,
                  *self.weekday_words, *self.week_shifts, *self.relative_centuries,
-                 *self.era_words, *self.last_weekday_words]
+                 *self.era_words, *self.last_weekday_words, *self.pointing_months, *self.xun]
         first |= {w[0] for w in words}
         return "(?=[" + "".join(re.escape(c) for c in sorted(first)) + "])"
 
@@ -90,25 +112,30 @@ class DateRules:
         day_before_range = (rf"(?=(?:{alternation(self.connectors)})(?:{_AR_DAY}|{_CN_DAY})[日号])")
         # 1—11月, 2019年3——5月: a run of months with one 月; 前8月, 前七个月: January on
         connector = alternation(self.connectors)
+        xun = alternation(self.xun)
         cumulative = re.escape(self.cumulative_word)
         cum_not_after = "".join(re.escape(c) for c in self.cumulative_not_after)
+        # (the run shares its first month with a single month: one branch, so the
+        # engine reads the digits once at each position)
         parts = (
-            rf"(?:(?P<mr1>{_AR_MONTH}|{_CN_MONTH})(?:{connector})(?P<mr2>{_AR_MONTH}|{_CN_MONTH})月份?"
-            rf"|{cumulative}(?P<cum>{_CUM_MONTHS})个?月份?{_NO_DAY_AFTER}"
-            rf"|(?:(?P<m>{_AR_MONTH}|{_CN_MONTH})月|(?P<sm_word>{alternation(self.same_month_words)}))"
-            rf"(?:份|[初底末](?![期级中等步心衷一二三四五六七八九十]))?"
-            rf"(?:(?P<d>{_AR_DAY}|{_CN_DAY})[日号]|(?P<dn>{_CN_DAY_NO_SUFFIX})|(?P<dr>{_AR_DAY}){day_before_range})?"
+            rf"(?:{cumulative}(?P<cum>{_CUM_MONTHS})个?月份?{_NO_DAY_AFTER}"
+            rf"|(?:(?P<m>{_AR_MONTH}|{_CN_MONTH})(?:(?:{connector})(?P<mr2>{_AR_MONTH}|{_CN_MONTH}))?月"
+            rf"|(?P<sm_word>{alternation(self.same_month_words)}))"
+            rf"(?(mr2)份?|(?:份|[初底末](?![期级中等步心衷一二三四五六七八九十]))?"
+            rf"(?:(?P<d>{_AR_DAY}|{_CN_DAY})[日号]|(?P<dn>{_CN_DAY_NO_SUFFIX})|(?P<dr>{_AR_DAY}){day_before_range}"
+            rf"|(?P<xun>{xun}))?)"
             rf"|(?P<half>{alternation(self.halves)})"
             rf"|(?P<qrun>{alternation(self.quarter_runs)})"
             rf"|第?(?P<q>[{''.join(self.quarter_digits)}])季度"
             rf"|年?(?P<edge>[{''.join(self.year_edges)}])(?![期级中等步心衷一二三四五六七八九十]))"
         )
         no_year_parts = (
-            rf"(?<![0-9０-９.{cn_digit}十第])(?:(?P<mr1b>{_AR_MONTH}|{_CN_MONTH})(?:{connector})"
-            rf"(?P<mr2b>{_AR_MONTH}|{_CN_MONTH})月份?"
-            rf"|(?<![{cum_not_after}]){cumulative}(?P<cumb>{_CUM_MONTHS})月份?{_NO_DAY_AFTER}"
-            rf"|(?P<m2>{_AR_MONTH}|{_CN_MONTH})月(?:份|[初底末](?![期级中等步心衷一二三四五六七八九十]))?"
-            rf"(?:(?P<d2>{_AR_DAY}|{_CN_DAY})[日号]|(?P<dn2>{_CN_DAY_NO_SUFFIX})|(?P<dr2>{_AR_DAY}){day_before_range})?"
+            rf"(?<![0-9０-９.{cn_digit}十第])(?:{cumulative}(?<![{cum_not_after}]{cumulative})"
+            rf"(?P<cumb>{_CUM_MONTHS})月份?{_NO_DAY_AFTER}"
+            rf"|(?P<m2>{_AR_MONTH}|{_CN_MONTH})(?:(?:{connector})(?P<mr2b>{_AR_MONTH}|{_CN_MONTH}))?月"
+            rf"(?(mr2b)份?|(?:份|[初底末](?![期级中等步心衷一二三四五六七八九十]))?"
+            rf"(?:(?P<d2>{_AR_DAY}|{_CN_DAY})[日号]|(?P<dn2>{_CN_DAY_NO_SUFFIX})|(?P<dr2>{_AR_DAY}){day_before_range}"
+            rf"|(?P<xun2>{xun}))?)"
             rf"|(?P<half2>{alternation(self.halves)})"
             rf"|(?P<qrun2>{alternation(self.quarter_runs)})"
             rf"|第?(?P<q2>[{''.join(self.quarter_digits)}])季度"
@@ -132,14 +159,18 @@ class DateRules:
         )
         relative = (
             rf"{weekday}|(?P<rphrase>{alternation(self.year_phrases)})"
-            rf"|(?P<rmonth>{alternation(self.relative_months)})(?:(?P<rmd>{_AR_DAY}|{_CN_DAY})[日号])?"
+            rf"|(?P<rmonth>{alternation(self.relative_months)})(?:(?P<rmd>{_AR_DAY}|{_CN_DAY})[日号]"
+            rf"|(?P<rmx>{xun})|[初底末](?![期级中等步心衷一二三四五六七八九十]))?"
+            rf"|(?P<pmonth>{alternation(self.pointing_months)})(?![期级中等步心衷一二三四五六七八九十])"
+            rf"|(?P<xunb>{xun})"
             rf"|(?P<rweek>{alternation(self.relative_weeks)})"
             rf"|(?P<rquarter>{alternation(self.relative_quarters)})"
             rf"|(?P<rday>{alternation(self.relative_days)})"
         )
         relative_first = {w[0] for w in [*self.week_shifts, *self.weekday_words, *self.year_phrases,
                                            *self.relative_months, *self.relative_weeks,
-                                           *self.relative_days, *self.era_words, *self.relative_quarters]}
+                                           *self.relative_days, *self.era_words, *self.relative_quarters,
+                                           *self.pointing_months, *self.xun, *self.last_weekday_words, "第"]}
         # each group is tried only where its first character stands: a regex
         # alternation is tried branch by branch at every candidate position
         relative_start = "(?=[" + "".join(re.escape(c) for c in sorted(relative_first)) + "])"
@@ -176,9 +207,23 @@ class DateRules:
             rf"(?<![0-9０-９.])(?P<yr1>[12][0-9]{{3}})(?:{alternation(self.connectors)})"
             rf"(?P<yr2>[12][0-9]{{3}}) ?年(?![代级])(?P<fyr>度)?"
         )
+        # 第20周, 六月第二周 (the month read back from the text), 十月的第二个周四
+        ordinal_week = (
+            rf"第(?P<own>[1-9][0-9]?|[一二三四五六七八九十]{{1,3}})"
+            rf"(?:{re.escape(self.ordinal_weekday_marker)}(?P<owname>{alternation(self.weekday_words)})"
+            rf"(?P<owday>[{''.join(self.weekdays)}])"
+            rf"|{re.escape(self.ordinal_weekday_marker)}?(?P<oweek>{alternation(self.ordinal_week_words)})"
+            rf"(?![0-9０-９]|{alternation(self.ordinal_week_not_followed_by)}))"
+        )
         era_year = rf"(?P<era>{alternation(self.era_words)})(?P<ey>[0-9]{{1,4}})年(?![代级])"
+        digits = "0123456789０１２３４５６７８９"
+        decade_start = _starts({*digits, *cn_digit, "十"} | {w[0] for w in self.relative_centuries})
+        year_start = _starts({*digits, *cn_digit, "两"} | {w[0] for w in self.relative_years})
+        no_year_start = _starts({*digits, *cn_digit, "十", "第", "年", self.cumulative_word[0]}
+                                | {w[0] for w in [*self.halves, *self.quarter_runs, *self.quarter_digits]})
         return (
-            f"{decade}|{last_weekday}|{relative_start}(?:{relative}|{era_year})|{year_span}|{year}(?: ?{parts})?|{no_year_parts}"
+            f"{decade_start}{decade}|{relative_start}(?:{relative}|{era_year}|{last_weekday}|{ordinal_week})"
+            f"|(?=[12]){year_span}|{year_start}{year}(?: ?{parts})?|{no_year_start}{no_year_parts}"
             f"|(?=[0-9０-９])(?:{compact}|{dashed}|{year_month}|{month_day}|{bare_day})"
         )
 

@@ -84,6 +84,53 @@ def relative_quarter(pub: Optional[date], quarters: int) -> Period:
     return quarter_run(index // 4, None, index % 4 + 1, index % 4 + 1)
 
 
+XUN_FIRST_DAYS = (1, 11, 21)
+
+
+def xun_of(month: Period, xun: tuple[int, int]) -> Period:
+    """上旬, 中旬, 下旬 of a month (xun (1, 1), (2, 2), (3, 3)): days 1-10, 11-20,
+    21 to the month's end; 中下旬 (2, 3) is days 11 to the end."""
+    first_third, last_third = xun
+    first = XUN_FIRST_DAYS[first_third - 1]
+    if month.start is None:
+        last_text = "XX" if last_third == 3 else f"{XUN_FIRST_DAYS[last_third - 1] + 9:02d}"
+        return Period(f"{month.value}-{first:02d}/{month.value}-{last_text}", None, None, "day")
+    start = month.start.replace(day=first)
+    end = month.end if last_third == 3 else month.start.replace(day=XUN_FIRST_DAYS[last_third - 1] + 9)
+    return Period(f"{start.isoformat()}/{end.isoformat()}", start, end, "day")
+
+
+def month_week(year: Optional[int], month: int, number: int) -> Optional[Period]:
+    """Week ``number`` of a month: week 1 is the Monday-first week that holds the
+    month's first Thursday (as ISO's week 1 holds the year's); a week whose
+    Thursday falls in the next month is not the month's."""
+    if year is None or year == UNRESOLVED_YEAR or not month:
+        month_text = f"{month:02d}" if month else "XX"
+        return Period(f"XXXX-{month_text}-W{number:02d}", None, None, "week")
+    try:
+        first = date(year, month, 1)
+        thursday = first + timedelta(days=(4 - first.isoweekday()) % 7 + 7 * (number - 1))
+        monday = thursday - timedelta(days=3)
+        sunday = monday + timedelta(days=6)
+    except (ValueError, OverflowError):
+        return None  # at the edge of the calendar
+    if thursday.month != month:
+        return None
+    return Period(f"{year:04d}-{month:02d}-W{number:02d}", monday, sunday, "week")
+
+
+def iso_week(year: Optional[int], number: int) -> Optional[Period]:
+    """ISO week ``number`` of ``year`` (第20周)."""
+    if year is None or year == UNRESOLVED_YEAR:
+        return Period(f"XXXX-W{number:02d}", None, None, "week")
+    try:
+        monday = date.fromisocalendar(year, number, 1)
+        sunday = monday + timedelta(days=6)
+    except (ValueError, OverflowError):
+        return None  # no week 53 that year, or a year no calendar holds
+    return Period(f"{year:04d}-W{number:02d}", monday, sunday, "week")
+
+
 def relative_day(pub: Optional[date], days: int) -> Period:
     if pub is None:
         return Period("XXXX-XX-XX", None, None, "day")

@@ -11,7 +11,8 @@ from typing import Optional
 from pipeline.extract.dates.patterns import DateRules
 from pipeline.extract.dates.periods import (UNRESOLVED_YEAR, Period, half_period, month_period, month_run,
                                             nearest_century, nearest_year, quarter_run, relative_day, relative_month,
-                                            relative_quarter, relative_week, valid_day, year_period)
+                                            relative_quarter, relative_week, valid_day, year_period, xun_of,
+                                            month_week, iso_week)
 from pipeline.extract.numerals import fold_digits, parse_digit_string, parse_number
 
 
@@ -27,6 +28,8 @@ class Found:
     period: Optional[Period]  # already resolved (relative words, halves, quarters)
     weekday: bool = False  # 星期一, 周三: may stand beside the date it names
     written_year: bool = True  # False where a range's end took its start's year
+    xun: Optional[tuple[int, int]] = None  # 3月上旬: (1, 1), the month's first third; 中下旬 (2, 3)
+    pointing: bool = False  # 当月, 月底, 下旬: the month of the date before it, if any
 
 
 def small_number(raw: Optional[str]) -> Optional[int]:
@@ -43,13 +46,25 @@ def read_match(match: re.Match, pub: Optional[date], rules: DateRules) -> Option
         return _decade(match, pub, rules)
     if g["lwlast"]:
         return _last_weekday(match, pub, rules)
+    if g["own"]:
+        return _ordinal_week(match, pub, rules)
     if g["wname"]:
         return _weekday(match, pub, rules)
     if g["rphrase"]:
         return Found(start, end, None, None, None, year_period(_shift_year(pub, rules.year_phrases[g["rphrase"]])))
+    if _not_relative(g, match, rules):
+        return None
+    if g["pmonth"] or g["xunb"]:
+        xun = rules.xun[g["xunb"]] if g["xunb"] else None
+        month = relative_month(pub, 0)
+        if xun is not None:
+            return Found(start, end, None, None, None, xun_of(month, xun), xun=xun, pointing=True)
+        return Found(start, end, None, None, None, month, pointing=True)
     if g["rmonth"]:
         month = relative_month(pub, rules.relative_months[g["rmonth"]])
         day = small_number(g["rmd"])
+        if g["rmx"]:
+            return Found(start, end, None, None, None, xun_of(month, rules.xun[g["rmx"]]))
         if day is None:
             return Found(start, end, None, None, None, month)
         if month.start is None:
@@ -106,6 +121,9 @@ def read_match(match: re.Match, pub: Optional[date], rules: DateRules) -> Option
             return Found(match.start("mr2b"), end, None, last, None, None)
         return Found(start, end, year, None, None, month_run(year, pub, first, last))
     day = small_number(g["d"] or g["d2"] or g["dn"] or g["dn2"] or g["dr"] or g["dr2"])
+    xun = g["xun"] or g["xun2"]
+    if xun and month is not None and 1 <= month <= 12:
+        return Found(start, end, year, month, None, None, xun=rules.xun[xun])
     half = g["half"] or g["half2"]
     qrun = g["qrun"] or g["qrun2"]
     quarter = g["q"] or g["q2"]
@@ -129,10 +147,111 @@ def read_match(match: re.Match, pub: Optional[date], rules: DateRules) -> Option
     return Found(start, end, year, month, day, None)
 
 
+def _not_relative(g: dict, match: re.Match, rules: DateRules) -> bool:
+    """A relative word that is something else here: 住上一个月 (for a month), 本日报
+    (a newspaper), 每月月底 (any month's)."""
+    word = g["rmonth"] or g["rweek"] or g["rday"] or g["rquarter"] or g["pmonth"] or g["xunb"]
+    if word is None:
+        return False
+    text, start = match.string, match.start()
+    if word in rules.duration_words and text.endswith(rules.duration_verbs, 0, start):
+        return True
+    if g["pmonth"] and start and text[start - 1] in rules.not_before_pointing:
+        return True  # 三个月底, 岁月初心
+    following = rules.relative_followed_only_by.get(word)
+    after = start + len(word)
+    if following and after < len(text) and not text.startswith(following, after):
+        return True
+    return text.endswith(rules.habitual_before, 0, start)
+
+
+def _ordinal_week(match: re.Match, pub: Optional[date], rules: DateRules) -> Optional[Found]:
+    """第20周 (ISO week of the year), 六月第二周 (week N of the month),
+    十月的第二个周四 (the month's Nth Thursday); what it counts in is read back
+    from the text before it."""
+    text, start, end = match.string, match.start(), match.end()
+    number = small_number(match.group("own"))
+    if number is None or number < 1:
+        return None
+    before = rules.before_ordinal.search(text, max(0, start - 12), start)
+    if before is not None and not any(before.group(k) for k in ("y", "ry", "m", "rm")):
+        before = None  # nothing but 的 before it
+    if before is not None:
+        start = before.start()
+    if _habitual_clause(text, start, rules):
+        return None  # 每月第二个周四, 每逢单月的第一个星期六: any month's
+    g = before.groupdict() if before is not None else {"y": None, "ry": None, "m": None, "rm": None}
+    year: Optional[int] = int(g["y"]) if g["y"] else None
+    if g["ry"]:
+        year = _shift_year(pub, rules.relative_years[g["ry"]])
+        if year is None:
+            year = UNRESOLVED_YEAR
+    month = small_number(g["m"]) if g["m"] else None
+    if month is not None and not 1 <= month <= 12:
+        return None
+    if g["rm"]:
+        shifted = relative_month(pub, rules.relative_months[g["rm"]])
+        if shifted.start is None:
+            year, month = UNRESOLVED_YEAR, 0
+        else:
+            year, month = shifted.start.year, shifted.start.month
+    weekday = match.group("owday")
+    if weekday is not None:
+        return _nth_weekday(start, end, pub, year, month, number, rules.weekdays[weekday])
+    if month is None and year is None and not _clause_start(text, start, rules.bare_ordinal_week_after):
+        return None  # 开学第一周: the first week of something, no calendar week
+    if month is not None:
+        period = month_week(_month_year(year, month, pub), month, number)
+    else:
+        period = iso_week(pub.year if year is None and pub else year, number)
+    return Found(start, end, None, None, None, period) if period is not None else None
+
+
+_HABITUAL_REACH = 6
+_CLAUSE_MARKS = "，。；！？,;!?\n"
+
+
+def _habitual_clause(text: str, start: int, rules: DateRules) -> bool:
+    """每 (每月, 每逢…) a few characters back in the same clause."""
+    window = text[max(0, start - _HABITUAL_REACH):start]
+    for mark in _CLAUSE_MARKS:
+        window = window.rpartition(mark)[2]
+    return any(word in window for word in rules.habitual_before)
+
+
+def _month_year(year: Optional[int], month: int, pub: Optional[date]) -> Optional[int]:
+    if year is None and pub is not None and month:
+        return nearest_year(pub, month, None)
+    return year
+
+
+def _nth_weekday(start: int, end: int, pub: Optional[date], year: Optional[int], month: Optional[int],
+                 number: int, weekday: int) -> Optional[Found]:
+    """十月的第二个周四: the month's Nth such weekday (pub_date's month where none is written)."""
+    if month is None and year is None and pub is not None:
+        year, month = pub.year, pub.month
+    year = _month_year(year, month, pub) if month else year
+    if not month or year is None or year == UNRESOLVED_YEAR:
+        month_text = f"{month:02d}" if month else "XX"
+        return Found(start, end, None, None, None,
+                     Period(f"XXXX-{month_text}-WXX-{weekday}-#{number}", None, None, "day"), True)
+    first = date(year, month, 1)
+    day = first + timedelta(days=(weekday - first.isoweekday()) % 7 + 7 * (number - 1))
+    if day.month != month:
+        return None
+    return Found(start, end, None, None, None, Period(day.isoformat(), day, day, "day"), True)
+
+
+def _clause_start(text: str, start: int, words: tuple[str, ...]) -> bool:
+    if start == 0 or text.endswith(words, 0, start):
+        return True
+    return not ("\u4e00" <= text[start - 1] <= "\u9fff" or text[start - 1].isalnum())
+
+
 def _month_run_bounds(g: dict) -> Optional[tuple[Optional[int], Optional[int]]]:
     """(first, last) month of 1—11月 or 前8月; None when the match is neither."""
-    if g["mr1"] or g["mr1b"]:
-        return small_number(g["mr1"] or g["mr1b"]), small_number(g["mr2"] or g["mr2b"])
+    if g["mr2"] or g["mr2b"]:
+        return small_number(g["m"] or g["m2"]), small_number(g["mr2"] or g["mr2b"])
     if g["cum"] or g["cumb"]:
         return 1, small_number(g["cum"] or g["cumb"])
     return None
