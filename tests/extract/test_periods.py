@@ -211,3 +211,86 @@ def test_thirds_of_a_month(sentence, mention, value, start, end):
 def test_a_third_alone_is_of_the_month_named_before_it():
     assert _dates("去年12月，县里开始筹备，下旬完成验收")[1][1:4] == (
         "2023-12-21/2023-12-31", date(2023, 12, 21), date(2023, 12, 31))
+
+
+# --- years counted from pub_date, centuries, two-digit years -------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence, mention, value, start, end, grain",
+    [
+        ("五年前，这里还是一片荒滩", "五年前", "2019", date(2019, 1, 1), date(2019, 12, 31), "year"),
+        ("比10年前增长了三倍", "10年前", "2014", date(2014, 1, 1), date(2014, 12, 31), "year"),
+        ("预计两年后建成通车", "两年后", "2026", date(2026, 1, 1), date(2026, 12, 31), "year"),
+        ("前三年，全县累计脱贫1.2万人", "前三年", "2021/2023", date(2021, 1, 1), date(2023, 12, 31), "year"),
+        ("增速低于前两年", "前两年", "2022/2023", date(2022, 1, 1), date(2023, 12, 31), "year"),
+        ("今明两年是攻坚期", "今明两年", "2024/2025", date(2024, 1, 1), date(2025, 12, 31), "year"),
+        ("二十世纪八十年代的老厂房", "二十世纪八十年代", "198X", date(1980, 1, 1), date(1989, 12, 31), "decade"),
+        ("20世纪70年代建成的水库", "20世纪70年代", "197X", date(1970, 1, 1), date(1979, 12, 31), "decade"),
+        ("这座教堂建于19世纪", "19世纪", "18XX", date(1800, 1, 1), date(1899, 12, 31), "century"),
+        ("上世纪末，这里还没有公路", "上世纪末", "199X", date(1990, 1, 1), date(1999, 12, 31), "decade"),
+        ("本世纪初兴建的大桥", "本世纪初", "200X", date(2000, 1, 1), date(2009, 12, 31), "decade"),
+        ("18年，他考上了县一中", "18年", "2018", date(2018, 1, 1), date(2018, 12, 31), "year"),
+        ("早在18年，村里就通了网", "18年", "2018", date(2018, 1, 1), date(2018, 12, 31), "year"),
+        ("18年上半年，全县财政收入增长", "18年上半年", "2018-H1", date(2018, 1, 1), date(2018, 6, 30), "half"),
+        ("18年前三季度的数据", "18年前三季度", "2018-Q1/2018-Q3", date(2018, 1, 1), date(2018, 9, 30), "quarter"),
+    ],
+)
+def test_years_counted_from_the_day(sentence, mention, value, start, end, grain):
+    assert _dates(sentence) == [(mention, value, start, end, grain)]
+
+
+@pytest.mark.parametrize("text", [
+    "他在矿上干了18年", "18年来", "经营期限15年—30年", "在50年的办报实践中", "阔别5年后重新露面",
+    "两年后，他又回到了村里", "退休前三年", "多年前", "三五年前", "21世纪经济报道", "第18年",
+])
+def test_not_years_from_the_day(text):
+    assert [m for m in find_dates(text, PUB) if m.grain in ("year", "century")] == []
+
+
+def test_festivals_and_new_years_eve_of_a_given_year():
+    assert [(m.text, m.date_value) for m in find_dates("妇女节、劳动节、儿童节、建军节和教师节", PUB)] == [
+        ("妇女节", "2024-03-08"), ("劳动节", "2024-05-01"), ("儿童节", "2024-06-01"),
+        ("建军节", "2024-08-01"), ("教师节", "2024-09-10")]
+    assert [(m.text, m.date_value) for m in find_dates("2023年大年三十", PUB)] == [("2023年大年三十", "2023-01-21")]
+    assert [(m.text, m.date_value) for m in find_dates("2024年除夕", PUB)] == [("2024年除夕", "2024-02-09")]
+
+
+# --- days listed with commas ---------------------------------------------------------
+
+
+def test_days_listed_after_a_date_share_its_month():
+    assert _dates("6月3号、4号、5号连续三天降雨") == [
+        ("6月3号", "2024-06-03", date(2024, 6, 3), date(2024, 6, 3), "day"),
+        ("4号", "2024-06-04", date(2024, 6, 4), date(2024, 6, 4), "day"),
+        ("5号", "2024-06-05", date(2024, 6, 5), date(2024, 6, 5), "day"),
+    ]
+    assert [m.date_value for m in find_dates("2月21日和22日举行", PUB)] == ["2025-02-21", "2025-02-22"]
+    assert [m.text for m in find_dates("6月3号、5号楼停水", PUB)] == ["6月3号"]
+
+
+# --- fuzzy bounds: the calendar unit one step finer that holds the edge ------------
+
+
+@pytest.mark.parametrize(
+    "sentence, mention, value, start, end, grain",
+    [
+        ("2025年底前全面完成", "2025年底", "2025-12", date(2025, 12, 1), date(2025, 12, 31), "month"),
+        ("年初以来，全市新增就业8000人", "年初", "2024-01", date(2024, 1, 1), date(2024, 1, 31), "month"),
+        ("今年伊始，项目正式开工", "今年伊始", "2024-01", date(2024, 1, 1), date(2024, 1, 31), "month"),
+        ("2023年伊始就开始筹备", "2023年伊始", "2023-01", date(2023, 1, 1), date(2023, 1, 31), "month"),
+        ("月初，县里召开了部署会", "月初", "2024-09", date(2024, 9, 1), date(2024, 9, 30), "month"),
+        ("6月底前完成验收", "6月底", "2024-06", date(2024, 6, 1), date(2024, 6, 30), "month"),
+        ("上月底已完工", "上月底", "2024-08", date(2024, 8, 1), date(2024, 8, 31), "month"),
+    ],
+)
+def test_fuzzy_bounds(sentence, mention, value, start, end, grain):
+    assert _dates(sentence) == [(mention, value, start, end, grain)]
+
+
+def test_a_deadline_is_the_date_not_a_duration():
+    found = extract_numeric("到2025年底，全市新建5G基站2000个", PUB)
+    assert [(m.label, m.text, m.date_value, m.date_start, m.date_end) for m in found] == [
+        ("DATE", "2025年底", "2025-12", date(2025, 12, 1), date(2025, 12, 31)),
+        ("QUANTITY", "2000个", None, None, None),
+    ]

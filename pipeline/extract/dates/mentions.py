@@ -18,7 +18,7 @@ from pipeline.extract.dates.forms import find_calendar_forms
 from pipeline.extract.dates.patterns import RULES, DateRules
 from pipeline.extract.dates.periods import (UNRESOLVED_YEAR, Period, day_period, month_period, nearest_month,
                                             nearest_year, valid_day, xun_of, year_period)
-from pipeline.extract.dates.reading import Found, read_match, small_number
+from pipeline.extract.dates.reading import Found, read_match, small_number, years_from_day
 from pipeline.types import Mention
 
 SOURCE = "numeric"
@@ -45,15 +45,20 @@ def _find_dates(text: str, pub_date: Optional[date], rules: DateRules) -> list[M
         while found and found[-1].start >= item.start:
             found.pop()  # 四月 read already, now inside 四月的最后一个星期一
         found.append(item)
+    if "年" in text and rules.years_ago_signal.search(text):
+        ago = [f for f in (years_from_day(m, pub_date, rules) for m in rules.years_ago.finditer(text)) if f]
+        if ago:
+            found = _with_longer(found, [(f.start, f.end, f.period) for f in ago])
     forms = find_calendar_forms(text, pub_date)
     if forms:
-        found = _with_calendar_forms(found, forms)
+        found = _with_longer(found, forms)
     return _merge_ranges(text, found, pub_date, rules)
 
 
-def _with_calendar_forms(found: list[Found], forms: list[tuple[int, int, Period]]) -> list[Found]:
-    """Festivals, lunar dates and eras in place of the shorter readings they
-    cover (农历2015年十月初一 is one lunar date, not 2015年 and 十月)."""
+def _with_longer(found: list[Found], forms: list[tuple[int, int, Period]]) -> list[Found]:
+    """Festivals, lunar dates, eras and years counted from pub_date in place of
+    the shorter readings they cover (农历2015年十月初一 is one lunar date, not
+    2015年 and 十月)."""
     kept = list(found)
     for start, end, period in forms:
         covered = [f for f in kept if f.start < end and start < f.end]
@@ -121,8 +126,36 @@ def _merge_ranges(text: str, found: list[Found], pub: Optional[date],
             single = _pointed_month(text, mentions, first) or single
         if single is not None:
             mentions.append(_mention(text, first.start, first.end, single))
+            if first.day is not None and first.month is not None:
+                year = single.start.year if single.start else first.year
+                listed = _listed_days(text, first, year, rules, pub)
+                if listed:
+                    mentions.extend(listed)
+                    while i + 1 < len(found) and found[i + 1].start < listed[-1].end:
+                        i += 1  # 5日 read alone already: now a day of the month before it
         i += 1
     return mentions
+
+
+def _listed_days(text: str, first: Found, year: Optional[int], rules: DateRules,
+                 pub: Optional[date]) -> list[Mention]:
+    """6月3号、4号、5号: the days listed after a date, each its own mention in
+    the date's month (5号楼 is a building)."""
+    listed = []
+    position = first.end
+    while True:
+        match = rules.listed_day.match(text, position)
+        if match is None or (match.group("suffix") == "号"
+                             and text.startswith(rules.day_hao_not_before, match.end())):
+            return listed
+        day = small_number(match.group("d"))
+        if day is None:
+            return listed
+        period = _resolve(Found(match.start("d"), match.end(), year, first.month, day, None), pub)
+        if period is None:
+            return listed
+        listed.append(_mention(text, match.start("d"), match.end(), period))
+        position = match.end()
 
 
 _SENTENCE_ENDS = "。！？!?；;\n"

@@ -37,6 +37,18 @@ class DateRules:
         self.cumulative_word: str = data["cumulative_month_word"]
         self.cumulative_not_after: str = data["cumulative_not_after"]
         self.year_edges: dict[str, int] = data["year_edges"]
+        self.new_year_start_words: list[str] = data["new_year_start_words"]
+        self.century_edges: dict[str, str] = data["century_edges"]
+        self.century_not_followed_by: list[str] = data["century_not_followed_by"]
+        self.years_ago_words: dict[str, int] = data["years_ago_words"]
+        self.years_later_after: tuple[str, ...] = tuple(data["years_later_after"])
+        self.clause_marks = frozenset(data["clause_marks"])
+        self.count_back_word: str = data["count_back_word"]
+        self.count_back_after: tuple[str, ...] = tuple(data["count_back_after"])
+        self.relative_year_runs: dict[str, list[int]] = data["relative_year_runs"]
+        self.short_year_after: tuple[str, ...] = tuple(data["short_year_after"])
+        self.short_year_not_before: tuple[str, ...] = tuple(data["short_year_not_before"])
+        self.day_hao_not_before: tuple[str, ...] = tuple(data["day_hao_not_before"])
         self.connectors = frozenset([*TABLES.range_connectors, *data["range_connectors"]])
         self.weekday_words: list[str] = data["weekday_words"]
         self.weekdays: dict[str, int] = data["weekdays"]
@@ -70,8 +82,16 @@ class DateRules:
             rf"(?:(?P<m>{_AR_MONTH}|{_CN_MONTH})月|(?P<rm>{alternation(self.relative_months)}))的?$")
         self.approx_pairs = frozenset(TABLES.approx_pairs)
         self.single = re.compile(f"{self._fast_start()}(?:{self._single_pattern()})")
+        # 五年前, 两年后: looked for only in text that holds 年前, 年后…
+        self.years_ago_signal = re.compile(f"年(?:{alternation(self.years_ago_words)})")
+        self.years_ago = re.compile(self._years_ago_pattern())
         self.partial_day = re.compile(
             f"(?:{alternation(self.connectors)})(?P<d>{_CN_DAY}|{_AR_DAY})[日号]"
+        )
+        # 6月3号、4号、5号: days listed after a date
+        self.listed_day = re.compile(
+            f"(?:{alternation(data['day_list_separators'])})(?P<d>{_CN_DAY}|{_AR_DAY})(?P<suffix>[日号])"
+            "(?![0-9０-９])"
         )
         # 2008.03-2009: a range from a month may end at a bare year
         self.partial_year = re.compile(
@@ -87,9 +107,18 @@ class DateRules:
                  *self.quarter_runs, *map(str, self.quarter_digits), *self.relative_quarters,
                  self.cumulative_word,
                  *self.weekday_words, *self.week_shifts, *self.relative_centuries,
-                 *self.era_words, *self.last_weekday_words, *self.pointing_months, *self.xun]
+                 *self.era_words, *self.last_weekday_words, *self.pointing_months, *self.xun,
+                 *self.new_year_start_words, *self.relative_year_runs, self.count_back_word]
         first |= {w[0] for w in words}
         return "(?=[" + "".join(re.escape(c) for c in sorted(first)) + "])"
+
+    def _years_ago_pattern(self) -> str:
+        """五年前, 两年后 (18年前三季度 is 2018's first three quarters)."""
+        cn_digit = "零〇○一二三四五六七八九"
+        return (
+            rf"(?<![0-9０-９.{cn_digit}十百千万两几多数半])(?P<agon>[1-9][0-9]?|{_COUNT})年"
+            rf"(?P<ago>{alternation(self.years_ago_words)})(?![0-9０-９一二两三四五六七八九十])"
+        )
 
     def _single_pattern(self) -> str:
         cn_digit = "零〇○一二三四五六七八九"
@@ -101,7 +130,9 @@ class DateRules:
             rf"|(?<![0-9０-９.{cn_digit}十百千万])(?P<y2>[0０][0-9０-９]|[零〇][{cn_digit}]) ?年(?![代级])"
             # 15年3月2日, 两千零四年八月, 三六七年一月: a year that could be a
             # count of years (15年, 两千年) is one only with its month after it
-            rf"|(?<![0-9０-９.])(?P<y2m>[1-9][0-9]|[1-9][0-9]{{2}}) ?年(?={month_ahead})"
+            # (18年 alone: a year only where the text around it says so, reading.py)
+            rf"|(?<![0-9０-９.])(?:(?P<y2m>[1-9][0-9]|[1-9][0-9]{{2}}) ?年(?={month_ahead})"
+            rf"|(?P<y2b>[1-9][0-9]) ?年(?![代级]))"
             rf"|(?<![{cn_digit}十百千万])(?P<yp>[一二两]千[零〇一二三四五六七八九十]{{0,3}})年(?={month_ahead})"
             rf"|(?<![{cn_digit}十百千万])(?P<y3>[{cn_digit}]{{3}})年(?={month_ahead})"
             # 九零年, 八五年: two digits read one by one are a year (三五年 is "three to five")
@@ -127,7 +158,7 @@ class DateRules:
             rf"|(?P<half>{alternation(self.halves)})"
             rf"|(?P<qrun>{alternation(self.quarter_runs)})"
             rf"|第?(?P<q>[{''.join(self.quarter_digits)}])季度"
-            rf"|年?(?P<edge>[{''.join(self.year_edges)}])(?![期级中等步心衷一二三四五六七八九十]))"
+            rf"|年?(?P<edge>{alternation(self.year_edges)})(?![期级中等步心衷一二三四五六七八九十]))"
         )
         no_year_parts = (
             rf"(?<![0-9０-９.{cn_digit}十第])(?:{cumulative}(?<![{cum_not_after}]{cumulative})"
@@ -139,7 +170,7 @@ class DateRules:
             rf"|(?P<half2>{alternation(self.halves)})"
             rf"|(?P<qrun2>{alternation(self.quarter_runs)})"
             rf"|第?(?P<q2>[{''.join(self.quarter_digits)}])季度"
-            rf"|年(?P<edge2>[{''.join(self.year_edges)}])(?![期级中等步心衷一二三四五六七八九十]))"
+            rf"|年(?P<edge2>{alternation(self.year_edges)})(?![期级中等步心衷一二三四五六七八九十]))"
         )
         # 最后一个周三, 四月的最后一个星期一: the last such weekday of the month
         # (the month written before it is read back from the text: an optional
@@ -152,25 +183,32 @@ class DateRules:
             rf"(?<![每几数个0-9０-９{cn_digit}十百])(?P<wshift>{alternation(self.week_shifts)})?"
             rf"(?P<wname>{alternation(self.weekday_words)})(?P<wday>[{''.join(self.weekdays)}{self.weekend}])"
         )
+        # 上世纪90年代, 90年代; a century alone: 19世纪, 上世纪末 (one branch, the
+        # century read once)
         decade = (
             rf"(?:(?P<crel>{alternation(self.relative_centuries)})"
-            rf"|(?<![0-9０-９{cn_digit}十])(?P<cabs>1[0-9]|2[01]|十[一二三四五六七八九]|二十一?)世纪)?"
-            rf"(?<![0-9０-９.{cn_digit}十])(?P<dec>[1-9]0|[一二三四五六七八九]十)年代"
+            rf"|(?<![0-9０-９{cn_digit}十])(?P<cabs>1[0-9]|2[01]|十[一二三四五六七八九]|二十一?)世纪)"
+            rf"(?:(?P<dec>[1-9]0|[一二三四五六七八九]十)年代|(?P<cedge>{alternation(self.century_edges)})?"
+            rf"(?![0-9０-９{cn_digit}十]|{alternation(self.century_not_followed_by)}))"
+            rf"|(?<![0-9０-９.{cn_digit}十])(?P<dec2>[1-9]0|[一二三四五六七八九]十)年代"
         )
         relative = (
             rf"{weekday}|(?P<rphrase>{alternation(self.year_phrases)})"
             rf"|(?P<rmonth>{alternation(self.relative_months)})(?:(?P<rmd>{_AR_DAY}|{_CN_DAY})[日号]"
             rf"|(?P<rmx>{xun})|[初底末](?![期级中等步心衷一二三四五六七八九十]))?"
-            rf"|(?P<pmonth>{alternation(self.pointing_months)})(?![期级中等步心衷一二三四五六七八九十])"
-            rf"|(?P<xunb>{xun})"
             rf"|(?P<rweek>{alternation(self.relative_weeks)})"
             rf"|(?P<rquarter>{alternation(self.relative_quarters)})"
             rf"|(?P<rday>{alternation(self.relative_days)})"
+            rf"|(?P<ryrun>{alternation(self.relative_year_runs)})"
+            rf"|(?P<nystart>{alternation(self.new_year_start_words)})"
+            # 前三年: the whole years before pub_date's
+            rf"|{re.escape(self.count_back_word)}(?P<backn>[1-9][0-9]?|{_COUNT})年(?![级代度底初末])"
         )
         relative_first = {w[0] for w in [*self.week_shifts, *self.weekday_words, *self.year_phrases,
                                            *self.relative_months, *self.relative_weeks,
                                            *self.relative_days, *self.era_words, *self.relative_quarters,
-                                           *self.pointing_months, *self.xun, *self.last_weekday_words, "第"]}
+                                           *self.last_weekday_words, *self.relative_year_runs,
+                                           *self.new_year_start_words, self.count_back_word]}
         # each group is tried only where its first character stands: a regex
         # alternation is tried branch by branch at every candidate position
         relative_start = "(?=[" + "".join(re.escape(c) for c in sorted(relative_first)) + "])"
@@ -217,12 +255,19 @@ class DateRules:
         )
         era_year = rf"(?P<era>{alternation(self.era_words)})(?P<ey>[0-9]{{1,4}})年(?![代级])"
         digits = "0123456789０１２３４５６７８９"
-        decade_start = _starts({*digits, *cn_digit, "十"} | {w[0] for w in self.relative_centuries})
+        # 当月, 月底, 下旬 alone (a group of their own: 中 and 月 are frequent)
+        pointing = (
+            rf"(?P<pmonth>{alternation(self.pointing_months)})(?![期级中等步心衷一二三四五六七八九十])"
+            rf"|(?P<xunb>{xun})"
+        )
+        pointing_start = _starts({w[0] for w in [*self.pointing_months, *self.xun]})
+        decade_start = _starts({*digits, *cn_digit, "十", "两"} | {w[0] for w in self.relative_centuries})
         year_start = _starts({*digits, *cn_digit, "两"} | {w[0] for w in self.relative_years})
         no_year_start = _starts({*digits, *cn_digit, "十", "第", "年", self.cumulative_word[0]}
                                 | {w[0] for w in [*self.halves, *self.quarter_runs, *self.quarter_digits]})
         return (
-            f"{decade_start}{decade}|{relative_start}(?:{relative}|{era_year}|{last_weekday}|{ordinal_week})"
+            f"{decade_start}(?:{decade})|{relative_start}(?:{relative}|{era_year}|{last_weekday})|{ordinal_week}"
+            f"|{pointing_start}(?:{pointing})"
             f"|(?=[12]){year_span}|{year_start}{year}(?: ?{parts})?|{no_year_start}{no_year_parts}"
             f"|(?=[0-9０-９])(?:{compact}|{dashed}|{year_month}|{month_day}|{bare_day})"
         )
@@ -231,6 +276,8 @@ class DateRules:
 _AR_MONTH = r"1[0-2]|0?[1-9]|１[０-２]|０?[１-９]"
 _CN_MONTH = r"十[一二]|十|[一二三四五六七八九]"
 _AR_DAY = r"3[01]|[12][0-9]|0?[1-9]|３[０１]|[１２][０-９]|０?[１-９]"
+# 前三年, 五年前: a count of years
+_COUNT = r"[一二三四五六七八九]?十[一二三四五六七八九]?|[一二两三四五六七八九]"
 # 前8月, 前七个月: two months or more from January
 _CUM_MONTHS = r"1[0-2]|[2-9]|１[０-２]|[２-９]|十[一二]|十|[二两三四五六七八九]"
 _NO_DAY_AFTER = r"(?![0-9０-９一二三四五六七八九十日号])"

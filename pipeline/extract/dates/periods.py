@@ -29,6 +29,15 @@ def year_period(year: Optional[int]) -> Period:
     return Period(f"{year:04d}", date(year, 1, 1), date(year, 12, 31), "year")
 
 
+def year_run(first: Optional[int], last: Optional[int]) -> Period:
+    """Whole years ``first`` to ``last`` (今明两年, 前三年): 2024/2025."""
+    if first is None or last is None or first == UNRESOLVED_YEAR or last == UNRESOLVED_YEAR:
+        return Period("XXXX/XXXX", None, None, "year")
+    if not 1 <= first <= last <= 9999:
+        raise ValueError(f"years {first}-{last} out of the calendar")
+    return Period(f"{first:04d}/{last:04d}", date(first, 1, 1), date(last, 12, 31), "year")
+
+
 def month_period(year: Optional[int], month: int) -> Period:
     if year is None or year == UNRESOLVED_YEAR:
         return Period(f"XXXX-{month:02d}", None, None, "month")

@@ -12,7 +12,7 @@ from pipeline.extract.dates.patterns import DateRules
 from pipeline.extract.dates.periods import (UNRESOLVED_YEAR, Period, half_period, month_period, month_run,
                                             nearest_century, nearest_year, quarter_run, relative_day, relative_month,
                                             relative_quarter, relative_week, valid_day, year_period, xun_of,
-                                            month_week, iso_week)
+                                            month_week, iso_week, year_run)
 from pipeline.extract.numerals import fold_digits, parse_digit_string, parse_number
 
 
@@ -42,8 +42,18 @@ def small_number(raw: Optional[str]) -> Optional[int]:
 def read_match(match: re.Match, pub: Optional[date], rules: DateRules) -> Optional[Found]:
     g = match.groupdict()
     start, end = match.span()
-    if g["dec"]:
+    if g["dec"] or g["dec2"]:
         return _decade(match, pub, rules)
+    if g["crel"] or g["cabs"]:
+        return _century(match, pub, rules)
+    if g["backn"]:
+        return _years_before(match, pub, rules)
+    if g["ryrun"]:
+        first, last = (_shift_year(pub, n) for n in rules.relative_year_runs[g["ryrun"]])
+        return Found(start, end, None, None, None, year_run(first, last))
+    if g["nystart"]:
+        year = nearest_year(pub, 1, None) if pub else None
+        return Found(start, end, None, None, None, month_period(year, 1))
     if g["lwlast"]:
         return _last_weekday(match, pub, rules)
     if g["own"]:
@@ -112,6 +122,8 @@ def read_match(match: re.Match, pub: Optional[date], rules: DateRules) -> Option
     year = _read_year(g, pub, rules, month)
     if year is False:
         return None
+    if g["y2b"] and _short_year_alone(match, rules):
+        return None  # 他干了18年, 18年来: a duration
     if run is not None:
         first, last = run
         if first is None or last is None or not 1 <= first < last <= 12:
@@ -198,7 +210,7 @@ def _ordinal_week(match: re.Match, pub: Optional[date], rules: DateRules) -> Opt
     weekday = match.group("owday")
     if weekday is not None:
         return _nth_weekday(start, end, pub, year, month, number, rules.weekdays[weekday])
-    if month is None and year is None and not _clause_start(text, start, rules.bare_ordinal_week_after):
+    if month is None and year is None and not _clause_start(text, start, rules.bare_ordinal_week_after, rules):
         return None  # 开学第一周: the first week of something, no calendar week
     if month is not None:
         period = month_week(_month_year(year, month, pub), month, number)
@@ -242,10 +254,11 @@ def _nth_weekday(start: int, end: int, pub: Optional[date], year: Optional[int],
     return Found(start, end, None, None, None, Period(day.isoformat(), day, day, "day"), True)
 
 
-def _clause_start(text: str, start: int, words: tuple[str, ...]) -> bool:
+def _clause_start(text: str, start: int, words: tuple[str, ...], rules: DateRules) -> bool:
+    """At the text's start, after a clause mark or a space, or after one of ``words``."""
     if start == 0 or text.endswith(words, 0, start):
         return True
-    return not ("\u4e00" <= text[start - 1] <= "\u9fff" or text[start - 1].isalnum())
+    return text[start - 1] in rules.clause_marks or text[start - 1].isspace()
 
 
 def _month_run_bounds(g: dict) -> Optional[tuple[Optional[int], Optional[int]]]:
@@ -255,6 +268,68 @@ def _month_run_bounds(g: dict) -> Optional[tuple[Optional[int], Optional[int]]]:
     if g["cum"] or g["cumb"]:
         return 1, small_number(g["cum"] or g["cumb"])
     return None
+
+
+def _short_year_alone(match: re.Match, rules: DateRules) -> bool:
+    """18年 with nothing after it that makes it a year (a month, a period, 度),
+    where the text around it does not either: not at a clause's start or after
+    在/于/到…, or before 来/间/以来… (a duration)."""
+    if match.end("y2b") + 1 < match.end():  # 18年上半年, 18年底, 18年度
+        return False
+    text, start, end = match.string, match.start(), match.end()
+    if text.startswith(rules.short_year_not_before, end):
+        return True
+    return not _clause_start(text, start, rules.short_year_after, rules)
+
+
+def years_from_day(match: re.Match, pub: Optional[date], rules: DateRules) -> Optional[Found]:
+    """五年前 -> pub_date's year - 5, 两年后 -> + 2 (year grain)."""
+    count = small_number(match.group("agon"))
+    if count is None or count < 1:
+        return None
+    direction = rules.years_ago_words[match.group("ago")]
+    if direction > 0 and not match.string.endswith(rules.years_later_after, 0, match.start()):
+        return None  # 阔别5年后: counted from an event
+    shifted = _shift_year(pub, direction * count)
+    if shifted is not None and not 1 <= shifted <= 9999:
+        return None
+    return Found(match.start(), match.end(), None, None, None, year_period(shifted))
+
+
+def _years_before(match: re.Match, pub: Optional[date], rules: DateRules) -> Optional[Found]:
+    """前三年: the whole years before pub_date's (2021/2023 on a page of 2024), at
+    a clause's start or after 在/于/与… (退休前三年 counts back from the retirement)."""
+    count = small_number(match.group("backn"))
+    text, start = match.string, match.start()
+    if count is None or count < 2 or not _clause_start(text, start, rules.count_back_after, rules):
+        return None
+    if pub is None:
+        return Found(start, match.end(), None, None, None, year_run(None, None))
+    return Found(start, match.end(), None, None, None, year_run(pub.year - count, pub.year - 1))
+
+
+def _century(match: re.Match, pub: Optional[date], rules: DateRules) -> Optional[Found]:
+    """19世纪 -> 18XX (1800-1899), 上世纪 -> the century before pub_date's;
+    上世纪末 -> its last decade, 本世纪初 its first."""
+    if match.group("cabs"):
+        first_year = (int(parse_number(match.group("cabs"))) - 1) * 100
+    elif pub is not None:
+        first_year = (pub.year // 100 + rules.relative_centuries[match.group("crel")]) * 100
+    else:
+        grain = "decade" if match.group("cedge") else "century"
+        return Found(match.start(), match.end(), None, None, None, Period("XXXX", None, None, grain))
+    edge = match.group("cedge")
+    if edge:
+        first_year += 90 if rules.century_edges[edge] == "last" else 0
+        last_year = first_year + 9
+        label, grain = f"{first_year // 10:03d}X", "decade"
+    else:
+        last_year = first_year + 99
+        label, grain = f"{first_year // 100:02d}XX", "century"
+    if not 1 <= first_year or last_year > 9999:
+        return None
+    return Found(match.start(), match.end(), None, None, None,
+                 Period(label, date(first_year, 1, 1), date(last_year, 12, 31), grain))
 
 
 def _era_year(start: int, end: int, year: int) -> Optional[Found]:
@@ -270,7 +345,7 @@ def _era_year(start: int, end: int, year: int) -> Optional[Found]:
 
 def _decade(match: re.Match, pub: Optional[date], rules: DateRules) -> Optional[Found]:
     """上世纪90年代 -> 1990 to 1999; 90年代 alone -> the latest 90s begun by pub_date."""
-    decade = int(parse_number(match.group("dec")))
+    decade = int(parse_number(match.group("dec") or match.group("dec2")))
     if match.group("cabs"):
         first_year = (int(parse_number(match.group("cabs"))) - 1) * 100 + decade
     elif match.group("crel") and pub is not None:
@@ -363,6 +438,8 @@ def _read_year(g: dict, pub: Optional[date], rules: DateRules, month: Optional[i
 def _written_year(g: dict, pub: Optional[date], rules: DateRules, month: Optional[int]):
     if g["ya"]:
         return int(fold_digits(g["ya"]))
+    if g["y2b"]:
+        return _with_century(int(g["y2b"]), pub)
     if g["yc"]:
         return parse_digit_string(g["yc"])
     if g["y2"]:
