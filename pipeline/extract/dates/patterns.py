@@ -248,9 +248,9 @@ class DateRules:
         # 第20周, 六月第二周 (the month read back from the text), 十月的第二个周四
         ordinal_week = (
             rf"第(?P<own>[1-9][0-9]?|[一二三四五六七八九十]{{1,3}})"
-            rf"(?:{re.escape(self.ordinal_weekday_marker)}(?P<owname>{alternation(self.weekday_words)})"
+            rf"(?:{re.escape(self.ordinal_weekday_marker)}(?:{alternation(self.weekday_words)})"
             rf"(?P<owday>[{''.join(self.weekdays)}])"
-            rf"|{re.escape(self.ordinal_weekday_marker)}?(?P<oweek>{alternation(self.ordinal_week_words)})"
+            rf"|{re.escape(self.ordinal_weekday_marker)}?(?:{alternation(self.ordinal_week_words)})"
             rf"(?![0-9０-９]|{alternation(self.ordinal_week_not_followed_by)}))"
         )
         era_year = rf"(?P<era>{alternation(self.era_words)})(?P<ey>[0-9]{{1,4}})年(?![代级])"
