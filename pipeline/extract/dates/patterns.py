@@ -42,6 +42,7 @@ class DateRules:
         self.century_not_followed_by: list[str] = data["century_not_followed_by"]
         self.years_ago_words: dict[str, int] = data["years_ago_words"]
         self.years_later_after: tuple[str, ...] = tuple(data["years_later_after"])
+        self.years_later_before: tuple[str, ...] = tuple(data["years_later_before"])
         self.clause_marks = frozenset(data["clause_marks"])
         self.count_back_word: str = data["count_back_word"]
         self.count_back_after: tuple[str, ...] = tuple(data["count_back_after"])

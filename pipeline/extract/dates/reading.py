@@ -288,12 +288,21 @@ def years_from_day(match: re.Match, pub: Optional[date], rules: DateRules) -> Op
     if count is None or count < 1:
         return None
     direction = rules.years_ago_words[match.group("ago")]
-    if direction > 0 and not match.string.endswith(rules.years_later_after, 0, match.start()):
-        return None  # 阔别5年后: counted from an event
+    if direction > 0 and not _counted_from_the_day(match, rules):
+        return None  # 阔别5年后, 两年后，他又…: counted from an event
     shifted = _shift_year(pub, direction * count)
     if shifted is not None and not 1 <= shifted <= 9999:
         return None
     return Found(match.start(), match.end(), None, None, None, year_period(shifted))
+
+
+def _counted_from_the_day(match: re.Match, rules: DateRules) -> bool:
+    """两年后 after 到/预计…, before 将/要…, or as the whole text (a clause that
+    starts with it, 两年后，他又…, is a story's, counted from its events)."""
+    text, start, end = match.string, match.start(), match.end()
+    if text.endswith(rules.years_later_after, 0, start) or text.startswith(rules.years_later_before, end):
+        return True
+    return not text[:start].strip() and not text[end:].strip()
 
 
 def _years_before(match: re.Match, pub: Optional[date], rules: DateRules) -> Optional[Found]:
