@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 from pipeline.cli import main
 from pipeline.config import parse_config
 from pipeline.run.flow import RunSummary, run_pipeline
+from pipeline.tables.schemas import SCHEMA_VERSION
 
 TEXT = "本报讯 我市召开会议。会议指出，成效明显。"
 OTHER = "第二篇文章，市民政局发放3135.7万元。"
@@ -125,15 +126,17 @@ def test_copies_of_a_refused_text_are_each_refused_and_no_repeat_of_nothing_is_r
 
 
 def as_written_by_version_1(out: Path) -> None:
-    """The folder as version 1 left it: the same six tables, their parts marked version 1, no repeats."""
+    """The folder as version 1 left it: the same six tables, their parts marked version 1, no repeats
+    and no measures."""
     for part in out.rglob("part-*.parquet"):
-        if part.parent.name == "repeats":
+        if part.parent.name in ("repeats", "measures"):
             part.unlink()
         else:
             table_data = pq.read_table(part)
             pq.write_table(table_data.replace_schema_metadata({"schema_version": "1"}), part)
-    (out / "repeats").rmdir()
-    (out / "csv" / "repeats.csv").unlink()
+    for table in ("repeats", "measures"):
+        (out / table).rmdir()
+        (out / "csv" / f"{table}.csv").unlink()
 
 
 def test_a_folder_written_by_schema_version_1_takes_the_repeats_table_and_stays_readable(tmp_path):
@@ -148,7 +151,7 @@ def test_a_folder_written_by_schema_version_1_takes_the_repeats_table_and_stays_
     for name in ("documents", "repeats", "articles", "sentences", "entities", "runs", "errors"):
         duckdb.sql(f"select * from '{out}/{name}/*.parquet'").fetchall()  # one column layout per table
     versions = {pq.read_schema(p).metadata[b"schema_version"] for p in (out / "runs").glob("*.parquet")}
-    assert versions == {b"1", b"2"}
+    assert versions == {b"1", SCHEMA_VERSION.encode()}
     assert pd.read_csv(out / "csv" / "repeats.csv", encoding="utf-8-sig").source.tolist() == [str(inputs / "b.txt")]
 
 
@@ -158,7 +161,8 @@ def test_a_folder_this_version_cannot_append_to_is_exit_2_and_gets_no_new_part(t
     out = tmp_path / "out"
     run([inputs], out)
     part = next((out / "documents").glob("*.parquet"))
-    pq.write_table(pq.read_table(part).replace_schema_metadata({"schema_version": "3"}), part)
+    newer = str(int(SCHEMA_VERSION) + 1)  # a newer pipeline's folder
+    pq.write_table(pq.read_table(part).replace_schema_metadata({"schema_version": newer}), part)
     write_text(inputs / "b.txt", OTHER)
     config = tmp_path / "config.yaml"
     config.write_text(json.dumps(FAST), encoding="utf-8")

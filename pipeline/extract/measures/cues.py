@@ -29,6 +29,7 @@ class Cues:
     point_units: frozenset[str]
     basis: Pattern[str]
     basis_of: dict[str, str]
+    basis_names: frozenset[str]
     comparison_marks: frozenset[str]
     dated_basis: str
     modifier_mark: str
@@ -82,6 +83,7 @@ def measure_cues() -> Cues:
         point_units=frozenset(t["point_units"]),
         basis=re.compile(alternation(bases)),
         basis_of=bases,
+        basis_names=frozenset(t["basis_names"]),
         comparison_marks=frozenset(t["comparison_marks"]),
         dated_basis=t["dated_basis"],
         modifier_mark=t["modifier_mark"],

@@ -97,7 +97,7 @@ def _trim_end(text: str, lead: _Lead, names: list[Mention], cues: Cues) -> None:
         words = text[lead.start:lead.end]
         basis = _basis_at_end(words, cues)
         if basis:
-            lead.basis = lead.basis or cues.basis_of[basis]
+            lead.basis = lead.basis or _basis_name(basis, cues)
             lead.end -= len(basis)
             continue
         name = _name_ending_at(names, lead.end, lead.start)
@@ -134,10 +134,16 @@ def _base_phrase(text: str, lead: _Lead, names: list[Mention], cues: Cues) -> No
         return
     found = cues.basis.search(text, lead.start - 1, lead.end)
     if found is not None:
-        lead.basis = lead.basis or cues.basis_of[found.group()]
+        lead.basis = lead.basis or _basis_name(found.group(), cues)
     elif any(n.label == "DATE" and n.grain == "year" and lead.start < n.start < lead.end for n in names):
         lead.basis = lead.basis or cues.dated_basis
     lead.start = lead.end
+
+
+def _basis_name(word: str, cues: Cues) -> Optional[str]:
+    """yoy or mom; None for a base that is neither (比年初)."""
+    name = cues.basis_of[word]
+    return name if name in cues.basis_names else None
 
 
 def _basis_at_end(words: str, cues: Cues) -> Optional[str]:

@@ -138,12 +138,13 @@ def _period(text: str, number: Mention, clause_start: int, clause_end: int, date
     own = date_in_clause(dates, clause_start, clause_end, number)
     if own is not None:
         return period_of(own, text, document.pub_date, cues)
-    earlier_heads = [d for d in sentence_heads if d.end <= number.start]
-    since = earlier_heads[-1].end if earlier_heads else sentence_start
+    # 前8月，… heads the sentence; 市财政今年安排…，占…: a clause goes on in its sentence's time
+    earlier = [d for d in dates if d.end <= number.start]
+    since = earlier[-1].end if earlier else sentence_start
     if cues.undated_time.search(text, since, number.start):
         return None  # 目前，全市共建成…: now, not the year an earlier sentence named
-    if earlier_heads:
-        return period_of(earlier_heads[-1], text, document.pub_date, cues)
+    if earlier:
+        return period_of(earlier[-1], text, document.pub_date, cues)
     return governing
 
 
