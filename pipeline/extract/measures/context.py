@@ -30,8 +30,9 @@ class Period:
 def period_of(date_mention: Mention, text: str, pub_date: Optional[date], cues: Cues) -> Period:
     """The DATE's period; 今年以来 runs from its start to the publication day, 截至10月底
     is its last day."""
-    if date_mention.date_end and cues.point_word_at_end.search(text, max(0, date_mention.start - 4),
-                                                                  date_mention.start):
+    if date_mention.date_end and (cues.point_word_at_end.search(text, max(0, date_mention.start - 4),
+                                                                   date_mention.start)
+                                  or date_mention.text.endswith(cues.point_suffixes)):
         last = date_mention.date_end
         return Period(last.isoformat(), last, last, "day")
     if cues.until_now.match(text, date_mention.end) and pub_date and date_mention.date_start \

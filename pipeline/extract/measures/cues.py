@@ -21,6 +21,9 @@ def alternation(words) -> str:
 class Cues:
     clause_breaks: frozenset[str]
     list_joiner: Pattern[str]
+    list_joiners: tuple[str, ...]
+    compared_change_at_end: Pattern[str]
+    compared_change_direction: dict[str, str]
     change_at_end: Pattern[str]
     change_direction: dict[str, str]
     to_level: Pattern[str]
@@ -31,6 +34,7 @@ class Cues:
     basis_of: dict[str, str]
     basis_names: frozenset[str]
     comparison_marks: frozenset[str]
+    comparison: Pattern[str]
     dated_basis: str
     modifier_mark: str
     target: Pattern[str]
@@ -54,6 +58,12 @@ class Cues:
     country: str
     world: str
     until_now: Pattern[str]
+    shared_heads: tuple[str, ...]
+    base_mark: str
+    segment_marks: tuple[str, ...]
+    time_total_units: frozenset[str]
+    time_total_min: int
+    point_suffixes: tuple[str, ...]
     breakdown: Pattern[str]
     share_word: Pattern[str]
     point_word_at_end: Pattern[str]
@@ -75,6 +85,9 @@ def measure_cues() -> Cues:
     return Cues(
         clause_breaks=frozenset(t["clause_breaks"]),
         list_joiner=re.compile(rf"(?:{alternation(t['list_joiners'])})$"),
+        list_joiners=tuple(t["list_joiners"]),
+        compared_change_at_end=re.compile(rf"(?:{alternation(_by_word(t['compared_change_words']))})$"),
+        compared_change_direction=_by_word(t["compared_change_words"]),
         change_at_end=re.compile(rf"(?:{alternation(change)})$"),
         change_direction=change,
         to_level=re.compile(alternation(t["to_level"])),
@@ -85,6 +98,7 @@ def measure_cues() -> Cues:
         basis_of=bases,
         basis_names=frozenset(t["basis_names"]),
         comparison_marks=frozenset(t["comparison_marks"]),
+        comparison=re.compile(rf"(?!{alternation(t['comparison_words_not'])})(?:{alternation(t['comparison_marks'])})"),
         dated_basis=t["dated_basis"],
         modifier_mark=t["modifier_mark"],
         target=re.compile(alternation(t["target_words"])),
@@ -108,6 +122,12 @@ def measure_cues() -> Cues:
         country=t["country"],
         world=t["world"],
         until_now=re.compile(alternation(t["until_now_words"])),
+        shared_heads=tuple(sorted({*t["shared_heads"], *t["attribute_nouns"]}, key=len, reverse=True)),
+        base_mark=t["base_mark"],
+        segment_marks=tuple(t["segment_marks"]),
+        time_total_units=frozenset(t["time_total_units"]),
+        time_total_min=int(t["time_total_min"]),
+        point_suffixes=tuple(t["point_suffixes"]),
         breakdown=re.compile(alternation(t["breakdown_frames"])),
         share_word=re.compile(alternation(t["share_words"])),
         point_word_at_end=re.compile(rf"(?:{alternation(t['point_words'])})$"),

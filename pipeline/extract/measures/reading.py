@@ -51,6 +51,7 @@ class _Lead:
     change_to_level: bool = False
     basis: Optional[str] = None
     distributes: bool = False
+    compared: bool = False  # 比一季度回落: a base of its own, even one that is no yoy/mom
 
 
 def read_number(text: str, number: Mention, lead_start: int, clause_end: int, names: list[Mention],
@@ -58,6 +59,7 @@ def read_number(text: str, number: Mention, lead_start: int, clause_end: int, na
     """The reading of ``number`` whose lead runs from ``lead_start``; ``names`` are
     the clause's DATE and place mentions, ``previous`` the clause before's reading."""
     lead = _Lead(lead_start, number.start)
+    lead.distributes = cues.distribute_word in text[lead_start:number.start]  # 分别完成年度计划的62%和64%
     _trim_end(text, lead, names, cues)
     place = _trim_start(text, lead, names, cues)
     _base_phrase(text, lead, names, cues)
@@ -82,7 +84,7 @@ def read_number(text: str, number: Mention, lead_start: int, clause_end: int, na
         if change_noun and len(indicator.text) > len(change_noun.group()):
             kind, direction = "change", cues.change_noun_direction[change_noun.group()]
     basis = lead.basis
-    if basis is None and carried and kind == "change" and previous is not None:
+    if basis is None and carried and kind == "change" and previous is not None and not lead.compared:
         basis = previous.basis
     return Reading(indicator, kind, direction if kind == "change" else None,
                    basis if kind == "change" else None, lead.distributes, carried,
@@ -103,7 +105,11 @@ def _trim_end(text: str, lead: _Lead, names: list[Mention], cues: Cues) -> None:
         name = _name_ending_at(names, lead.end, lead.start)
         if name is not None and name.label == "DATE":
             lead.end = name.start
+            point = cues.point_word_at_end.search(text, lead.start, lead.end)
+            if point is not None:
+                lead.end = point.start()  # 截至 | 6月底已完成: the date's word goes with it
             if lead.end > lead.start and text[lead.end - 1] in cues.comparison_marks:
+                lead.compared = True
                 if name.grain == "year":
                     lead.basis = lead.basis or cues.dated_basis  # 比2020年增长: a base year
                 lead.end -= 1
@@ -113,12 +119,17 @@ def _trim_end(text: str, lead: _Lead, names: list[Mention], cues: Cues) -> None:
             word = match.group()
             if word == cues.distribute_word:
                 lead.distributes = True
-            if cues.to_level.fullmatch(word) and lead.direction is None:
-                level_word_seen = True
+            if lead.direction is None:  # 提高到 (a level) but 增长目标为 (a change)
+                level_word_seen = cues.to_level.fullmatch(word) is not None
             lead.end -= len(word)
             continue
         if cues.count_verb_at_end.search(words):
             break
+        compared = cues.compared_change_at_end.search(words)
+        if compared and lead.direction is None and cues.comparison.search(words):
+            lead.direction = cues.compared_change_direction[compared.group()]  # 比上月末低
+            lead.end -= len(compared.group())
+            continue
         match = cues.change_at_end.search(words)
         if match and lead.direction is None:
             lead.direction = cues.change_direction[match.group()]
@@ -138,6 +149,7 @@ def _base_phrase(text: str, lead: _Lead, names: list[Mention], cues: Cues) -> No
     elif any(n.label == "DATE" and n.grain == "year" and lead.start < n.start < lead.end for n in names):
         lead.basis = lead.basis or cues.dated_basis
     lead.start = lead.end
+    lead.compared = True
 
 
 def _basis_name(word: str, cues: Cues) -> Optional[str]:
@@ -161,7 +173,7 @@ def _trim_start(text: str, lead: _Lead, names: list[Mention], cues: Cues) -> Opt
         if not _is_word_char(words[0]):
             lead.start += 1
             continue
-        name = _name_starting_at(names, lead.start, lead.end)
+        name = _name_starting_at(names, lead.start, lead.end) or _name_across(names, lead.start)
         if name is not None and name.label in ("DATE", "GPE"):
             if name.label == "GPE" and place is None:
                 place = name.norm or name.text
@@ -202,10 +214,13 @@ def _indicator(text: str, lead: _Lead, number: Mention, clause_end: int, cues: C
         pass
     if last_object_verb is not None and 0 < last_object_verb.start() \
             and len(words) - last_object_verb.end() > 1 \
+            and words[last_object_verb.end():] not in cues.shared_heads \
             and not cues.count_verb_at_start.match(words, last_object_verb.end()):
         lead.start += last_object_verb.end()  # 为高龄老人发放 | 普惠性津贴
         words = text[lead.start:lead.end]
     verb = cues.count_verb_at_start.match(words)
+    if verb and words.startswith(cues.list_joiners, len(verb.group())):
+        verb = None  # 出口和进口: two nouns, not an action and its object
     if verb and len(verb.group()) < len(words) - 1:
         lead.start += len(verb.group())  # 建成 | 养老机构 | 45个
         words = text[lead.start:lead.end]
@@ -246,6 +261,9 @@ def distribute(indicator: Indicator, count: int, cues: Cues) -> list[Indicator]:
             return [Indicator(part, None, None) for part in parts]
     pieces = [piece for piece in re.split("和|与|及|、", indicator.text) if piece]
     if len(pieces) == count:
+        composed = _with_shared_parts(pieces, cues)
+        if composed is not None:
+            return [Indicator(piece, None, None) for piece in composed]
         found, offset = [], indicator.start
         for piece in pieces:
             if offset is None:
@@ -256,6 +274,20 @@ def distribute(indicator: Indicator, count: int, cues: Cues) -> list[Indicator]:
             offset = at + len(piece)
         return found
     return [indicator] * count
+
+
+def _with_shared_parts(pieces: list[str], cues: Cues) -> Optional[list[str]]:
+    """第一、二、三产业增加值 -> 第一产业增加值 …; 教育、卫生健康支出 -> 教育支出 …; None
+    where each piece is whole."""
+    first, last = pieces[0], pieces[-1]
+    middle = pieces[1:-1]
+    if len(first) == 2 and all(len(p) == 1 for p in middle) and len(last) > 1 and len(pieces) > 2:
+        prefix, tail = first[0], last[1:]  # one shared head character, one variable each
+        return [prefix + first[1] + tail] + [prefix + p + tail for p in middle] + [prefix + last]
+    head = next((h for h in cues.shared_heads if last.endswith(h) and len(last) > len(h)), None)
+    if head is None or any(p.endswith(head) for p in pieces[:-1]):
+        return None
+    return [p + head for p in pieces[:-1]] + [last]
 
 
 def with_indicator(reading: Reading, indicator: Indicator) -> Reading:
@@ -269,6 +301,14 @@ def _is_word_char(char: str) -> bool:
 def _name_ending_at(names: list[Mention], end: int, floor: int) -> Optional[Mention]:
     for name in names:
         if name.end == end and name.start >= floor:
+            return name
+    return None
+
+
+def _name_across(names: list[Mention], offset: int) -> Optional[Mention]:
+    """A name the lead's start falls inside (截|至6月底 after a frame took 截至)."""
+    for name in names:
+        if name.start < offset < name.end:
             return name
     return None
 

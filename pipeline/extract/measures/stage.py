@@ -49,7 +49,7 @@ def measure_document(document: Document, cues: Cues, places: PlaceResolver) -> l
             if sentence.duplicate_of is None:
                 found = _measure_sentence(document, sentence, parts, mentions, governing, article_place,
                                           last_basis, cues, places)
-                last_basis = next((m.basis for m in reversed(found) if m.basis), last_basis)
+                last_basis = next((m.basis for m in found if m.basis), last_basis)  # the whole's, first
                 measures += found
             governing = _governing_after(document, parts, mentions, governing, cues)
     return measures
@@ -81,7 +81,8 @@ def _measure_sentence(document: Document, sentence: Sentence, parts: SentencePar
         clause = parts.clauses[clause_index]
         lead_start = boundary[1] if boundary[0] == clause_index else clause.start
         if not _measures_something(text, number, parts, cues):
-            boundary = (clause_index, number.end)
+            if not parts.in_name(number.start, number.end):  # “15分钟便民生活圈”86个: the name stays whole
+                boundary = (clause_index, number.end)
             continue
         earlier = read[-1] if read and read[-1].clause == clause_index else None
         if earlier is not None and lead_start == earlier.number.end \
@@ -164,11 +165,14 @@ def _is_target(text: str, sentence_start: int, clause_start: int, number_start: 
                document: Document, cues: Cues) -> bool:
     """A target word before the number in its sentence, or a period that had barely
     begun at publication (今年 in a March report); never a figure said to be reached."""
-    if cues.achieved.search(text, sentence_start, number_start):
+    segment_start = max(sentence_start, *(text.rfind(mark, sentence_start, number_start) + 1
+                                         for mark in cues.segment_marks))
+    if cues.achieved.search(text, segment_start, number_start):
         return False
     cue = None
-    for cue in cues.target.finditer(text, sentence_start, number_start):
-        pass
+    for found in cues.target.finditer(text, sentence_start, number_start):
+        if not text.startswith(cues.base_mark, found.end()):  # 完成年度计划的62%: the plan is the base
+            cue = found
     if cue is not None:
         return cues.outcome.search(text, cue.end(), number_start) is None
     pub = document.pub_date
@@ -180,7 +184,10 @@ def _is_target(text: str, sentence_start: int, clause_start: int, number_start: 
 def _measures_something(text: str, number: Mention, parts: SentenceParts, cues: Cues) -> bool:
     """No row for a span of time, an age, or a number that is part of a name or slogan."""
     if number.label == "QUANTITY" and number.unit in cues.no_measure_units:
-        return False
+        large_total = number.unit in cues.time_total_units and number.value is not None \
+            and number.value >= cues.time_total_min
+        if not large_total:
+            return False
     if parts.in_name(number.start, number.end):
         return False
     return number.label != "QUANTITY" or cues.name_follower.match(text, number.end) is None
@@ -204,10 +211,25 @@ def _inherit_breakdown_bases(text: str, sentence_start: int, read: list[_Numbere
             item.reading = replace(reading, basis=basis_before)
 
 
+def _earlier_subjects(earlier: list[_Numbered], count: int) -> Optional[list]:
+    """The indicators of the last ``count`` figures before a list, if they differ."""
+    indicators = [item.reading.indicator for item in earlier[-count:]]
+    if len(indicators) < count or any(i is None for i in indicators) \
+            or len({i.text for i in indicators}) < count:
+        return None
+    return indicators
+
+
 def _distribute_lists(read: list[_Numbered], groups: list[list[int]], cues: Cues) -> None:
     for group in groups:
         head = read[group[0]].reading
         if len(group) < 2 or not head.distributes or head.indicator is None:
+            continue
+        earlier = _earlier_subjects(read[:group[0]], len(group))
+        if head.carried and earlier is not None:
+            # 接待游客2860万人次，实现旅游收入312亿元，分别增长12.5%和10.8%
+            for index, indicator in zip(group, earlier):
+                read[index].reading = with_indicator(read[index].reading, indicator)
             continue
         for index, indicator in zip(group, distribute(head.indicator, len(group), cues)):
             read[index].reading = with_indicator(read[index].reading, indicator)
