@@ -2,8 +2,8 @@
 budget report, local news), and its accuracy floors on the gold files.
 
 The sentences here are this file's own; tests/gold/measures_heldout.jsonl is
-held out (scored, never tuned on), tests/gold/measures_passages_dev.jsonl and
-the two sample documents' gold files are what the cue tables were tuned on.
+held out (scored, never tuned on); the three measures_passages_dev*.jsonl files
+and the two sample documents' gold files are what the cue tables were tuned on.
 """
 from __future__ import annotations
 
@@ -117,15 +117,22 @@ def test_arbitrary_text_never_raises_and_offsets_are_exact(text):
 
 
 # --- accuracy floors on the gold files (measured 2026-12-04; floors a little below) -------------
-# dev (tuned on): report + page 81 rows: indicator 0.901, kind+direction 0.951, target 0.926,
-# period 0.938; dev passages 80 rows: 0.925 / 1.000 / 1.000 / 0.988.
-# held out (never tuned on), 81 rows: indicator 0.840, kind+direction 0.975, target 0.988, period 0.840.
+# tuned on: report + page, 81 rows: indicator 0.901, kind+direction 0.938, target 0.914, period 0.926
+# (five of the misses are numbers entities does not hold); passages dev (80 rows): 0.975 / 1.000 /
+# 1.000 / 0.988; dev2 (196): 0.964 / 0.990 / 1.000 / 0.969; dev3 (237): 0.911 / 0.983 / 0.987 / 0.979.
+# held out (never tuned on), 81 rows: indicator 0.901, kind+direction 0.988, target 1.000, period 0.926.
 SAMPLE_DOCUMENTS = [("2022_government_work_report.txt", date(2022, 3, 5), "measures_report.gold.jsonl"),
                     ("000_e0aca1a44daf8f47.txt", date(2025, 3, 12), "measures_sample_page.gold.jsonl")]
 FLOORS = {
-    "samples": {"indicator": 0.88, "kind_direction": 0.93, "target": 0.90, "period": 0.91, "no_row": 0.85},
-    "dev_passages": {"indicator": 0.90, "kind_direction": 0.97, "target": 0.97, "period": 0.95, "no_row": 1.0},
-    "heldout": {"indicator": 0.82, "kind_direction": 0.95, "target": 0.95, "period": 0.82, "no_row": 1.0},
+    "samples": {"indicator": 0.88, "kind_direction": 0.92, "target": 0.90, "period": 0.91, "no_row": 0.85},
+    "measures_passages_dev.jsonl": {"indicator": 0.95, "kind_direction": 0.98, "target": 0.98, "period": 0.97,
+                                    "no_row": 1.0},
+    "measures_passages_dev2.jsonl": {"indicator": 0.94, "kind_direction": 0.97, "target": 0.98, "period": 0.95,
+                                     "no_row": 1.0},
+    "measures_passages_dev3.jsonl": {"indicator": 0.89, "kind_direction": 0.97, "target": 0.97, "period": 0.96,
+                                     "no_row": 1.0},
+    "measures_heldout.jsonl": {"indicator": 0.88, "kind_direction": 0.97, "target": 0.98, "period": 0.91,
+                               "no_row": 1.0},
 }
 
 
@@ -144,7 +151,6 @@ def test_the_sample_documents_score_above_their_floors():
     _check(scores, FLOORS["samples"])
 
 
-@pytest.mark.parametrize("name, gold", [("dev_passages", "measures_passages_dev.jsonl"),
-                                        ("heldout", "measures_heldout.jsonl")])
-def test_the_passages_score_above_their_floors(name, gold):
-    _check(evaluate_passages(GOLD / gold), FLOORS[name])
+@pytest.mark.parametrize("gold", [name for name in FLOORS if name.endswith(".jsonl")])
+def test_the_passages_score_above_their_floors(gold):
+    _check(evaluate_passages(GOLD / gold), FLOORS[gold])

@@ -16,6 +16,7 @@ from typing import Iterable, Optional
 
 from pipeline.config import Home
 from pipeline.extract.measures.cues import Cues
+from pipeline.extract.numerals import parse_number
 from pipeline.types import Mention
 
 
@@ -41,6 +42,18 @@ def period_of(date_mention: Mention, text: str, pub_date: Optional[date], cues: 
                       date_mention.date_start, pub_date, "day")
     return Period(date_mention.date_value or date_mention.text, date_mention.date_start, date_mention.date_end,
                   date_mention.grain)
+
+
+def past_years_period(text: str, at: int, pub_date: Optional[date], cues: Cues) -> Optional[Period]:
+    """过去五年，… at ``at``: the N whole years before publication (2019–2023 on a 2024 page)."""
+    match = cues.past_years.match(text, at)
+    if match is None or pub_date is None:
+        return None
+    count = parse_number(match.group("n"))
+    if count is None or not 1 <= count <= 100 or count != int(count):
+        return None
+    first, last = pub_date.year - int(count), pub_date.year - 1
+    return Period(f"{first}/{last}", date(first, 1, 1), date(last, 12, 31), "year")
 
 
 def is_base(text: str, date_mention: Mention, cues: Cues) -> bool:

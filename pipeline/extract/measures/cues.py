@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Pattern
 
 from pipeline.config import load_table
+from pipeline.extract.numerals import TABLES as NUMERALS
 
 
 def alternation(words) -> str:
@@ -58,6 +59,9 @@ class Cues:
     country: str
     world: str
     until_now: Pattern[str]
+    verb_nouns: frozenset[str]
+    parallel_modifiers: tuple[str, ...]
+    past_years: Pattern[str]
     shared_heads: tuple[str, ...]
     base_mark: str
     segment_marks: tuple[str, ...]
@@ -122,13 +126,17 @@ def measure_cues() -> Cues:
         country=t["country"],
         world=t["world"],
         until_now=re.compile(alternation(t["until_now_words"])),
+        verb_nouns=frozenset(t["verb_nouns"]),
+        parallel_modifiers=tuple(sorted(t["parallel_modifiers"], key=len, reverse=True)),
+        past_years=re.compile(rf"(?:{alternation(t['past_years_prefixes'])})"
+                              rf"(?P<n>[{re.escape(''.join(NUMERALS.digits))}0-9十]{{1,3}}){t['past_years_unit']}"),
         shared_heads=tuple(sorted({*t["shared_heads"], *t["attribute_nouns"]}, key=len, reverse=True)),
         base_mark=t["base_mark"],
         segment_marks=tuple(t["segment_marks"]),
         time_total_units=frozenset(t["time_total_units"]),
         time_total_min=int(t["time_total_min"]),
         point_suffixes=tuple(t["point_suffixes"]),
-        breakdown=re.compile(alternation(t["breakdown_frames"])),
+        breakdown=re.compile("|".join([alternation(t["breakdown_frames"]), *t["breakdown_patterns"]])),
         share_word=re.compile(alternation(t["share_words"])),
         point_word_at_end=re.compile(rf"(?:{alternation(t['point_words'])})$"),
         achieved=re.compile(alternation(t["achieved_words"])),

@@ -39,6 +39,7 @@ class Reading:
     carried: bool  # the indicator came from the clause before
     place: Optional[str]  # a place word or name at the head of the lead (全市, 郑州市)
     subject: Optional[Indicator] = None  # what a later subject-less clause measures
+    root: Optional[Indicator] = None  # the chain's first subject (a new statement after ； goes back to it)
 
 
 @dataclass
@@ -65,7 +66,7 @@ def read_number(text: str, number: Mention, lead_start: int, clause_end: int, na
     _base_phrase(text, lead, names, cues)
     kind, direction = _kind(lead, number, cues)
     share = lead.end > lead.start and cues.share_word.match(text, lead.start) is not None
-    indicator = _indicator(text, lead, number, clause_end, cues)
+    indicator = _indicator(text, lead, number, clause_end, names, cues)
     subject = previous.subject if previous is not None else None
     carried = False
     if indicator is None and subject is not None:
@@ -75,8 +76,10 @@ def read_number(text: str, number: Mention, lead_start: int, clause_end: int, na
         indicator = Indicator(subject.text + indicator.text.removesuffix(cues.modifier_mark), None, None)
         if share:
             subject = indicator
-    elif indicator is not None and indicator.only_verb and subject is not None and not subject.only_verb:
-        indicator, carried = subject, True  # 今年新建2600个: more of what the clause before counted
+    elif indicator is not None and indicator.only_verb and subject is not None and not subject.only_verb \
+            and indicator.text not in cues.verb_nouns:
+        # 今年新建2600个, 目前已开工38个: more of what the statement counted first
+        indicator, carried = (previous.root or subject), True
     else:
         subject = indicator
     if indicator is not None and kind == "level":
@@ -88,7 +91,15 @@ def read_number(text: str, number: Mention, lead_start: int, clause_end: int, na
         basis = previous.basis
     return Reading(indicator, kind, direction if kind == "change" else None,
                    basis if kind == "change" else None, lead.distributes, carried,
-                   place or (previous.place if carried and previous else None), subject)
+                   place or (previous.place if carried and previous else None), subject,
+                   previous.root if previous is not None and previous.root is not None and carried_root(
+                       subject, previous) else subject)
+
+
+def carried_root(subject: Optional[Indicator], previous: "Reading") -> bool:
+    """The chain goes on while its subject is the previous one or grows out of it."""
+    return subject is not None and previous.subject is not None and (
+        subject is previous.subject or subject.text.startswith(previous.subject.text))
 
 
 def _trim_end(text: str, lead: _Lead, names: list[Mention], cues: Cues) -> None:
@@ -200,7 +211,8 @@ def _kind(lead: _Lead, number: Mention, cues: Cues) -> tuple[str, Optional[str]]
     return "level", None
 
 
-def _indicator(text: str, lead: _Lead, number: Mention, clause_end: int, cues: Cues) -> Optional[Indicator]:
+def _indicator(text: str, lead: _Lead, number: Mention, clause_end: int, names: list[Mention],
+               cues: Cues) -> Optional[Indicator]:
     words = text[lead.start:lead.end]
     if words and (words.endswith(cues.modifier_mark) or cues.count_verb_at_end.search(words)):
         # 惠及 | 200万名 | 农民工, 来自…的 | 54名 | 负责人: the measured thing follows
@@ -209,6 +221,13 @@ def _indicator(text: str, lead: _Lead, number: Mention, clause_end: int, cues: C
             return after
         if words.endswith(cues.modifier_mark) and not cues.share_word.match(words):
             return None  # 为预算的 | 101.2%: a base; the clause before says what is measured
+    actor_end = max((n.end for n in names if n.label in ("ORG", "PERSON") and lead.start <= n.start
+                     and n.end < lead.end), default=None)
+    if actor_end is not None:
+        verb_after_actor = cues.count_verb_at_start.search(text, actor_end, lead.end)
+        if verb_after_actor is not None and verb_after_actor.end() < lead.end - 1:
+            lead.start = verb_after_actor.end()  # 佛山市人社局联合各区开展 | 招聘活动
+            words = text[lead.start:lead.end]
     last_object_verb = None
     for last_object_verb in cues.object_verb.finditer(words):
         pass
@@ -235,6 +254,8 @@ def _indicator(text: str, lead: _Lead, number: Mention, clause_end: int, cues: C
 
 def _noun_after(text: str, start: int, clause_end: int, cues: Cues) -> Optional[Indicator]:
     """The counted thing written after the number: 300多万户 | 家庭 | 受益."""
+    if text.startswith(cues.modifier_mark, start):
+        start += len(cues.modifier_mark)  # 把70%以上 | 的 | 财力
     end = min(clause_end, start + MAX_NOUN_AFTER)
     words = text[start:end]
     for stops in (cues.noun_stop, cues.object_verb):
@@ -259,7 +280,9 @@ def distribute(indicator: Indicator, count: int, cues: Cues) -> list[Indicator]:
         parts = [head + part + tail for part in cues.compounds[match.group()]]
         if len(parts) == count:
             return [Indicator(part, None, None) for part in parts]
-    pieces = [piece for piece in re.split("和|与|及|、", indicator.text) if piece]
+    pieces = [piece for piece in re.split("和|与|以及|、", indicator.text) if piece]
+    if len(pieces) != count:  # 燃气及水 is one sector's name unless the count says otherwise
+        pieces = [piece for piece in re.split("和|与|及|、", indicator.text) if piece]
     if len(pieces) == count:
         composed = _with_shared_parts(pieces, cues)
         if composed is not None:
@@ -281,6 +304,14 @@ def _with_shared_parts(pieces: list[str], cues: Cues) -> Optional[list[str]]:
     where each piece is whole."""
     first, last = pieces[0], pieces[-1]
     middle = pieces[1:-1]
+    modifier = next((m for m in cues.parallel_modifiers if last.startswith(m) and len(last) > len(m)), None)
+    if modifier is not None and all(p in cues.parallel_modifiers for p in pieces[:-1]):
+        tail = last[len(modifier):]  # 城镇和农村居民人均可支配收入
+        return [p + tail for p in pieces[:-1]] + [last]
+    first_head = next((h for h in cues.shared_heads if first.endswith(h) and len(first) > len(h)), None)
+    if first_head is not None and all(p in cues.shared_heads for p in pieces[1:]):
+        stem = first[:-len(first_head)]  # 政府性基金预算收入和支出
+        return [first] + [stem + p for p in pieces[1:]]
     if len(first) == 2 and all(len(p) == 1 for p in middle) and len(last) > 1 and len(pieces) > 2:
         prefix, tail = first[0], last[1:]  # one shared head character, one variable each
         return [prefix + first[1] + tail] + [prefix + p + tail for p in middle] + [prefix + last]

@@ -13,13 +13,15 @@ from typing import Optional
 
 from pipeline.config import Config
 from pipeline.extract.measures.clauses import SentenceParts, split_sentence
-from pipeline.extract.measures.context import Period, PlaceResolver, date_in_clause, heads, is_base, period_of
+from pipeline.extract.measures.context import (Period, PlaceResolver, date_in_clause, heads, is_base, past_years_period,
+                                               period_of)
 from pipeline.extract.measures.cues import Cues, measure_cues
 from pipeline.extract.measures.reading import Reading, distribute, read_number, with_indicator
 from pipeline.types import Article, Document, Measure, Mention, Sentence
 
 NUMBER_LABELS = ("MONEY", "PERCENT", "QUANTITY")
 PLACE_LABELS = ("GPE",)
+ACTOR_LABELS = ("ORG", "PERSON")  # who acts before the verb: 佛山市人社局 | 开展 | 招聘活动
 
 
 def measure_documents(documents: list[Document], config: Config) -> None:
@@ -70,7 +72,7 @@ def _measure_sentence(document: Document, sentence: Sentence, parts: SentencePar
     if not numbers:
         return []
     dates = [m for m in mentions if m.label == "DATE"]
-    names = dates + [m for m in mentions if m.label in PLACE_LABELS]
+    names = dates + [m for m in mentions if m.label in PLACE_LABELS + ACTOR_LABELS]
     dates = [d for d in dates if not is_base(text, d, cues)]
     read: list[_Numbered] = []
     previous: Optional[Reading] = None
@@ -91,6 +93,8 @@ def _measure_sentence(document: Document, sentence: Sentence, parts: SentencePar
             groups[-1].append(len(read))
         else:
             clause_names = [n for n in names if clause.start <= n.start and n.end <= clause.end]
+            if previous is not None and any(mark in text[boundary[1]:number.start] for mark in cues.segment_marks):
+                previous = replace(previous, subject=previous.root)  # ；今年预期增长5%: the main subject again
             reading = read_number(text, number, lead_start, clause.end, clause_names, previous, cues)
             groups.append([len(read)])
         read.append(_Numbered(number, clause_index, reading))
@@ -146,7 +150,7 @@ def _period(text: str, number: Mention, clause_start: int, clause_end: int, date
         return None  # 目前，全市共建成…: now, not the year an earlier sentence named
     if earlier:
         return period_of(earlier[-1], text, document.pub_date, cues)
-    return governing
+    return past_years_period(text, sentence_start, document.pub_date, cues) or governing
 
 
 def _governing_after(document: Document, parts: SentenceParts, mentions: list[Mention],
@@ -156,6 +160,9 @@ def _governing_after(document: Document, parts: SentenceParts, mentions: list[Me
     opening = heads(document.text, [m for m in mentions if m.label == "DATE"], parts.clauses[:1], cues)
     if opening:
         return period_of(opening[0], document.text, document.pub_date, cues)
+    past = past_years_period(document.text, first.start, document.pub_date, cues)
+    if past is not None:
+        return past
     if cues.undated_time.match(document.text, first.start):
         return None
     return governing
