@@ -237,6 +237,11 @@ def _indicator(text: str, lead: _Lead, number: Mention, clause_end: int, names: 
             and not cues.count_verb_at_start.match(words, last_object_verb.end()):
         lead.start += last_object_verb.end()  # 为高龄老人发放 | 普惠性津贴
         words = text[lead.start:lead.end]
+    inner_date_end = max((n.end for n in names if n.label == "DATE" and lead.start < n.start and n.end < lead.end),
+                         default=None)
+    if inner_date_end is not None:
+        lead.start = inner_date_end  # 新增的涉税市场主体去年 | 纳税: a time inside the words starts the measure
+        words = text[lead.start:lead.end]
     verb = cues.count_verb_at_start.match(words)
     if verb and words.startswith(cues.list_joiners, len(verb.group())):
         verb = None  # 出口和进口: two nouns, not an action and its object
@@ -247,6 +252,9 @@ def _indicator(text: str, lead: _Lead, number: Mention, clause_end: int, names: 
         after = _noun_after(text, number.end, clause_end, cues)
         # 出口4302.8亿元: with nothing after it, the verb is the noun
         return after if after is not None else Indicator(words, lead.start, lead.end, only_verb=True)
+    if words.startswith(cues.modifier_mark) and len(words) > len(cues.modifier_mark):
+        lead.start += len(cues.modifier_mark)  # 新增 | 的涉税市场主体: the modifier's mark goes with the verb
+        words = text[lead.start:lead.end]
     if words:
         return Indicator(words, lead.start, lead.end)
     return _noun_after(text, number.end, clause_end, cues)
