@@ -16,28 +16,10 @@ from typing import Iterator, Optional
 
 from pipeline.config import CONFIG_DIR, read_yaml
 from pipeline.extract.dates.lunar import LunarCalendar
-from pipeline.extract.dates.patterns import alternation
 from pipeline.extract.dates.periods import (UNRESOLVED_DAY, UNRESOLVED_YEAR, Period, day_period, exact_day,
                                             month_period, valid_day, year_period)
 from pipeline.extract.numerals import fold_digits, parse_digit_string, parse_number
-
-
-def _trie(words) -> str:
-    """An alternation of words as a trie (元(?:旦|宵节)): the engine tries one
-    branch per first character instead of every word at every position."""
-    heads: dict[str, list[str]] = {}
-    for word in set(words):
-        heads.setdefault(word[0], []).append(word[1:])
-    branches = []
-    for head, rests in sorted(heads.items()):
-        ends_here = "" in rests
-        tails = [r for r in rests if r]
-        if not tails:
-            branches.append(re.escape(head))
-            continue
-        tail = _trie(tails)
-        branches.append(f"{re.escape(head)}(?:{tail}){'?' if ends_here else ''}")
-    return "|".join(branches)
+from pipeline.text import alternation, trie_alternation
 
 
 _CN_DIGITS = "〇零一二三四五六七八九"
@@ -111,7 +93,7 @@ class CalendarForms:
                  *self.gregorian_festivals, *self.lunar_festivals]
         prefixes = "".join(self.day_prefixes)
         first = "".join(re.escape(c) for c in sorted({w[0] for w in words} | set(prefixes)))
-        return rf"(?=[{first}])(?:{_trie(words)}|[{prefixes}][一二三四五六七八九十])"
+        return rf"(?=[{first}])(?:{trie_alternation(words)}|[{prefixes}][一二三四五六七八九十])"
 
     def find(self, text: str, pub: Optional[date]) -> Iterator[tuple[int, int, Period]]:
         if self.signal.search(text) is None:

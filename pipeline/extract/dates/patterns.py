@@ -8,16 +8,13 @@ from pathlib import Path
 
 from pipeline.config import CONFIG_DIR, read_yaml
 from pipeline.extract.numerals import TABLES
+from pipeline.text import alternation
 
 
 def _starts(chars) -> str:
     """A lookahead on the characters a branch can start with: one test where
     the branch would try each of its alternatives and lookbehinds."""
     return "(?=[" + "".join(re.escape(c) for c in sorted(chars)) + "])"
-
-
-def alternation(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 class DateRules:

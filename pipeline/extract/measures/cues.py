@@ -11,11 +11,7 @@ from typing import Pattern
 
 from pipeline.config import load_table
 from pipeline.extract.numerals import TABLES as NUMERALS
-
-
-def alternation(words) -> str:
-    """A regex alternation, longest word first so that the longest one matches."""
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+from pipeline.text import alternation
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import Iterable, Iterator, Optional
 
 from pipeline.config import CONFIG_DIR, read_yaml
 from pipeline.extract.numerals import TABLES as NUMERALS
+from pipeline.text import trie_alternation
 
 TABLES_DIR = CONFIG_DIR / "names"
 
@@ -38,31 +39,6 @@ class Home:
             if "{" + key + "}" in template and not value:
                 return None
         return template.format(**values)
-
-
-def _alternation(words: Iterable[str]) -> str:
-    """A regex matching any of the words, the longest that fits first.
-
-    Built as a trie (阳泉(?:市)?) rather than a flat list: Python's re tries a
-    flat alternation's branches one by one at every position, and the place
-    names run to thousands.
-    """
-    trie: dict = {}
-    for word in set(words):
-        if word:
-            node = trie
-            for char in word:
-                node = node.setdefault(char, {})
-            node[""] = {}
-    return _trie_pattern(trie)
-
-
-def _trie_pattern(node: dict) -> str:
-    branches = [re.escape(char) + _trie_pattern(child) for char, child in sorted(node.items()) if char]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    return f"(?:{body})?" if "" in node else body  # greedy: the longer word is tried first
 
 
 class NameIndex:
@@ -114,19 +90,19 @@ class NameTables:
         single_surnames = sorted(s for s in self.surnames
                                  if len(s) == 1 and s not in self.people["function_words_before_names"])
         self.addressed_surname_pattern = re.compile(
-            f"[{''.join(single_surnames)}](?={_alternation(self.people['address_titles'])})")
+            f"[{''.join(single_surnames)}](?={trie_alternation(self.people['address_titles'])})")
         self.generic_nouns = set(self.orgs["generic_nouns"])
-        self.generic_prefix_pattern = re.compile(_alternation(self.generic_nouns))
+        self.generic_prefix_pattern = re.compile(trie_alternation(self.generic_nouns))
         self.not_org_suffixes = tuple(self.orgs["not_org_suffixes"])
         numerals = "".join(re.escape(n) for n in self.orgs["work_unit_numerals"])
         self.event_ordinal_pattern = re.compile(
-            f"第[{numerals}]+(?:{_alternation(self.orgs['event_ordinal_counters'])})")
+            f"第[{numerals}]+(?:{trie_alternation(self.orgs['event_ordinal_counters'])})")
         self.org_heads = tuple(self.orgs["org_heads"])
         self.headless_org_max_chars = int(self.orgs["headless_org_max_chars"])
         self.department_pattern = re.compile(
-            f"[{HAN}]{{2,{int(self.orgs['department_body_max'])}}}?(?:{_alternation(self.orgs['department_heads'])})")
+            f"[{HAN}]{{2,{int(self.orgs['department_body_max'])}}}?(?:{trie_alternation(self.orgs['department_heads'])})")
         self.department_body_stop = set(self.orgs["department_body_stop_chars"]) | NUMBER_CHARACTERS
-        self.org_body_stop_pattern = re.compile(_alternation(list(self.orgs["org_body_stop"]) + self.not_in_org_names))
+        self.org_body_stop_pattern = re.compile(trie_alternation(list(self.orgs["org_body_stop"]) + self.not_in_org_names))
         self.known_org_names = set(self.orgs["known_names"]) | set(self.orgs["standalone"])
         self.institution_suffixes = tuple(sorted(self.orgs["institution_suffixes"], key=len, reverse=True))
         # Organisation names start from the listed anchors and the home place; places
@@ -149,35 +125,35 @@ class NameTables:
         self.level_prefixes = {k: v for k, v in (self.home_table.get("level_prefixes") or {}).items()}
         self.self_references = self.home_table.get("self_references") or {}
 
-        level = f"(?:{_alternation(self.orgs['level_prefixes'])})"
+        level = f"(?:{trie_alternation(self.orgs['level_prefixes'])})"
         not_after = "".join(self.orgs.get("level_prefix_not_after", []))
         bare_level = f"(?<![{re.escape(not_after)}]){level}" if not_after else level
-        not_title = f"(?!{_alternation(self.orgs['unit_not_followed_by'])})"
-        unit = f"(?:{level}?(?:{_alternation(self.orgs['units'])}){not_title})"
-        free = f"(?:[{HAN}]{{1,{int(self.orgs['max_free_body'])}}}?(?:{_alternation(self.orgs['sub_unit_suffixes'])}))"
-        institution = (f"(?:{_alternation(anchors)})[{HAN}]{{1,{int(self.orgs['max_free_body'])}}}?"
-                       f"(?:{_alternation(self.orgs['institution_suffixes'])})")
+        not_title = f"(?!{trie_alternation(self.orgs['unit_not_followed_by'])})"
+        unit = f"(?:{level}?(?:{trie_alternation(self.orgs['units'])}){not_title})"
+        free = f"(?:[{HAN}]{{1,{int(self.orgs['max_free_body'])}}}?(?:{trie_alternation(self.orgs['sub_unit_suffixes'])}))"
+        institution = (f"(?:{trie_alternation(anchors)})[{HAN}]{{1,{int(self.orgs['max_free_body'])}}}?"
+                       f"(?:{trie_alternation(self.orgs['institution_suffixes'])})")
         work_piece = (f"(?:[{''.join(re.escape(n) for n in self.orgs['work_unit_numerals'])}]+"
-                      f"(?:{_alternation(self.orgs['work_unit_words'])}))")
-        team = f"(?:{_alternation(self.orgs['work_unit_teams'])})"
+                      f"(?:{trie_alternation(self.orgs['work_unit_words'])}))")
+        team = f"(?:{trie_alternation(self.orgs['work_unit_teams'])})"
         work_units = f"(?:{work_piece}{{2,}}{team}?|{work_piece}+{team})"  # 三矿一号井采煤队, not 三矿 alone
-        head = (f"(?:(?:{_alternation(anchors)}){unit}|{bare_level}{unit}"
-                f"|(?:{_alternation(self.orgs['standalone'])}){not_title}|{institution}|{work_units})")
+        head = (f"(?:(?:{trie_alternation(anchors)}){unit}|{bare_level}{unit}"
+                f"|(?:{trie_alternation(self.orgs['standalone'])}){not_title}|{institution}|{work_units})")
         self.org_pattern = re.compile(f"{head}(?:{unit}|{free}|{work_piece}|{team})*")
         # a body right after any place the rules found (三亚市 + 人大, 张北县 + 县委组织部)
         self.body_after_place_pattern = re.compile(f"{unit}(?:{unit}|{free}|{work_piece}|{team})*")
-        self.org_anchor_pattern = re.compile(f"(?:{_alternation(anchors)})")
-        self.gazetteer_pattern = re.compile(f"(?:{_alternation(self.places['gazetteer'])})")
+        self.org_anchor_pattern = re.compile(f"(?:{trie_alternation(anchors)})")
+        self.gazetteer_pattern = re.compile(f"(?:{trie_alternation(self.places['gazetteer'])})")
         body_max = int(self.places["chain_body_max"])
         body_min = int(self.places["chain_body_min"])
         self.chain_unit_pattern = re.compile(
-            f"([{HAN}]{{{body_min},{body_max}}}?)(?:{_alternation(self.places['chain_unit_suffixes'])})"
+            f"([{HAN}]{{{body_min},{body_max}}}?)(?:{trie_alternation(self.places['chain_unit_suffixes'])})"
         )
         self.compound_pattern = re.compile(
             f"[{HAN}]{{1,{int(self.places['compound_body_max'])}}}?"
-            f"(?:{_alternation(self.places['compound_after_chain_suffixes'])})"
+            f"(?:{trie_alternation(self.places['compound_after_chain_suffixes'])})"
         )
-        self.self_reference_pattern = re.compile(_alternation(self.self_references))
+        self.self_reference_pattern = re.compile(trie_alternation(self.self_references))
         self.credit_before = sorted(self.people["credit_before"], key=len, reverse=True)
         self.credit_after = sorted(self.people["credit_after"], key=len, reverse=True)
         # compiled once: _credit_names runs on every sentence
@@ -191,7 +167,7 @@ class NameTables:
         self.name_separator_pattern = re.compile(f"[\\s{re.escape(self.name_separators)}]+")
         self.credit_name_boundary = set(self.name_separators) | set("，。；：:、）)\n") | {""}
         self.not_in_given_name = set(self.people["not_in_given_name"])
-        self.role_pattern = re.compile(_alternation(self.people["roles_before_names"]))
+        self.role_pattern = re.compile(trie_alternation(self.people["roles_before_names"]))
         self.name_after_role = tuple(self.people["name_after_role"])
         self.surname_courtesy_forms = tuple(self.people["kinship_forms"]) + tuple(self.people["address_titles"])
         self.transliteration_characters = set(self.people["transliteration_characters"])

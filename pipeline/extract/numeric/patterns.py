@@ -11,14 +11,11 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Optional
 
 from pipeline.config import CONFIG_DIR, read_yaml
 from pipeline.extract.numerals import TABLES
-
-
-def _alternation(words: Iterable[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+from pipeline.text import alternation
 
 
 def is_word(symbol: str) -> bool:
@@ -55,13 +52,13 @@ class NumericRules:
                               for code, words in self.subunits.items()}
         self.unit_words = frozenset(currencies["unit_words"])
         self.spoken_money: dict[str, str] = currencies["spoken_after_amount"]
-        self.money_suffix = re.compile(_alternation(currencies["money_suffix"]))
-        self.price_words = re.compile(_alternation(currencies["price_words"]))
+        self.money_suffix = re.compile(alternation(currencies["money_suffix"]))
+        self.price_words = re.compile(alternation(currencies["price_words"]))
         self.percent_after = {k: _percent_unit(v) for k, v in units["percent_after"].items()}
         self.percent_before = {k: _percent_unit(v) for k, v in units["percent_before"].items()}
         self.not_followed_by = {k: frozenset(v) for k, v in units["not_followed_by"].items()}
         self.percent_words: dict[str, dict] = units["percent_words"]
-        self.percent_word_pattern = re.compile(_alternation(self.percent_words))
+        self.percent_word_pattern = re.compile(alternation(self.percent_words))
         self.tenth_unit: str = units["tenth_tails"]["unit"]
         self.tenth_halves = frozenset(units["tenth_tails"]["half"])
         self.tenth_followers = frozenset(units["tenth_tails"]["may_follow"])
@@ -81,10 +78,10 @@ class NumericRules:
         # 人民币50亿元: amounts that start with a currency word are scanned for
         # apart, only in text that holds one (人 is too common a first character
         # to try the whole pattern at)
-        self.currency_words = re.compile(_alternation(w for w in self.currency_before if is_word(w)))
+        self.currency_words = re.compile(alternation(w for w in self.currency_before if is_word(w)))
         self.word_prefixed = re.compile(f"(?={self.currency_words.pattern})" + self._amount_pattern())
         self.single = re.compile(self._amount_pattern(ranges=False))
-        self.stopwords = re.compile(_alternation(stopwords["words"]))
+        self.stopwords = re.compile(alternation(stopwords["words"]))
 
     def kind_of(self, unit: str) -> str:
         if unit in self.currency_after:
@@ -107,17 +104,17 @@ class NumericRules:
         digits = "".join(TABLES.digits)
         number = _number_pattern(digits, all_units, list(self.currency_after),
                                  [w[-1] for w in self.currency_before])
-        sign = rf"(?:(?<![0-9０-９A-Za-z])[-－−]|{_alternation(TABLES.negative_words)})"
+        sign = rf"(?:(?<![0-9０-９A-Za-z])[-－−]|{alternation(TABLES.negative_words)})"
         # a multiplier after 多/余/几: 500余万, 十几亿
-        mult = _alternation(["万亿", "亿万", *TABLES.big_units, *TABLES.small_units])
-        units = _alternation(all_units)
-        pre = _alternation(self.before)
-        inner = _alternation(self.inner)
-        post = _alternation(self.after)
-        symbols = _alternation(self.currency_before)
-        currencies = _alternation(self.currency_after)
-        pct_before = _alternation(self.percent_before)
-        connectors = _alternation(TABLES.range_connectors)
+        mult = alternation(["万亿", "亿万", *TABLES.big_units, *TABLES.small_units])
+        units = alternation(all_units)
+        pre = alternation(self.before)
+        inner = alternation(self.inner)
+        post = alternation(self.after)
+        symbols = alternation(self.currency_before)
+        currencies = alternation(self.currency_after)
+        pct_before = alternation(self.percent_before)
+        connectors = alternation(TABLES.range_connectors)
         # 2.4 米, 5.2 %: text from PDF layouts puts a space after Arabic digits
         gap = "(?:(?<=[0-9０-９]) )?"
         # 五百分之2.2 is a fraction, not a percentage
@@ -154,7 +151,7 @@ def _percent_unit(spec: dict) -> PercentUnit:
 def _subunit_pattern(words: dict[str, Decimal], joiners: list[str]) -> re.Pattern[str]:
     """One sub-unit after an amount: (零|又)? numeral sub-unit word (3角, 又三美分)."""
     numeral = f"[0-9０-９]{{1,2}}|[{''.join(TABLES.digits)}十]{{1,3}}"
-    return re.compile(rf"(?:{_alternation(joiners)})?(?P<n>{numeral})(?P<w>{_alternation(words)})")
+    return re.compile(rf"(?:{alternation(joiners)})?(?P<n>{numeral})(?P<w>{alternation(words)})")
 
 
 def _number_pattern(digits: str, all_units: list[str], currency_words: list[str],
@@ -166,11 +163,11 @@ def _number_pattern(digits: str, all_units: list[str], currency_words: list[str]
     guarded = []
     for ch in unit_chars:
         rests = [u[1:] for u in all_units if u[0] == ch and len(u) > 1]
-        guarded.append(f"{ch}(?!{_alternation(rests)})" if rests else ch)
+        guarded.append(f"{ch}(?!{alternation(rests)})" if rests else ch)
     numeral_chars = re.escape(TABLES.chinese_chars) + "0-9０-９"
     sections = re.escape("".join(TABLES.big_units))
     for ch in TABLES.big_units_in_context:  # 兆 only as 兆…亿 or 兆元 (numerals.yaml)
-        guarded.append(f"{ch}(?=[{numeral_chars}]*[{sections}]|{_alternation(currency_words)})")
+        guarded.append(f"{ch}(?=[{numeral_chars}]*[{sections}]|{alternation(currency_words)})")
     unit = "(?:" + "|".join(guarded) + ")"
     points = "".join(TABLES.decimal_points)
     d = "[0-9０-９]"
