@@ -139,17 +139,19 @@ class OutputFolder:
 
     def write_csv(self) -> None:
         for table in TABLES:
-            frame = self.read(table)
+            # whole numbers stay whole where a column has nulls (measures.indicator_start: 1660, not 1660.0)
+            frame = self.read(table, integer_object_nulls=True)
             self._atomic(self.root / "csv" / f"{table}.csv",
                          lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8-sig"))
 
-    def read(self, table: str):
+    def read(self, table: str, integer_object_nulls: bool = False):
         import pandas as pd
 
         parts = sorted((self.root / table).glob("part-*.parquet"))
         if not parts:
-            return to_table(table, []).to_pandas()
-        frames = [pq.read_table(part, schema=SCHEMAS[table]).to_pandas() for part in parts]
+            return to_table(table, []).to_pandas(integer_object_nulls=integer_object_nulls)
+        frames = [pq.read_table(part, schema=SCHEMAS[table]).to_pandas(integer_object_nulls=integer_object_nulls)
+                  for part in parts]
         return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
     def _atomic(self, target: Path, write) -> None:
