@@ -31,3 +31,12 @@ def _trie_pattern(node: dict) -> str:
         return ""
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
     return f"(?:{body})?" if "" in node else body  # greedy: the longer word is tried first
+
+
+# Han characters: CJK Unified Ideographs with Extension A (U+3400–U+9FFF), as a regex
+# class body; the one definition every stage uses.
+HAN_RANGE = "\u3400-\u9fff"
+
+
+def is_han(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff"

@@ -13,10 +13,11 @@ from functools import lru_cache
 from typing import Optional
 
 from pipeline.config import MODELS_DIR
+from pipeline.text import HAN_RANGE
 
 WORDFREQ_PATH = MODELS_DIR / "wordfreq" / "pd1998_wordfreq.tsv"
-_TRAILING_CJK = re.compile(r"[\u4e00-\u9fff]{1,4}$")
-_LEADING_CJK = re.compile(r"[\u4e00-\u9fff]{1,4}")
+_TRAILING_CJK = re.compile(rf"[{HAN_RANGE}]{{1,4}}$")
+_LEADING_CJK = re.compile(rf"[{HAN_RANGE}]{{1,4}}")
 
 
 class WordModel:

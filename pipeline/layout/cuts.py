@@ -13,9 +13,10 @@ from collections import Counter
 from typing import Optional
 
 from pipeline.layout.paragraphs import Paragraph, is_cut, layout_patterns
+from pipeline.text import HAN_RANGE
 from pipeline.words import word_model
 
-_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_CJK_RUN = re.compile(rf"[{HAN_RANGE}]+")
 
 
 def _bigrams(text: str) -> Counter[str]:

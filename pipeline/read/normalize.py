@@ -11,8 +11,9 @@ import unicodedata
 from functools import lru_cache
 
 from pipeline.config import load_table
+from pipeline.text import HAN_RANGE
 
-_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
+_CJK = HAN_RANGE + "\uf900-\ufaff\u3000-\u303f\uff00-\uffef"  # with compatibility forms and CJK punctuation
 # C0/C1 controls except \n (tabs are folded to spaces by the table first).
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028\u2029\ufeff\ufffe]")
 _TRAILING_SPACE = re.compile(r"[ ]+(?=\n)|[ ]+\Z")

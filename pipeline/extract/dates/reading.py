@@ -14,6 +14,7 @@ from pipeline.extract.dates.periods import (UNRESOLVED_YEAR, Period, half_period
                                             relative_quarter, relative_week, valid_day, year_period, xun_of,
                                             month_week, iso_week, year_run)
 from pipeline.extract.numerals import fold_digits, parse_digit_string, parse_number
+from pipeline.text import is_han
 
 
 @dataclass
@@ -406,7 +407,7 @@ def _weekday(match: re.Match, pub: Optional[date], rules: DateRules) -> Optional
     end = match.end()
     if shift_word is None and name in rules.surname_weekday_words and end < len(match.string):
         following = match.string[end]
-        if "\u4e00" <= following <= "\u9fff" and following not in rules.bare_zhou_followers:
+        if is_han(following) and following not in rules.bare_zhou_followers:
             return None  # 周一鸣: a name, not Monday
     weekend = match.group("wday") == rules.weekend
     if weekend and shift_word is None and name in rules.surname_weekday_words:

@@ -14,11 +14,11 @@ from typing import Iterable, Iterator, Optional
 
 from pipeline.config import CONFIG_DIR, read_yaml
 from pipeline.extract.numerals import TABLES as NUMERALS
-from pipeline.text import trie_alternation
+from pipeline.text import HAN_RANGE, trie_alternation
 
 TABLES_DIR = CONFIG_DIR / "names"
 
-HAN = "\u3400-\u9fff"
+HAN = HAN_RANGE
 
 HAN_CHAR = re.compile(f"[{HAN}]")
 

@@ -15,11 +15,11 @@ from typing import Optional
 
 from pipeline.config import CONFIG_DIR, read_yaml
 from pipeline.extract.numerals import TABLES
-from pipeline.text import alternation
+from pipeline.text import alternation, is_han
 
 
 def is_word(symbol: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in symbol)
+    return any(is_han(ch) for ch in symbol)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from typing import Optional
 from pipeline.extract.numerals import TABLES, fold_digits, parse_digit_string, parse_number
 from pipeline.extract.numeric.amount import Amount, amount_mention, belongs_to_next_word, qualified
 from pipeline.extract.numeric.patterns import NumericRules
+from pipeline.text import is_han
 from pipeline.types import Mention
 
 
@@ -74,7 +75,7 @@ def _tenth_tail(text: str, unit: str, amount: Amount, rules: NumericRules) -> Op
         return None
     ch = text[amount.end]
     after = text[amount.end + 1:amount.end + 2]
-    if after and "\u4e00" <= after <= "\u9fff" and after not in rules.tenth_followers:
+    if after and is_han(after) and after not in rules.tenth_followers:
         return None
     if ch in rules.tenth_halves:
         value = Decimal(5)
