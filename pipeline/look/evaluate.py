@@ -188,7 +188,7 @@ def _doc_id_for_source(source: str, documents: pd.DataFrame) -> str:
 # --- comparing values -----------------------------------------------------------------
 
 
-def _empty(value: Any) -> bool:
+def is_empty(value: Any) -> bool:
     if value is None or value is pd.NaT:
         return True
     if isinstance(value, float) and math.isnan(value):
@@ -197,7 +197,7 @@ def _empty(value: Any) -> bool:
 
 
 def _as_text(value: Any) -> Optional[str]:
-    if _empty(value):
+    if is_empty(value):
         return None
     if isinstance(value, (datetime, pd.Timestamp)):
         return value.date().isoformat()
@@ -207,8 +207,8 @@ def _as_text(value: Any) -> Optional[str]:
 
 
 def value_matches(column: str, expected: Any, predicted: Any) -> bool:
-    if _empty(expected) or _empty(predicted):
-        return _empty(expected) and _empty(predicted)
+    if is_empty(expected) or is_empty(predicted):
+        return is_empty(expected) and is_empty(predicted)
     if column in FLOAT_COLUMNS:
         expected, predicted = float(expected), float(predicted)
         return math.isclose(expected, predicted, rel_tol=RELATIVE_TOLERANCE, abs_tol=1e-12)

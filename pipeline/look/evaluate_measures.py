@@ -25,7 +25,7 @@ from typing import Any, Iterable, Optional, Union
 import pandas as pd
 
 from pipeline.config import Config, parse_config
-from pipeline.look.evaluate import GoldError, resolve_documents
+from pipeline.look.evaluate import GoldError, is_empty, resolve_documents
 from pipeline.types import Document
 
 COLUMNS = ("indicator", "kind", "direction", "basis", "target", "period", "place")
@@ -128,13 +128,6 @@ def _predicted_value(predicted: dict[str, Any], column: str) -> Any:
     return predicted.get(column)
 
 
-def _missing(value: Any) -> bool:
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):  # lists and arrays are values
-        return False
-
-
 def _day(value: Any) -> Optional[str]:
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
         return None
@@ -163,7 +156,7 @@ def output_predictions(out: Union[str, Path]) -> tuple[pd.DataFrame, dict[str, l
     joined = measures.merge(entities, on="entity_id", how="left")
     by_doc: dict[str, list[dict[str, Any]]] = {}
     for row in joined.to_dict("records"):
-        clean = {key: (None if _missing(value) else value) for key, value in row.items()}
+        clean = {key: (None if is_empty(value) else value) for key, value in row.items()}
         by_doc.setdefault(row["doc_id"], []).append(clean)
     return documents, by_doc
 

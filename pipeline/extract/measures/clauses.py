@@ -31,6 +31,13 @@ class SentenceParts:
         return any(a <= start and end <= b for a, b in self.named)
 
 
+def first_clause_start(text: str, start: int, end: int, cues: Cues) -> int:
+    """Where the first clause of ``text[start:end]`` starts, as split_sentence would put it."""
+    while start < end and text[start] in cues.clause_breaks:
+        start += 1
+    return start
+
+
 def split_sentence(text: str, start: int, end: int, cues: Cues) -> SentenceParts:
     """Clauses of ``text[start:end]`` (a sentence) and its quoted stretches."""
     clauses: list[Clause] = []

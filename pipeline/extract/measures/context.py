@@ -70,14 +70,12 @@ def date_in_clause(dates: list[Mention], clause_start: int, clause_end: int, num
     return after[0] if after else None
 
 
-def heads(text: str, dates: Iterable[Mention], clauses: Iterable, cues: Cues) -> list[Mention]:
-    """The dates that open a clause, alone or after 截至 (截至10月底，…)."""
-    found = []
-    starts = {clause.start for clause in clauses}
+def opening_date(text: str, dates: Iterable[Mention], start: int, cues: Cues) -> Optional[Mention]:
+    """The date that opens the clause at ``start``, alone or after 截至 (截至10月底，…)."""
     for d in dates:
-        if d.start in starts or any(cues.point_word_at_end.fullmatch(text, s, d.start) for s in starts if s < d.start):
-            found.append(d)
-    return found
+        if d.start == start or (start < d.start and cues.point_word_at_end.fullmatch(text, start, d.start)):
+            return d
+    return None
 
 
 class PlaceResolver:

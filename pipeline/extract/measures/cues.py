@@ -28,6 +28,7 @@ class Cues:
     change_noun_direction: dict[str, str]
     point_units: frozenset[str]
     basis: Pattern[str]
+    basis_at_end: Pattern[str]
     basis_of: dict[str, str]
     basis_names: frozenset[str]
     comparison_marks: frozenset[str]
@@ -44,6 +45,8 @@ class Cues:
     noun_stop: Pattern[str]
     attribute_noun: frozenset[str]
     compounds: dict[str, list[str]]
+    coordination: Pattern[str]
+    coordination_wide: Pattern[str]
     compound: Pattern[str]
     distribute_word: str
     no_measure_units: frozenset[str]
@@ -95,6 +98,7 @@ def measure_cues() -> Cues:
         change_noun_direction=change_nouns,
         point_units=frozenset(t["point_units"]),
         basis=re.compile(alternation(bases)),
+        basis_at_end=re.compile(rf"(?:{alternation(bases)})$"),
         basis_of=bases,
         basis_names=frozenset(t["basis_names"]),
         comparison_marks=frozenset(t["comparison_marks"]),
@@ -111,6 +115,8 @@ def measure_cues() -> Cues:
         noun_stop=re.compile(alternation(t["noun_stops"])),
         attribute_noun=frozenset(t["attribute_nouns"]),
         compounds=t["coordinated_compounds"],
+        coordination=re.compile(alternation(t["coordination_joiners"])),
+        coordination_wide=re.compile(alternation([*t["coordination_joiners"], *t["coordination_joiners_wide"]])),
         compound=re.compile(alternation(t["coordinated_compounds"])),
         distribute_word=t["distribute_word"],
         no_measure_units=frozenset(t["no_measure_units"]),

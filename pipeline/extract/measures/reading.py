@@ -11,7 +11,6 @@ indicator (增长8.1% after 国内生产总值达到114万亿元).
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from typing import Optional
 
@@ -19,6 +18,7 @@ from pipeline.extract.measures.cues import Cues
 from pipeline.types import Mention
 
 MAX_NOUN_AFTER = 16  # the counted thing after a number is a short noun phrase
+ACTOR_LABELS = ("ORG", "PERSON")  # who acts before the verb: 佛山市人社局 | 开展 | 招聘活动
 
 
 @dataclass(frozen=True)
@@ -128,8 +128,6 @@ def _trim_end(text: str, lead: _Lead, names: list[Mention], cues: Cues) -> None:
         match = cues.link_at_end.search(words)
         if match:
             word = match.group()
-            if word == cues.distribute_word:
-                lead.distributes = True
             if lead.direction is None:  # 提高到 (a level) but 增长目标为 (a change)
                 level_word_seen = cues.to_level.fullmatch(word) is not None
             lead.end -= len(word)
@@ -170,10 +168,8 @@ def _basis_name(word: str, cues: Cues) -> Optional[str]:
 
 
 def _basis_at_end(words: str, cues: Cues) -> Optional[str]:
-    for match in cues.basis.finditer(words):
-        if match.end() == len(words):
-            return match.group()
-    return None
+    match = cues.basis_at_end.search(words)
+    return match.group() if match else None
 
 
 def _trim_start(text: str, lead: _Lead, names: list[Mention], cues: Cues) -> Optional[str]:
@@ -221,7 +217,7 @@ def _indicator(text: str, lead: _Lead, number: Mention, clause_end: int, names: 
             return after
         if words.endswith(cues.modifier_mark) and not cues.share_word.match(words):
             return None  # 为预算的 | 101.2%: a base; the clause before says what is measured
-    actor_end = max((n.end for n in names if n.label in ("ORG", "PERSON") and lead.start <= n.start
+    actor_end = max((n.end for n in names if n.label in ACTOR_LABELS and lead.start <= n.start
                      and n.end < lead.end), default=None)
     if actor_end is not None:
         verb_after_actor = cues.count_verb_at_start.search(text, actor_end, lead.end)
@@ -288,9 +284,9 @@ def distribute(indicator: Indicator, count: int, cues: Cues) -> list[Indicator]:
         parts = [head + part + tail for part in cues.compounds[match.group()]]
         if len(parts) == count:
             return [Indicator(part, None, None) for part in parts]
-    pieces = [piece for piece in re.split("和|与|以及|、", indicator.text) if piece]
+    pieces = [piece for piece in cues.coordination.split(indicator.text) if piece]
     if len(pieces) != count:  # 燃气及水 is one sector's name unless the count says otherwise
-        pieces = [piece for piece in re.split("和|与|及|、", indicator.text) if piece]
+        pieces = [piece for piece in cues.coordination_wide.split(indicator.text) if piece]
     if len(pieces) == count:
         composed = _with_shared_parts(pieces, cues)
         if composed is not None:

@@ -12,16 +12,15 @@ from dataclasses import dataclass, replace
 from typing import Optional
 
 from pipeline.config import Config
-from pipeline.extract.measures.clauses import SentenceParts, split_sentence
-from pipeline.extract.measures.context import (Period, PlaceResolver, date_in_clause, heads, is_base, past_years_period,
-                                               period_of)
+from pipeline.extract.measures.clauses import SentenceParts, first_clause_start, split_sentence
+from pipeline.extract.measures.context import (Period, PlaceResolver, date_in_clause, is_base, opening_date,
+                                               past_years_period, period_of)
 from pipeline.extract.measures.cues import Cues, measure_cues
-from pipeline.extract.measures.reading import Reading, distribute, read_number, with_indicator
+from pipeline.extract.measures.reading import ACTOR_LABELS, Reading, distribute, read_number, with_indicator
 from pipeline.types import Article, Document, Measure, Mention, Sentence
 
 NUMBER_LABELS = ("MONEY", "PERCENT", "QUANTITY")
 PLACE_LABELS = ("GPE",)
-ACTOR_LABELS = ("ORG", "PERSON")  # who acts before the verb: 佛山市人社局 | 开展 | 招聘活动
 
 
 def measure_documents(documents: list[Document], config: Config) -> None:
@@ -47,13 +46,15 @@ def measure_document(document: Document, cues: Cues, places: PlaceResolver) -> l
                 governing = None  # a day governs its own paragraph only
             previous_end = sentence.end
             mentions = by_sentence.get(sentence.sentence_id, [])
-            parts = split_sentence(document.text, sentence.start, sentence.end, cues)
-            if sentence.duplicate_of is None:
+            first_start = first_clause_start(document.text, sentence.start, sentence.end, cues)
+            if sentence.duplicate_of is None and any(m.label in NUMBER_LABELS for m in mentions):
+                # only a sentence with a number is cut into clauses: the cut is a loop over its characters
+                parts = split_sentence(document.text, sentence.start, sentence.end, cues)
                 found = _measure_sentence(document, sentence, parts, mentions, governing, article_place,
                                           last_basis, cues, places)
                 last_basis = next((m.basis for m in found if m.basis), last_basis)  # the whole's, first
                 measures += found
-            governing = _governing_after(document, parts, mentions, governing, cues)
+            governing = _governing_after(document, first_start, mentions, governing, cues)
     return measures
 
 
@@ -102,9 +103,8 @@ def _measure_sentence(document: Document, sentence: Sentence, parts: SentencePar
         boundary = (clause_index, _after_reading(number, reading))
     _distribute_lists(read, groups, cues)
     _inherit_breakdown_bases(text, sentence.start, read, basis_before, cues)
-    sentence_heads = heads(text, dates, parts.clauses, cues)
-    return [_measure(document, sentence, parts, item, dates, sentence_heads, governing, article_place, names,
-                     cues, places) for item in read]
+    return [_measure(document, sentence, parts, item, dates, governing, article_place, names, cues, places)
+            for item in read]
 
 
 def _after_reading(number: Mention, reading: Reading) -> int:
@@ -117,12 +117,11 @@ def _after_reading(number: Mention, reading: Reading) -> int:
 
 
 def _measure(document: Document, sentence: Sentence, parts: SentenceParts, item: _Numbered, dates: list[Mention],
-             sentence_heads: list[Mention], governing: Optional[Period], article_place: Optional[str],
-             names: list[Mention], cues: Cues, places: PlaceResolver) -> Measure:
+             governing: Optional[Period], article_place: Optional[str], names: list[Mention], cues: Cues,
+             places: PlaceResolver) -> Measure:
     text, number, reading = document.text, item.number, item.reading
     clause = parts.clauses[item.clause]
-    period = _period(text, number, clause.start, clause.end, dates, sentence_heads, governing, document, cues,
-                     sentence.start)
+    period = _period(text, number, clause.start, clause.end, dates, governing, document, cues, sentence.start)
     place = places.canonical(reading.place) if reading.place else None
     place = place or places.in_text(text, clause.start, number.start, names) or article_place
     indicator = reading.indicator
@@ -138,8 +137,7 @@ def _measure(document: Document, sentence: Sentence, parts: SentenceParts, item:
 
 
 def _period(text: str, number: Mention, clause_start: int, clause_end: int, dates: list[Mention],
-            sentence_heads: list[Mention], governing: Optional[Period], document: Document,
-            cues: Cues, sentence_start: int) -> Optional[Period]:
+            governing: Optional[Period], document: Document, cues: Cues, sentence_start: int) -> Optional[Period]:
     own = date_in_clause(dates, clause_start, clause_end, number)
     if own is not None:
         return period_of(own, text, document.pub_date, cues)
@@ -153,17 +151,16 @@ def _period(text: str, number: Mention, clause_start: int, clause_end: int, date
     return past_years_period(text, sentence_start, document.pub_date, cues) or governing
 
 
-def _governing_after(document: Document, parts: SentenceParts, mentions: list[Mention],
+def _governing_after(document: Document, first_start: int, mentions: list[Mention],
                      governing: Optional[Period], cues: Cues) -> Optional[Period]:
-    """A date of a period's grain at a sentence's head governs the sentences after it."""
-    first = parts.clauses[0]
-    opening = heads(document.text, [m for m in mentions if m.label == "DATE"], parts.clauses[:1], cues)
-    if opening:
-        return period_of(opening[0], document.text, document.pub_date, cues)
-    past = past_years_period(document.text, first.start, document.pub_date, cues)
+    """A date at a sentence's head (``first_start``, its first clause) governs the sentences after it."""
+    opening = opening_date(document.text, [m for m in mentions if m.label == "DATE"], first_start, cues)
+    if opening is not None:
+        return period_of(opening, document.text, document.pub_date, cues)
+    past = past_years_period(document.text, first_start, document.pub_date, cues)
     if past is not None:
         return past
-    if cues.undated_time.match(document.text, first.start):
+    if cues.undated_time.match(document.text, first_start):
         return None
     return governing
 
