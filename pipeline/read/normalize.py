@@ -36,7 +36,9 @@ def _fold_table() -> dict[int, str]:
 def _cjk_punctuation() -> tuple[re.Pattern[str], dict[str, str]]:
     mapping = load_table("normalize")["ascii_to_fullwidth_in_cjk"]
     signs = re.escape("".join(mapping))
-    pattern = re.compile(rf"(?<=[{_CJK}])[{signs}]|[{signs}](?=[{_CJK}])")
+    # A whole run of signs widens together: widening one sign of `:,㐀` would put
+    # the other beside a full-width sign and a second pass would widen it too.
+    pattern = re.compile(rf"(?<=[{_CJK}])[{signs}]+|[{signs}]+(?=[{_CJK}])")
     return pattern, mapping
 
 
@@ -48,7 +50,7 @@ def fold_width(text: str) -> str:
 def widen_cjk_punctuation(text: str) -> str:
     """ASCII , ; : ? ! ( ) beside a Chinese character become full-width."""
     pattern, mapping = _cjk_punctuation()
-    return pattern.sub(lambda match: mapping[match.group()], text)
+    return pattern.sub(lambda match: "".join(mapping[sign] for sign in match.group()), text)
 
 
 def normalize_text(text: str) -> str:

@@ -29,3 +29,20 @@ def test_chinese_punctuation_and_traditional_characters_are_kept():
 def test_never_raises_and_is_idempotent(text):
     once = normalize_text(text)
     assert normalize_text(once) == once
+
+
+def test_a_run_of_ascii_signs_beside_han_widens_whole():
+    assert normalize_text(":,㐀") == "：，㐀"
+    assert normalize_text("年(:") == "年（："
+    assert normalize_text("1,234.5") == "1,234.5"
+
+
+# The alphabet where widening and folding meet, so that runs of signs beside Han
+# characters are drawn often rather than by luck.
+_MIXED = st.text(alphabet=",;:?!() \t\n\r１２%％－，：。年㐀a", max_size=30)
+
+
+@given(_MIXED)
+def test_idempotent_where_signs_and_han_meet(text):
+    once = normalize_text(text)
+    assert normalize_text(once) == once
