@@ -79,18 +79,102 @@ def test_approx_pairs_come_from_the_table():
     assert parse_approx_pair("五三") is None
 
 
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_numeral(n: int) -> str:
+    """n in Chinese numerals the way a newsroom writes it (一千零一, 十万零五, 四亿零六万), built
+    independently of the parser: four-digit sections under 万, 亿, 万亿, a 零 for each gap."""
+    if n == 0:
+        return "零"
+
+    def section(m: int) -> str:
+        out, gap = "", False
+        for power, unit in ((3, "千"), (2, "百"), (1, "十"), (0, "")):
+            digit = m // 10**power % 10
+            if digit == 0:
+                gap = gap or bool(out)
+            else:
+                out += ("零" if gap else "") + _DIGITS[digit] + unit
+                gap = False
+        return out
+
+    sections = []
+    while n:
+        n, low = divmod(n, 10_000)
+        sections.append(low)
+    out, gap = "", False
+    for index in range(len(sections) - 1, -1, -1):
+        value = sections[index]
+        if value == 0:
+            gap = gap or bool(out)
+            continue
+        if out and (gap or value < 1000):
+            out += "零"
+        gap = False
+        out += section(value) + ("", "万", "亿", "万亿")[index]
+    return out[1:] if out.startswith("一十") else out
+
+
+def test_the_reference_numerals_read_as_written():
+    assert [chinese_numeral(n) for n in (10, 15, 1001, 100_005, 100_010_000, 456_420_015)] == [
+        "十", "十五", "一千零一", "十万零五", "一亿零一万", "四亿五千六百四十二万零一十五"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=0, max_value=10**16 - 1))
+def test_every_chinese_integer_reads_exactly(n):
+    assert parse_number(chinese_numeral(n)) == Decimal(n)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.decimals(min_value=0, max_value=10**12, places=4, allow_nan=False, allow_infinity=False))
+def test_every_arabic_number_reads_exactly_with_and_without_separators(value):
+    plain = format(value, "f")
+    assert parse_number(plain) == value
+    assert parse_number(format(value, ",f")) == value
+    if value:  # 0万 reads as nothing: 万 after a zero is taken for 万 alone
+        assert parse_number(plain + "万") == value * 10_000
+        assert parse_number(plain + "亿") == value * 100_000_000
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=1, max_value=10**8 - 1), st.integers(min_value=0, max_value=9999))
+def test_a_chinese_decimal_reads_exactly(whole, tenths):
+    digits = "".join(_DIGITS[int(c)] for c in str(tenths))
+    expected = Decimal(f"{whole}.{tenths}")
+    assert parse_number(f"{chinese_numeral(whole)}点{digits}") == expected
+    assert parse_number(f"负{chinese_numeral(whole)}点{digits}") == -expected
+
+
 _NUMERAL_ALPHABET = "0123456789０１２３４５６７８９.,，．零〇一二两三四五六七八九十百千万亿壹贰叁拾佰仟萬億点分之负-元个"
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=_NUMERAL_ALPHABET, max_size=16))
 def test_never_raises_on_numeral_soup(raw):
+    # the exact values are the round trips above; here only that nothing raises or overflows
     result = parse_number(raw)
-    assert result is None or isinstance(result, Decimal)
+    assert result is None or (isinstance(result, Decimal) and result.is_finite())
+
+
+# Everything that can make or carry a number: digits of any script, the numeral table's
+# characters, signs, separators and Latin multipliers.
+_NUMERAL_CHARS = set(_NUMERAL_ALPHABET + "○貳兩俩倆參陆陸柒捌玖肆伍壹佰仟拾兆點kKｋＫ負－−+廿卅")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Nd", "Nl", "No", "Cs"),
+                                      blacklist_characters="".join(_NUMERAL_CHARS)), max_size=20))
+def test_text_without_a_numeral_reads_as_nothing(raw):
+    assert parse_number(raw) is None
+    assert parse_digit_string(raw) is None
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=20))
 def test_never_raises_on_any_text(raw):
-    parse_number(raw)
-    parse_digit_string(raw)
+    result = parse_number(raw)
+    assert result is None or result.is_finite()
+    digits = parse_digit_string(raw)
+    assert digits is None or (isinstance(digits, int) and digits >= 0)
