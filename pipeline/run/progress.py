@@ -10,7 +10,10 @@ import logging
 import os
 import sys
 import time
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 log = logging.getLogger("pipeline.progress")
 
@@ -20,13 +23,24 @@ def interactive() -> bool:
 
 
 class RunProgress:
-    def __init__(self, n_files: int, n_batches: int, use_bar: Optional[bool] = None):
+    """Counts what the written batches held and shows it: a bar on `console` (a rich Console;
+    stderr by default) when `use_bar` is true (default: on a terminal outside CI), else one
+    INFO line per batch on the ``pipeline.progress`` logger."""
+
+    def __init__(self, n_files: int, n_batches: int, use_bar: Optional[bool] = None,
+                 console: Optional["Console"] = None):
         self.n_files, self.n_batches = n_files, n_batches
         self.files = self.chars = self.entities = self.batches = 0
         self.started = time.monotonic()
         self._bar = None
+        self._console = console
         if use_bar if use_bar is not None else interactive():
             self._start_bar()
+
+    @property
+    def showing_bar(self) -> bool:
+        """True while the bar is on screen (from the start until `close`)."""
+        return self._bar is not None
 
     def _start_bar(self) -> None:
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
@@ -35,7 +49,7 @@ class RunProgress:
             TextColumn("[bold]extracting"), BarColumn(),
             TextColumn("{task.completed}/{task.total} inputs"),
             TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TimeRemainingColumn(),
-            transient=False,
+            transient=False, console=self._console,
         )
         self._bar.start()
         self._task = self._bar.add_task("run", total=self.n_files, rate="")

@@ -1,4 +1,7 @@
+import io
 import logging
+
+from rich.console import Console
 
 from pipeline.run.progress import RunProgress
 
@@ -15,8 +18,23 @@ def test_plain_log_lines_when_not_on_a_terminal(caplog):
 
 
 def test_the_bar_tracks_files():
-    progress = RunProgress(n_files=4, n_batches=2, use_bar=True)
-    progress.batch_written(4, 100, 1)
-    assert progress._bar is not None and progress._bar.tasks[0].completed == 4
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=160, color_system=None)
+    progress = RunProgress(n_files=4, n_batches=2, use_bar=True, console=console)
+    assert progress.showing_bar
+    progress.batch_written(3, 100, 1)
+    progress.batch_written(1, 50, 2)
     progress.close()
-    assert progress._bar is None
+    assert not progress.showing_bar
+    final = screen.getvalue().rsplit("\r", 1)[-1]  # the last frame the bar drew
+    assert "extracting" in final and "4/4 inputs" in final
+    assert "files/s" in final and "chars/s" in final and "entities/s" in final
+    assert (progress.files, progress.chars, progress.entities, progress.batches) == (4, 150, 3, 2)
+
+
+def test_the_bar_replaces_the_log_lines(caplog):
+    caplog.set_level(logging.INFO, logger="pipeline.progress")
+    progress = RunProgress(n_files=1, n_batches=1, use_bar=True, console=Console(file=io.StringIO()))
+    progress.batch_written(1, 10, 0)
+    progress.close()
+    assert not [r for r in caplog.records if r.name == "pipeline.progress"]
