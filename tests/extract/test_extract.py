@@ -54,8 +54,15 @@ def test_a_two_million_character_line_without_punctuation():
 
 
 def test_text_in_other_languages_is_processed():
-    document = process("The State Council met on March 5. Прогресс. 東京都は3月11日に会議を開いた。")
-    assert document.sentences and all(document.text[m.start:m.end] == m.text for m in document.mentions)
+    text = "The State Council met on March 5. Прогресс. 東京都は3月11日に会議を開いた。"
+    document = process(text)
+    # ". " between Latin words ends no sentence (only 。！？… and !? beside Chinese do)
+    assert [(s.start, s.end, s.text) for s in document.sentences] == [(0, len(text), text)]
+    assert all(document.text[m.start:m.end] == m.text for m in document.mentions)
+    dates = [(m.text, m.date_value, m.date_start, m.date_end, m.grain) for m in document.mentions if m.label == "DATE"]
+    assert dates == [("3月11日", "2025-03-11", date(2025, 3, 11), date(2025, 3, 11), "day")]
+    # English and Russian are outside the contract: nothing is read in them (not "March 5")
+    assert all(m.start >= text.index("東") for m in document.mentions)
 
 
 _ALPHABET = list("我市召开会议民政局阳泉县委组织部万亿千百十一二三四五六七八九零两元年月日号%％.,，。、-—至到约多余以上") + list("0123456789")
