@@ -10,6 +10,24 @@ from tests.conftest import SAMPLES
 CONTENT_TABLES = ("documents", "articles", "sentences", "entities", "measures")
 
 
+# The entities rows the README's worked example shows, every column it shows.
+WORKED_EXAMPLE = [
+    {"label": "MONEY", "text": "3135.7万元", "value": 31357000.0, "currency": "CNY", "unit": None, "qualifier": None,
+     "source": "numeric"},
+    {"label": "QUANTITY", "text": "80周岁及以上", "value": 80.0, "unit": "周岁", "qualifier": "at_least",
+     "source": "numeric"},
+    {"label": "QUANTITY", "text": "一百多人", "value": 100.0, "unit": "人", "qualifier": "more_than", "source": "numeric"},
+    {"label": "DATE", "text": "3月11日", "date_value": "2025-03-11", "date_start": "2025-03-11",
+     "date_end": "2025-03-11", "grain": "day", "value": None, "source": "numeric"},
+    {"label": "DATE", "text": "过去的一年", "date_value": "2024", "date_start": "2024-01-01", "date_end": "2024-12-31",
+     "grain": "year", "source": "numeric"},
+    {"label": "ORG", "text": "市民政局", "norm": "阳泉市民政局", "value": None, "source": "rules"},
+    {"label": "GPE", "text": "我市", "norm": "阳泉市", "source": "rules"},
+    {"label": "PERSON", "text": "刘阳", "norm": "刘阳", "source": "layout"},
+    {"label": "PERSON", "text": "苏景云", "norm": "苏景云", "source": "ner"},
+]
+
+
 def read(out, table):
     frame = pd.read_parquet(out / table)
     sort = [c for c in ("doc_id", "entity_id", "sentence_id", "article_id") if c in frame.columns]
@@ -40,6 +58,16 @@ def test_the_sample_run_writes_the_eight_tables(sample_run):
     entities = read(out, "entities")
     for row in entities.itertuples():
         assert texts[row.doc_id][row.start:row.end] == row.text
+    assert set(entities.label) == {"ORG", "PERSON", "GPE", "LOC", "DATE", "MONEY", "PERCENT", "QUANTITY"}
+    on_page = entities[entities.doc_id == page.doc_id]
+    for expected in WORKED_EXAMPLE:
+        found = on_page[(on_page.label == expected["label"]) & (on_page.text == expected["text"])]
+        assert len(found), expected
+        row = found.iloc[0]
+        for column, value in expected.items():
+            got = row[column]
+            got = None if got is None or (not isinstance(got, str) and pd.isna(got)) else got
+            assert (str(got) if column.startswith("date_") and got is not None else got) == value, (expected, column)
     runs = read(out, "runs")
     assert runs.n_documents.tolist() == [2] and runs.n_errors.tolist() == [0]
     measures = read(out, "measures").merge(entities[["entity_id", "label", "text"]], on="entity_id")
