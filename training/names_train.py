@@ -27,6 +27,7 @@ from pipeline.config import CONFIG_DIR
 from pipeline.extract.names.features import Lexicon, Vocabulary, batch_features, bigram_keys, code_points
 from pipeline.extract.names.model import (LEXICON_FILE, META_FILE, MODEL_FILE, allowed_transitions, spans_from_tags,
                                           tag_names)
+from pipeline.look.evaluate import LabelScore
 
 from .names_data import NAMES_WORK, Example, read_examples
 from .names_lexicon import NAMES_MODEL_DIR
@@ -227,20 +228,21 @@ def to_tensors(batch: list[Encoded], rng: random.Random | None, recipe: dict):
 # --------------------------------------------------------------------- scoring
 
 
-def prf(tp: int, found: int, gold: int) -> dict:
-    p = tp / found if found else 0.0
-    r = tp / gold if gold else 0.0
-    return {"p": round(p, 4), "r": round(r, 4), "f": round(2 * p * r / (p + r) if p + r else 0.0, 4)}
+def _prf(score: LabelScore) -> dict:
+    return {"p": round(score.precision, 4), "r": round(score.recall, 4), "f": round(score.f1, 4)}
 
 
 def score_spans(gold: Sequence[set], found: Sequence[set], labels: Sequence[str]) -> dict:
+    """Exact-span precision, recall and F1 per label and over all, counted as the project's
+    evaluator counts them (pipeline/look/evaluate.py's LabelScore)."""
     result = {"per_label": {}}
     for label in labels:
         tp = sum(len({x for x in g if x[2] == label} & {x for x in f if x[2] == label}) for g, f in zip(gold, found))
-        result["per_label"][label] = prf(tp, sum(1 for f in found for x in f if x[2] == label),
-                                         sum(1 for g in gold for x in g if x[2] == label))
+        n_found = sum(1 for f in found for x in f if x[2] == label)
+        n_gold = sum(1 for g in gold for x in g if x[2] == label)
+        result["per_label"][label] = _prf(LabelScore(label, tp=tp, fp=n_found - tp, fn=n_gold - tp))
     tp = sum(len(g & f) for g, f in zip(gold, found))
-    result["overall"] = prf(tp, sum(map(len, found)), sum(map(len, gold)))
+    result["overall"] = _prf(LabelScore("ALL", tp=tp, fp=sum(map(len, found)) - tp, fn=sum(map(len, gold)) - tp))
     return result
 
 
@@ -320,6 +322,8 @@ def train(recipe: dict, out: Path, examples_path: Path = NAMES_WORK / "examples.
     dev_items = {c: encode([e for e in examples if e.split == "dev" and e.corpus == c], vocabulary, lexicon, tags)
                  for c in CORPORA}
     network = make_network(recipe, len(vocabulary.chars) + 2, len(vocabulary.bigrams) + 2, lexicon.n_features, tags)
+    if recipe.get("char_vectors"):
+        print("char vectors:", json.dumps(init_char_vectors(network, vocabulary, recipe["char_vectors"])), flush=True)
     averaged = copy.deepcopy(network)  # what is evaluated and saved: see average_into
     optimizer = torch.optim.Adam(network.parameters(), lr=recipe["learn_rate"])
     scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=recipe["learn_rate_decay"])
@@ -356,6 +360,21 @@ def train(recipe: dict, out: Path, examples_path: Path = NAMES_WORK / "examples.
     best = _evaluate_and_keep(averaged, dev_items, tags, labels, recipe, vocabulary, out, best,
                               {"step": step, "epoch": "end", "seconds": round(time.time() - started)}, log_path, copy)
     return best
+
+
+def init_char_vectors(network, vocabulary: Vocabulary, source: str) -> dict:
+    """The character embedding starts from pretrained vectors (training/char_vectors.py) where they
+    know the character; the rest keep their random rows."""
+    import torch
+
+    from .char_vectors import initial_char_embeddings, read_table
+
+    rows, stats = initial_char_embeddings(read_table(source), vocabulary.chars,
+                                          network.char_embed.weight.detach().numpy())
+    rows[0] = 0.0  # the padding row
+    with torch.no_grad():
+        network.char_embed.weight.copy_(torch.from_numpy(rows))
+    return {"source": source, **stats}
 
 
 def average_into(averaged, network, decay: float) -> None:
