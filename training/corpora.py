@@ -15,6 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
+from pipeline.text import Coverage, Span, bracket_pairs, resolve_overlaps
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CORPORA = Path(os.environ.get("PIPELINE_CORPORA", PROJECT_ROOT.parent / "shared" / "data"))
 PD_FILE = CORPORA / "peoples-daily-1998" / "199801.utf8.txt"
@@ -275,7 +277,11 @@ CLUENER_LABELS = {"name": "PERSON", "company": "ORG", "government": "ORG", "orga
                   "address": "PLACE", "scene": "PLACE"}
 # CLUENER sometimes takes a quote or bracket into a span (“星展中国”南宁分行 is a
 # name, but （charles is not): marks at either edge are trimmed, paired ones inside kept.
-_EDGE_MARKS = "“”‘’\"'《》〈〉（）()【】[]「」『』，。、；：！？,.;:!? "
+_EDGE_PUNCTUATION = "\"'，。、；：！？,.;:!? "
+
+
+def _edge_marks() -> str:
+    return "".join(mark for pair in bracket_pairs().items() for mark in pair) + _EDGE_PUNCTUATION
 
 
 def read_cluener(path: Path = CLUENER_FILE) -> Iterator[CharSentence]:
@@ -300,47 +306,41 @@ def read_cluener(path: Path = CLUENER_FILE) -> Iterator[CharSentence]:
                         if text[start:last + 1] != mention:
                             continue
                         spans.append(_trim_marks(text, start, last + 1, label))
-            marked = _without_overlaps([span for span in spans if span[1] > span[0]])
-            repeats = _without_overlaps([repeat for span in marked for repeat in _repeats(text, span)])
-            free = [r for r in repeats if all(r[1] <= m[0] or r[0] >= m[1] for m in marked)]
+            marked = resolve_overlaps(Span(*span) for span in set(spans))
+            repeats = resolve_overlaps(Span(*repeat) for repeat in set(_repeats(text, *marked)))
+            taken = Coverage(marked)
+            free = [repeat for repeat in repeats if taken.is_free(repeat.start, repeat.end)]
             yield CharSentence(fold_width(text), sorted(marked + free))
 
 
-def _repeats(text: str, span: tuple[int, int, str]) -> Iterator[tuple[int, int, str]]:
-    start, end, label = span
-    if end - start < 2:
-        return
-    mention = text[start:end]
-    pos = text.find(mention)
-    while pos >= 0:
-        if pos != start:
-            yield pos, pos + len(mention), label
-        pos = text.find(mention, pos + 1)
+def _repeats(text: str, *marked: Span) -> Iterator[Span]:
+    for start, end, label in marked:
+        if end - start < 2:
+            continue
+        mention = text[start:end]
+        pos = text.find(mention)
+        while pos >= 0:
+            if pos != start:
+                yield Span(pos, pos + len(mention), label)
+            pos = text.find(mention, pos + 1)
 
 
 def _trim_marks(text: str, start: int, end: int, label: str) -> tuple[int, int, str]:
-    while start < end and text[start] in _EDGE_MARKS and not _closed_inside(text[start:end]):
+    marks = _edge_marks()
+    while start < end and text[start] in marks and not _closed_inside(text[start:end]):
         start += 1
-    while end > start and text[end - 1] in _EDGE_MARKS and not _closed_inside(text[start:end]):
+    while end > start and text[end - 1] in marks and not _closed_inside(text[start:end]):
         end -= 1
     return start, end, label
 
 
 def _closed_inside(span: str) -> bool:
     """The span's edge mark is closed or opened by a partner inside it (“星展中国”南宁分行)."""
-    pairs = {"“": "”", "‘": "’", "《": "》", "〈": "〉", "（": "）", "(": ")", "【": "】", "[": "]", "「": "」", "『": "』"}
+    pairs = bracket_pairs()
     first, last = span[0], span[-1]
     if first in pairs and pairs[first] in span[1:]:
         return True
     return last in pairs.values() and any(o in span[:-1] for o, c in pairs.items() if c == last)
-
-
-def _without_overlaps(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    kept: list[tuple[int, int, str]] = []
-    for span in sorted(set(spans), key=lambda s: (s[0] - s[1], s[0])):
-        if all(span[1] <= k[0] or span[0] >= k[1] for k in kept):
-            kept.append(span)
-    return sorted(kept)
 
 
 # CLUENER ships only its training split: the last 10% is the held-out test, the

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Iterable, Sequence
 
-from pipeline.config import CONFIG_DIR, read_yaml
+from pipeline.config import load_table
 from pipeline.types import Mention
 
 SOURCE = "consistency"
@@ -35,7 +35,7 @@ class RepeatRules:
 
 @lru_cache(maxsize=1)
 def repeat_rules() -> RepeatRules:
-    table = read_yaml(CONFIG_DIR / "names" / "repeats.yaml")
+    table = load_table("names/repeats")
     return RepeatRules(frozenset(table["labels"]), int(table["min_chars"]))
 
 
@@ -64,28 +64,6 @@ class ArticleMentions:
     def within(self, start: int, end: int) -> list[Mention]:
         first, last = bisect_left(self.starts, start), bisect_right(self.starts, end)
         return [m for m in self.mentions[first:last] if m.end <= end]
-
-
-class Coverage:
-    """Non-overlapping spans already taken, in order: only a new span's neighbours
-    (found by bisection) can clash with it, so placing n spans is O(n log n)."""
-
-    def __init__(self, spans: Iterable[Span]):
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        for start, end in sorted(spans):
-            self.add(start, end)
-
-    def is_free(self, start: int, end: int) -> bool:
-        at = bisect_right(self.starts, start)
-        if at > 0 and self.ends[at - 1] > start:
-            return False
-        return not (at < len(self.starts) and self.starts[at] < end)
-
-    def add(self, start: int, end: int) -> None:
-        at = bisect_right(self.starts, start)
-        self.starts.insert(at, start)
-        self.ends.insert(at, end)
 
 
 def with_agreed_labels(articles: Sequence[Span], mentions: list[Mention], rules: RepeatRules | None = None,

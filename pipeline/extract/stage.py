@@ -1,7 +1,8 @@
 """Extract stage: runs the spaCy entity components over each sentence.
 
 Mentions come back with sentence offsets and are shifted to document offsets
-here; where components disagree, the longer span wins (ENTITIES.md).  Names
+here; where components disagree, the longer span wins (ENTITIES.md; the one
+tie-break policy is pipeline/text.py's ``resolve_overlaps``).  Names
 found in bylines and photo credits by layout repair are PERSON mentions too,
 and the names an article agrees on correct the model where it strayed from them
 (pipeline/extract/consistency.py).
@@ -9,32 +10,17 @@ and the names an article agrees on correct the model where it strayed from them
 from __future__ import annotations
 
 import logging
-from typing import Iterable
 
 from pipeline.config import Config
-from pipeline.extract.consistency import Coverage, with_agreed_labels, with_cut_names_restored
+from pipeline.extract.consistency import with_agreed_labels, with_cut_names_restored
 from pipeline.extract.workers import segment_mentions
+from pipeline.text import resolve_overlaps
 from pipeline.types import Document, Mention
 
 log = logging.getLogger(__name__)
 
 # Layout regions outside the sentences that still name people and bodies.
 AUTHOR_REGIONS = ("byline", "credit")
-
-
-def resolve_overlaps(mentions: Iterable[Mention]) -> list[Mention]:
-    """Non-overlapping mentions, longer spans first, then earlier ones.
-
-    Accepted spans never overlap, so only a candidate's neighbours among them
-    (found by bisection) can clash: O(n log n) for a document of any size.
-    """
-    taken = Coverage(())
-    chosen: list[Mention] = []
-    for mention in sorted(mentions, key=lambda m: (-(m.end - m.start), m.start, m.label)):
-        if mention.end > mention.start and taken.is_free(mention.start, mention.end):
-            taken.add(mention.start, mention.end)
-            chosen.append(mention)
-    return sorted(chosen, key=lambda m: (m.start, m.end))
 
 
 def _segments(document: Document) -> list[tuple[int, str]]:

@@ -1,60 +1,50 @@
-"""What an operator looks at first: counts per label, top organisations, money totals.
+"""What an operator looks at first, published as Prefect artifacts when a run
+ends: mentions per label, the top organisations and the totals within one
+indicator.
 
-Accumulated batch by batch as the run writes, published as Prefect artifacts.
+Each is chosen as the HTML report chooses it from the output folder
+(pipeline/look/report_figures.py, report_sections.py), over this run's documents
+only; the rows they need are kept batch by batch as the run writes.
 """
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections import Counter, defaultdict
-from decimal import Decimal
-from typing import Iterable, Optional
+from collections import Counter
+from typing import Iterable
 
-from pipeline.types import Document, Mention
+import pandas as pd
 
-TOP_N = 20
+from pipeline.look.report_figures import TOP_N, RunTables, figures, top_names
+from pipeline.look.report_sections import repeated_indicator_totals
+from pipeline.tables.rows import measure_rows, mention_rows
+from pipeline.types import Document
 
-
-def money_owner(mentions: list[Mention], money: Mention, sentence_bounds: tuple[int, int]) -> Optional[Mention]:
-    """The organisation a money amount belongs to: the nearest ORG in its sentence, earlier ones first."""
-    start, end = sentence_bounds
-    orgs = [m for m in mentions if m.label == "ORG" and start <= m.start and m.end <= end]
-    before = [m for m in orgs if m.end <= money.start]
-    if before:
-        return max(before, key=lambda m: m.end)
-    after = [m for m in orgs if m.start >= money.end]
-    return min(after, key=lambda m: m.start) if after else None
+# The columns of the contract tables that top_names and figures read.
+_NAME_COLUMNS = ["entity_id", "doc_id", "label", "norm", "text"]
+_NUMBER_COLUMNS = ["entity_id", "text", "value", "unit", "currency"]
 
 
 class RunTotals:
     def __init__(self) -> None:
         self.labels: Counter[str] = Counter()
-        self.organisations: Counter[str] = Counter()
-        self.money: dict[tuple[str, str], Decimal] = defaultdict(Decimal)  # (org, currency) -> total
+        self._organisations: list[pd.DataFrame] = []
+        self._figures: list[pd.DataFrame] = []
 
     def add(self, documents: Iterable[Document]) -> None:
-        for document in documents:
-            self.labels.update(m.label for m in document.mentions)
-            self.organisations.update(m.norm or m.text for m in document.mentions if m.label == "ORG")
-            self._add_money(document)
+        documents = list(documents)
+        entities = pd.DataFrame([row for d in documents for row in mention_rows(d)],
+                                columns=list(dict.fromkeys(_NAME_COLUMNS + _NUMBER_COLUMNS)))
+        self.labels.update(entities["label"])
+        self._organisations.append(entities.loc[entities["label"] == "ORG", _NAME_COLUMNS])
+        self._figures.append(_figures(documents, entities))
 
-    def _add_money(self, document: Document) -> None:
-        # Mentions grouped by sentence once, so each amount looks only at its own
-        # sentence's organisations (a long document has thousands of both).
-        sentences = sorted(document.sentences, key=lambda s: s.start)
-        starts = [s.start for s in sentences]
-        by_sentence: dict[int, list[Mention]] = defaultdict(list)
-        for mention in document.mentions:
-            at = bisect_right(starts, mention.start) - 1
-            if at >= 0 and mention.end <= sentences[at].end and mention.label in ("ORG", "MONEY"):
-                by_sentence[at].append(mention)
-        for at, mentions in by_sentence.items():
-            sentence = sentences[at]
-            if sentence.duplicate_of is not None:  # a passage printed twice counts once, at its first copy
-                continue
-            for money in (m for m in mentions if m.label == "MONEY" and m.value is not None):
-                owner = money_owner(mentions, money, (sentence.start, sentence.end))
-                key = (owner.norm or owner.text) if owner else "(no organisation in the sentence)"
-                self.money[(key, money.currency or "")] += money.value
+    def organisations(self) -> pd.DataFrame:
+        """The TOP_N organisations mentioned most, as the report's names section ranks them."""
+        return top_names(_concat(self._organisations, _NAME_COLUMNS), ["ORG"], TOP_N)
+
+    def indicator_totals(self) -> pd.DataFrame:
+        """The report's totals within one indicator (never across indicators)."""
+        found = [frame for frame in self._figures if not frame.empty]
+        return repeated_indicator_totals(pd.concat(found, ignore_index=True)) if found else pd.DataFrame()
 
     def publish(self) -> None:
         """Prefect artifacts of the run (shown in the UI of a real server)."""
@@ -63,9 +53,29 @@ class RunTotals:
         create_table_artifact(key="entity-counts", description="Mentions per label in this run",
                               table=[{"label": label, "mentions": n} for label, n in self.labels.most_common()])
         create_table_artifact(key="top-organisations", description=f"The {TOP_N} organisations mentioned most",
-                              table=[{"organisation": org, "mentions": n}
-                                     for org, n in self.organisations.most_common(TOP_N)])
-        rows = sorted(self.money.items(), key=lambda item: -item[1])[:TOP_N]
-        create_table_artifact(key="money-totals", description="Money by organisation (nearest ORG in the sentence)",
-                              table=[{"organisation": org, "currency": currency, "total": f"{total:,.2f}"}
-                                     for (org, currency), total in rows])
+                              table=[{"organisation": row.name, "mentions": int(row.mentions),
+                                      "documents": int(row.documents)}
+                                     for row in self.organisations().itertuples()])
+        create_table_artifact(key="indicator-totals",
+                              description="Level figures summed within one indicator, period, place and unit",
+                              table=[{"indicator": row.indicator, "period": row.period, "place": row.place,
+                                      "unit": row.measure_unit, "total": f"{row.total:,.2f}",
+                                      "figures": int(row.figures), "documents": int(row.documents)}
+                                     for row in self.indicator_totals().itertuples()])
+
+
+def _figures(documents: list[Document], entities: pd.DataFrame) -> pd.DataFrame:
+    """The batch's figures as the report's ``figures`` joins them: each measure with its number."""
+    measures = pd.DataFrame([row for d in documents for row in measure_rows(d)])
+    if measures.empty:
+        return measures
+    sources = pd.DataFrame({"doc_id": [d.doc_id for d in documents], "source": [d.source for d in documents]})
+    # figures() reads only these three tables
+    batch = RunTables(documents=sources, entities=entities[_NUMBER_COLUMNS], measures=measures,
+                      runs=pd.DataFrame(), errors=pd.DataFrame(), n_articles=0, n_sentences=0)
+    return figures(batch)
+
+
+def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    frames = [frame for frame in frames if not frame.empty]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)

@@ -19,6 +19,7 @@ from pipeline.extract.dates.patterns import RULES, DateRules
 from pipeline.extract.dates.periods import (UNRESOLVED_YEAR, Period, day_period, month_period, nearest_month,
                                             nearest_year, valid_day, xun_of, year_period)
 from pipeline.extract.dates.reading import Found, read_match, small_number, years_from_day
+from pipeline.text import resolve_overlaps
 from pipeline.types import Mention
 
 SOURCE = "numeric"
@@ -58,15 +59,10 @@ def _find_dates(text: str, pub_date: Optional[date], rules: DateRules) -> list[M
 def _with_longer(found: list[Found], forms: list[tuple[int, int, Period]]) -> list[Found]:
     """Festivals, lunar dates, eras and years counted from pub_date in place of
     the shorter readings they cover (农历2015年十月初一 is one lunar date, not
-    2015年 and 十月)."""
-    kept = list(found)
-    for start, end, period in forms:
-        covered = [f for f in kept if f.start < end and start < f.end]
-        if any(f.end - f.start > end - start for f in covered):
-            continue
-        kept = [f for f in kept if f not in covered]
-        kept.append(Found(start, end, None, None, None, period))
-    return sorted(kept, key=lambda f: f.start)
+    2015年 and 十月); of two readings of one length the form wins."""
+    read = [Found(start, end, None, None, None, period) for start, end, period in forms]
+    forms_read = {id(f) for f in read}
+    return resolve_overlaps(found + read, preference=lambda f: id(f) not in forms_read)
 
 
 def _resolve(item: Found, pub: Optional[date]) -> Optional[Period]:

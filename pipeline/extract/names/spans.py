@@ -1,12 +1,15 @@
 """What every name rule shares: a span made a mention with its ``norm``
 (configs/names/home.yaml resolves 我市 -> 阳泉市, 市民政局 -> 阳泉市民政局),
-whether a span sits on word boundaries, and overlaps settled."""
+whether a span sits on word boundaries, and overlaps settled with the rules
+preferred."""
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import partial
 
 from pipeline.extract.names.tables import HAN_CHAR, NameTables
+from pipeline.text import resolve_overlaps as resolve_spans
 from pipeline.types import Mention
 from pipeline.words import word_model
 
@@ -55,11 +58,11 @@ def sits_on_word_boundaries(text: str, start: int, end: int, tables: NameTables)
     return words.boundary_cost(text, start, end) <= tables.word_boundary_max_cost
 
 
-def resolve_overlaps(mentions: list[Mention], preferred_source: str = RULES_SOURCE) -> list[Mention]:
-    """No overlaps: longer spans first, then the preferred source, then leftmost."""
-    ranked = sorted(mentions, key=lambda m: (-(m.end - m.start), m.source != preferred_source, m.start))
-    kept: list[Mention] = []
-    for mention in ranked:
-        if all(mention.end <= k.start or mention.start >= k.end for k in kept):
-            kept.append(mention)
-    return sorted(kept, key=lambda m: m.start)
+def rules_first(mention: Mention) -> bool:
+    """The tables name what they list for sure, so of two readings of one length
+    the rules' wins over the model's."""
+    return mention.source != RULES_SOURCE
+
+
+# The one resolver (pipeline/text.py) with the names' preference.
+resolve_overlaps = partial(resolve_spans, preference=rules_first)
