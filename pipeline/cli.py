@@ -4,7 +4,8 @@
 
 Exit status: 0 when every input was processed, 1 when some were refused (they
 are in the ``errors`` table), 2 on a usage or configuration error or when the
-output folder cannot be written (nothing written then).
+output folder cannot be written (nothing written then); pipeline/errors.py names
+each error with its status.
 """
 from __future__ import annotations
 
@@ -16,9 +17,8 @@ from datetime import date
 from pathlib import Path
 from typing import Optional, Sequence
 
-from pipeline.config import ConfigError, load_config
-
-EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+from pipeline.config import load_config
+from pipeline.errors import EXIT_OK, EXIT_USAGE, ConfigError, GoldError, OutputError
 
 
 def _iso_date(value: str) -> date:
@@ -97,7 +97,7 @@ def report_or_eval_command(args: argparse.Namespace) -> int:
         path = write_report(args.out, args.html, max_documents=args.max_documents)
         print(f"report -> {path}")
         return EXIT_OK
-    from pipeline.look.evaluate import GoldError, evaluate_output, format_report, write_json
+    from pipeline.look.evaluate import evaluate_output, format_report, write_json
     from pipeline.look import evaluate_measures
 
     try:
@@ -108,7 +108,10 @@ def report_or_eval_command(args: argparse.Namespace) -> int:
                 args.json.write_text(json.dumps(measure_scores.as_dict(), indent=2), encoding="utf-8")
             return EXIT_OK
         scores = evaluate_output(args.gold, args.out)
-    except (GoldError, OSError) as error:
+    except GoldError as error:
+        print(f"pipeline: {error}", file=sys.stderr)
+        return error.exit_status
+    except OSError as error:  # the gold file cannot be read
         print(f"pipeline: {error}", file=sys.stderr)
         return EXIT_USAGE
     print(format_report(scores))
@@ -122,19 +125,18 @@ def run_command(args: argparse.Namespace) -> int:
         config, config_sha256 = load_config(args.config)
     except ConfigError as error:
         print(f"pipeline: configuration error: {error}", file=sys.stderr)
-        return EXIT_USAGE
+        return error.exit_status
     from pipeline.run.flow import run_pipeline
-    from pipeline.tables.folder import OutputError
 
     try:
         summary = run_pipeline(inputs=[str(name) for name in args.inputs], out=str(args.out), config=config,
                                   config_sha256=config_sha256, cli_pub_date=args.pub_date)
     except ConfigError as error:
         print(f"pipeline: configuration error: {error}", file=sys.stderr)
-        return EXIT_USAGE
+        return error.exit_status
     except OutputError as error:
         print(f"pipeline: {error}", file=sys.stderr)
-        return EXIT_USAGE
+        return error.exit_status
     for error in summary.errors:
         print(f"pipeline: refused {error.source} [{error.stage}/{error.error_type}]: {error.message}", file=sys.stderr)
     print(f"run {summary.run_id}: {summary.n_documents} document(s) written, {len(summary.repeats)} repeat(s) "

@@ -142,7 +142,9 @@ class Repeat:
 
 @dataclass(frozen=True)
 class ErrorRow:
+    """A refused input: made by pipeline.errors (a Refusal's row, or a stage's failure)."""
+
     source: str
     stage: str
-    error_type: str
+    error_type: str  # a pipeline.errors.Refusals error_type, or the class name of what a stage raised
     message: str

@@ -7,24 +7,24 @@ even where the segmenter's tokens disagree).  The publication date travels on
 ``doc._.pub_date``.  Overlaps between components are settled afterwards by
 :func:`pipeline.extract.stage.resolve_overlaps`.
 
-Component names in ``config.extract.components`` map to factories through
-``COMPONENT_FACTORIES``; a module that provides a component registers itself
-there by being imported in :func:`_import_component_modules`.
+The validated run config reaches the components through spaCy's own config:
+every factory takes one argument, ``settings`` (the run config as JSON, its
+default :data:`DEFAULT_SETTINGS`), and :func:`build_nlp` passes it with
+``nlp.add_pipe(factory, config={"settings": ...})``.  A key added to
+:class:`pipeline.config.Config` therefore reaches every component with nothing
+in between to edit; a factory reads it from :func:`run_config`.
 """
 from __future__ import annotations
 
-import importlib
-import logging
 from typing import Iterable
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.config import Config
+from pipeline.config import Config, use_tables
+from pipeline.errors import ConfigError
 from pipeline.types import Mention
-
-log = logging.getLogger(__name__)
 
 TEXT_KEY = "zh_text"
 
@@ -33,12 +33,27 @@ if not Doc.has_extension("mentions"):
 if not Doc.has_extension("pub_date"):
     Doc.set_extension("pub_date", default=None)
 
-# config name -> (module providing it, spaCy factory name)
-COMPONENT_FACTORIES: dict[str, tuple[str, str]] = {
-    "numeric": ("pipeline.extract.numeric.mentions", "zh_numeric_entities"),
-    "rules": ("pipeline.extract.names.rules", "zh_name_rules"),
-    "ner": ("pipeline.extract.names.statistical", "zh_statistical_names"),
+# extract.components' names -> the spaCy factories that make them.  spaCy's own
+# names ("ner") are taken, so the config's names are aliases of ours.
+FACTORIES: dict[str, str] = {
+    "numeric": "zh_numeric_entities",
+    "rules": "zh_name_rules",
+    "ner": "zh_statistical_names",
 }
+
+
+def settings_of(config: Config) -> dict:
+    """The run config as a spaCy component config can hold it (JSON: paths as strings)."""
+    return config.model_dump(mode="json")
+
+
+# What a factory is given when a pipeline is built without a run config (spacy.blank + add_pipe).
+DEFAULT_SETTINGS: dict = settings_of(Config())
+
+
+def run_config(settings: dict) -> Config:
+    """The run config a factory was given, validated again (spaCy hands it over as JSON)."""
+    return Config.model_validate(settings)
 
 
 def doc_text(doc: Doc) -> str:
@@ -85,41 +100,27 @@ def carrier_doc(nlp: Language, text: str) -> Doc:
     return doc
 
 
-def _component_available(name: str) -> bool:
-    module_name, factory = COMPONENT_FACTORIES[name]
-    try:
-        importlib.import_module(module_name)
-    except ModuleNotFoundError as error:
-        if error.name == module_name:
-            return False
-        raise
-    return Language.has_factory(factory)
+def _register_factories() -> None:
+    """Imports the modules whose ``@Language.factory`` decorators register the
+    components; they import this module, so it cannot import them at its top."""
+    import pipeline.extract.names.rules  # noqa: F401
+    import pipeline.extract.names.statistical  # noqa: F401
+    import pipeline.extract.numeric.mentions  # noqa: F401
 
 
 def build_nlp(config: Config) -> Language:
-    """A blank Chinese pipeline with the configured entity components."""
+    """A blank Chinese pipeline with the configured entity components, each given the run config."""
+    use_tables(config)  # a worker process builds its pipeline before it reads any table
     if config.extract.segmenter == "pkuseg":
         from pipeline.extract.segment import blank_pkuseg_nlp  # our own model; see pipeline/extract/segment.py
 
         nlp = blank_pkuseg_nlp(config.models_dir)
     else:
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "char"}}})
+    _register_factories()
+    settings = settings_of(config)
     for name in config.extract.components:
-        if name not in COMPONENT_FACTORIES:
-            raise ValueError(f"extract.components: unknown component '{name}'")
-        if not _component_available(name):
-            log.warning("component '%s' is not installed; skipped", name)
-            continue
-        factory = COMPONENT_FACTORIES[name][1]
-        nlp.add_pipe(factory, name=name, config=_component_config(name, config))
+        if name not in FACTORIES:
+            raise ConfigError(f"unknown component '{name}' (known: {', '.join(FACTORIES)})")
+        nlp.add_pipe(FACTORIES[name], name=name, config={"settings": settings})
     return nlp
-
-
-def _component_config(name: str, config: Config) -> dict:
-    if name in ("rules", "ner"):
-        return {
-            "home_province": config.home.province or "",
-            "home_city": config.home.city or "",
-            "models_dir": str(config.models_dir),
-        }
-    return {}

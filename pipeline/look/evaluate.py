@@ -31,6 +31,8 @@ from typing import Any, Iterable, Optional, Union
 
 import pandas as pd
 
+from pipeline.errors import GoldError
+
 LABELS = ("ORG", "PERSON", "GPE", "LOC", "DATE", "MONEY", "PERCENT", "QUANTITY")
 VALUE_COLUMNS = ("norm", "value", "value_max", "unit", "currency", "qualifier",
                  "date_value", "date_start", "date_end", "grain")
@@ -38,10 +40,6 @@ FLOAT_COLUMNS = ("value", "value_max")
 RELATIVE_TOLERANCE = 1e-6
 
 Key = tuple[str, int, int]  # doc_id, start, end
-
-
-class GoldError(ValueError):
-    """The gold file is malformed or names a document the output does not hold."""
 
 
 @dataclass

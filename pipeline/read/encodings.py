@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from pipeline.read.inputs import IngestError
+from pipeline.errors import IngestError, Refusals
 
 # Candidates for text without a BOM that is not valid UTF-8, in order of preference.
 CHINESE_ENCODINGS = ("gb18030", "big5", "utf_16", "utf_16_le", "utf_16_be")
@@ -24,7 +24,7 @@ _BOMS = (
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """The text and the name of the encoding it was read with."""
     if not data.strip():
-        raise IngestError("empty", "the file is empty")
+        raise IngestError(Refusals.EMPTY, part="file")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return _checked(data.decode(encoding, errors="strict"), encoding)
@@ -43,7 +43,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     guessed = _guess_chinese_encoding(data)
     if guessed:
         return guessed
-    raise IngestError("undecodable", f"not text in any supported encoding (UTF-8 fails at byte {utf8_error.start})")
+    raise IngestError(Refusals.UNDECODABLE, byte=utf8_error.start)
 
 
 def _looks_like_bomless_utf16(data: bytes) -> Optional[str]:
@@ -80,5 +80,5 @@ def _guess_chinese_encoding(data: bytes) -> Optional[tuple[str, str]]:
 
 def _checked(text: str, encoding: str) -> tuple[str, str]:
     if text and len(_BINARY_CONTROL.findall(text[:65536])) > max(8, len(text[:65536]) // 100):
-        raise IngestError("binary", "binary content (control bytes), not text")
+        raise IngestError(Refusals.BINARY)
     return text, encoding

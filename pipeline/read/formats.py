@@ -8,7 +8,8 @@ from datetime import date
 from typing import Optional
 
 from pipeline.read.encodings import decode_bytes
-from pipeline.read.inputs import IngestError, InputFile
+from pipeline.errors import IngestError, Refusals
+from pipeline.read.inputs import InputFile
 from pipeline.read.metadata import date_from_path, parse_iso_date, read_sidecar, sidecar_pub_date, sidecar_title
 from pipeline.types import ErrorRow, RawDocument
 
@@ -19,11 +20,11 @@ def read_input(item: InputFile, cli_pub_date: Optional[date]) -> tuple[list[RawD
     try:
         data = _read_bytes(item)
     except OSError as error:
-        return [], [ErrorRow(source, "ingest", "unreadable", f"cannot read the file: {error.strerror}")]
+        return [], [Refusals.UNREADABLE.row(source, reason=error.strerror)]
     try:
         text, encoding = decode_bytes(data)
     except IngestError as error:
-        return [], [ErrorRow(source, "ingest", error.error_type, str(error))]
+        return [], [error.row(source)]
     meta = read_sidecar(item.path)
     pub_date = sidecar_pub_date(meta) or date_from_path(item.path) or cli_pub_date
     if item.source_format == "jsonl":
@@ -33,13 +34,13 @@ def read_input(item: InputFile, cli_pub_date: Optional[date]) -> tuple[list[RawD
             return [_read_html(source, text, encoding, pub_date)], []
         return [_document(source, item.source_format, encoding, text, sidecar_title(meta), pub_date)], []
     except IngestError as error:
-        return [], [ErrorRow(source, "ingest", error.error_type, str(error))]
+        return [], [error.row(source)]
 
 
 def _document(source: str, source_format: str, encoding: str, text: str,
               title: Optional[str], pub_date: Optional[date], external_id: Optional[str] = None) -> RawDocument:
     if not text.strip():
-        raise IngestError("empty", "no text in the document")
+        raise IngestError(Refusals.EMPTY, part="document")
     digest = hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()
     return RawDocument(source=source, source_format=source_format, encoding=encoding, text=text,
                        title=title, pub_date=pub_date, external_id=external_id, content_sha256=digest)
@@ -51,7 +52,7 @@ def _read_html(source: str, html: str, encoding: str, pub_date: Optional[date]) 
     extracted = trafilatura.bare_extraction(html, output_format="python", include_comments=False,
                                             include_tables=True, favor_recall=True, with_metadata=True)
     if extracted is None or not (extracted.text or "").strip():
-        raise IngestError("no_main_text", "the HTML page has no main text (only markup, scripts or boilerplate)")
+        raise IngestError(Refusals.NO_MAIN_TEXT)
     page_date = parse_iso_date(extracted.date) if extracted.date else None
     return _document(source, "html", encoding, extracted.text, extracted.title or None, pub_date or page_date)
 
@@ -77,7 +78,7 @@ def _read_jsonl(source: str, text: str, encoding: str, fallback_date: Optional[d
         try:
             documents.append(_jsonl_document(line_source, line, encoding, fallback_date))
         except IngestError as error:
-            errors.append(ErrorRow(line_source, "ingest", error.error_type, f"line {number}: {error}"))
+            errors.append(error.row(line_source, where=f"line {number}: "))
     return documents, errors
 
 
@@ -85,17 +86,17 @@ def _jsonl_document(source: str, line: str, encoding: str, fallback_date: Option
     try:
         record = json.loads(line)
     except json.JSONDecodeError as error:
-        raise IngestError("malformed_json", f"not valid JSON ({error.msg} at column {error.colno})") from None
+        raise IngestError(Refusals.MALFORMED_JSON, reason=f"{error.msg} at column {error.colno}") from None
     if not isinstance(record, dict):
-        raise IngestError("malformed_json", "a line must hold a JSON object")
+        raise IngestError(Refusals.MALFORMED_JSON, reason=f"a line holds a JSON {type(record).__name__}")
     body = record.get("text")
     if not isinstance(body, str) or not body.strip():
-        raise IngestError("missing_text", "the object has no non-empty 'text' field")
+        raise IngestError(Refusals.MISSING_TEXT)
     pub_date = fallback_date
     if record.get("pub_date") not in (None, ""):
         pub_date = parse_iso_date(str(record["pub_date"]))
         if pub_date is None:
-            raise IngestError("bad_pub_date", f"'pub_date' {record['pub_date']!r} is not a date (YYYY-MM-DD)")
+            raise IngestError(Refusals.BAD_PUB_DATE, value=record["pub_date"])
     title = record.get("title") if isinstance(record.get("title"), str) else None
     external_id = str(record["id"]) if record.get("id") is not None else None
     if isinstance(record.get("source"), str) and record["source"].strip():

@@ -6,18 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Union
 
+from pipeline.errors import Refusals
 from pipeline.read.metadata import SIDECAR_SUFFIXES
 from pipeline.types import ErrorRow
 
 FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
-
-
-class IngestError(Exception):
-    """An input that cannot be read as a document; ``error_type`` names why."""
-
-    def __init__(self, error_type: str, message: str):
-        super().__init__(message)
-        self.error_type = error_type
 
 
 @dataclass(frozen=True)
@@ -81,13 +74,12 @@ def discover_inputs(paths: Iterable[Union[str, Path]]) -> tuple[list[InputFile],
                 _add_file(file, found)
         elif path.is_file():
             if _format_of(path) is None:
-                errors.append(ErrorRow(str(path), "ingest", "unsupported_format",
-                                       f"'{path.suffix or path.name}' is not a supported input format "
-                                       f"(supported: {', '.join(sorted(FORMATS))})"))
+                errors.append(Refusals.UNSUPPORTED_FORMAT.row(str(path), suffix=path.suffix or path.name,
+                                                             supported=", ".join(sorted(FORMATS))))
             else:
                 _add_file(path, found)
         else:
-            errors.append(ErrorRow(str(path), "ingest", "not_found", "no such file or folder"))
+            errors.append(Refusals.NOT_FOUND.row(str(path)))
     return [found[key] for key in sorted(found)], errors
 
 

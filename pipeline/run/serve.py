@@ -27,9 +27,9 @@ configure_prefect()
 
 from prefect import flow, get_run_logger  # noqa: E402
 
-from pipeline.config import ConfigError, load_config  # noqa: E402
+from pipeline.config import load_config  # noqa: E402
+from pipeline.errors import EXIT_OK, ConfigError, ServeError  # noqa: E402
 
-EXIT_USAGE = 2
 HEALTH_TIMEOUT_S = 10
 
 HOW_TO_START_A_SERVER = """\
@@ -40,10 +40,6 @@ Start one and point the CLI at it, e.g. on this machine (SQLite in $PREFECT_HOME
 
 For production set PREFECT_SERVER_DATABASE_CONNECTION_URL=postgresql+asyncpg://USER:PASSWORD@HOST:5432/prefect
 before `prefect server start` (see the README, "Running on a schedule")."""
-
-
-class ServeError(Exception):
-    """Serving cannot start; the message says why and what to do."""
 
 
 @flow(name="newspaper-extraction-scheduled", validate_parameters=True)
@@ -122,8 +118,8 @@ def serve_command(args: argparse.Namespace) -> int:
         serve(args.inputs, args.out, args.config, args.pub_date, args.cron, args.name)
     except ConfigError as error:
         print(f"pipeline: configuration error: {error}", file=sys.stderr)
-        return EXIT_USAGE
+        return error.exit_status
     except ServeError as error:
         print(f"pipeline: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    return 0
+        return error.exit_status
+    return EXIT_OK

@@ -28,15 +28,12 @@ from typing import Any, Iterable, Optional
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.errors import OutputError
 from pipeline.tables.rows import article_rows, document_rows, measure_rows, mention_rows, sentence_rows
 from pipeline.tables.schemas import BATCH_TABLES, COMPATIBLE_VERSIONS, SCHEMA_VERSION, SCHEMAS, TABLES, to_table
 from pipeline.types import Document
 
 log = logging.getLogger(__name__)
-
-
-class OutputError(Exception):
-    """The output folder cannot be written; the previous tables are intact."""
 
 
 def batch_key(doc_ids: Iterable[str]) -> str:

@@ -3,9 +3,10 @@ from datetime import date
 
 import pytest
 
+from pipeline.errors import IngestError
 from pipeline.read.encodings import decode_bytes
 from pipeline.read.formats import read_input
-from pipeline.read.inputs import IngestError, discover_inputs
+from pipeline.read.inputs import discover_inputs
 
 TEXT = "本报讯 3月11日，我市召开2024年度人才工作述职会。会议指出，过去的一年，全市人才工作取得了新成效。"
 

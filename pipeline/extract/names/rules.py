@@ -10,7 +10,8 @@ from pipeline.extract.names.people import find_people
 from pipeline.extract.names.places import find_gazetteer_places, find_places, find_self_references
 from pipeline.extract.names.spans import RULES_SOURCE, name_mention, on_word_boundaries, resolve_overlaps
 from pipeline.extract.names.tables import NameTables, load_tables
-from pipeline.extract.nlp import add_mentions, doc_text
+from pipeline.config import Config
+from pipeline.extract.nlp import DEFAULT_SETTINGS, add_mentions, doc_text, run_config
 from pipeline.types import Mention
 
 
@@ -43,9 +44,12 @@ class NameRules:
         return doc
 
 
-@Language.factory(
-    "zh_name_rules",
-    default_config={"home_province": "", "home_city": "", "models_dir": ""},
-)
-def make_name_rules(nlp: Language, name: str, home_province: str, home_city: str, models_dir: str) -> NameRules:
-    return NameRules(load_tables(home_province, home_city))
+def tables_for(config: Config) -> NameTables:
+    """The name tables with the run's home place filled in (我县 -> its county)."""
+    home = config.home
+    return load_tables(home.province or "", home.city or "", home.county or "")
+
+
+@Language.factory("zh_name_rules", default_config={"settings": DEFAULT_SETTINGS})
+def make_name_rules(nlp: Language, name: str, settings: dict) -> NameRules:
+    return NameRules(tables_for(run_config(settings)))

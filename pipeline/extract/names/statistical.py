@@ -11,19 +11,16 @@ from typing import Iterable, Iterator
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.config import MODELS_DIR
+from pipeline.errors import MissingModelError
 from pipeline.extract.names.cleanup import model_mentions
 from pipeline.extract.names.model import MODEL_FILE, Entity, NameModel
 from pipeline.extract.names.spans import RULES_SOURCE, resolve_overlaps
-from pipeline.extract.names.tables import NameTables, load_tables
-from pipeline.extract.nlp import add_mentions, doc_text
+from pipeline.extract.names.rules import tables_for
+from pipeline.extract.names.tables import NameTables
+from pipeline.extract.nlp import DEFAULT_SETTINGS, add_mentions, doc_text, run_config
 from pipeline.types import Mention
 
 NAME_MODEL_SUBDIR = "names"
-
-
-class MissingModelError(FileNotFoundError):
-    """The trained name model is not where the configuration says."""
 
 
 def load_name_model(models_dir: str) -> NameModel:
@@ -94,11 +91,7 @@ class StatisticalNames:
                 yield self._finish(doc, text, entities)
 
 
-@Language.factory(
-    "zh_statistical_names",
-    default_config={"home_province": "", "home_city": "", "models_dir": ""},
-)
-def make_statistical_names(
-    nlp: Language, name: str, home_province: str, home_city: str, models_dir: str
-) -> StatisticalNames:
-    return StatisticalNames(load_name_model(models_dir or str(MODELS_DIR)), load_tables(home_province, home_city))
+@Language.factory("zh_statistical_names", default_config={"settings": DEFAULT_SETTINGS})
+def make_statistical_names(nlp: Language, name: str, settings: dict) -> StatisticalNames:
+    config = run_config(settings)
+    return StatisticalNames(load_name_model(str(config.models_dir)), tables_for(config))

@@ -17,10 +17,11 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.extract.dates.mentions import find_dates
-from pipeline.extract.nlp import add_mentions, doc_text
+from pipeline.extract.nlp import DEFAULT_SETTINGS, add_mentions, doc_text
 from pipeline.extract.numeric.matches import read_match, spaced_from_a_number
 from pipeline.extract.numeric.patterns import RULES, SPACED_CONTEXT, NumericRules
 from pipeline.extract.numeric.percent import percent_words
+from pipeline.text import resolve_overlaps
 from pipeline.types import Mention
 
 # Which label wins when two readings cover exactly the same characters:
@@ -33,7 +34,7 @@ def extract_numeric(text: str, pub_date: Optional[date] = None,
     """DATE, MONEY, PERCENT and QUANTITY mentions in ``text``, in order.
 
     Spans never overlap: where readings compete the longer one wins, then
-    DATE over MONEY over PERCENT over QUANTITY.
+    DATE over MONEY over PERCENT over QUANTITY (pipeline/text.py's policy).
     """
     if not text:
         return []
@@ -47,7 +48,7 @@ def extract_numeric(text: str, pub_date: Optional[date] = None,
     if not candidates:
         return []
     candidates = _outside_stopwords(text, candidates, rules)
-    return _longest_first(candidates)
+    return resolve_overlaps(candidates, preference=_label_rank)
 
 
 def _amounts(text: str, rules: NumericRules, pattern: Optional[re.Pattern[str]] = None) -> list[Mention]:
@@ -107,19 +108,8 @@ def _outside_stopwords(text: str, candidates: list[Mention], rules: NumericRules
     return kept
 
 
-def _longest_first(candidates: list[Mention]) -> list[Mention]:
-    ranked = sorted(candidates, key=lambda m: (m.start - m.end, _PRIORITY[m.label], m.start))
-    starts: list[int] = []
-    chosen: list[Mention] = []
-    for mention in ranked:
-        i = bisect.bisect_right(starts, mention.start)
-        if i and chosen[i - 1].end > mention.start:
-            continue
-        if i < len(chosen) and chosen[i].start < mention.end:
-            continue
-        starts.insert(i, mention.start)
-        chosen.insert(i, mention)
-    return chosen
+def _label_rank(mention: Mention) -> int:
+    return _PRIORITY[mention.label]
 
 
 # --- spaCy component ----------------------------------------------------------
@@ -136,6 +126,7 @@ class NumericEntities:
         return doc
 
 
-@Language.factory("zh_numeric_entities")
-def make_numeric_entities(nlp: Language, name: str) -> NumericEntities:
+@Language.factory("zh_numeric_entities", default_config={"settings": DEFAULT_SETTINGS})
+def make_numeric_entities(nlp: Language, name: str, settings: dict) -> NumericEntities:
+    # every component is given the run config (pipeline/extract/nlp.py); no key of it changes the amounts yet
     return NumericEntities()
