@@ -1,27 +1,32 @@
 """Run configuration: a YAML file validated on load; and the tables in configs/.
 
 An unknown key or a wrong type is refused with a message naming the key, so a
-typo in a nightly job's config fails loudly instead of being ignored.  The
-rules of every stage read their tables (configs/*.yaml) through
-:func:`read_yaml` and :func:`load_table`.
+typo in a nightly job's config fails loudly instead of being ignored.
+
+The rules of every stage read their tables (configs/*.yaml, configs/names/…)
+through one loader, :func:`load_table` (or :func:`table_file` for a file that is
+not YAML), and build what they compile from them in a function wrapped by
+:func:`per_tables`, never at import.  A run config's ``tables:`` key names a
+folder whose files replace configs/'s files of the same relative path; every
+process that runs a stage calls :func:`use_tables` with its Config first (the
+folder travels with the Config to worker processes).
 """
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
+from functools import lru_cache, wraps
 from pathlib import Path
-from typing import Any, Literal, Optional
+from typing import Any, Callable, Literal, Optional, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = PROJECT_ROOT / "configs"
 MODELS_DIR = PROJECT_ROOT / "data" / "models"
 
 
-class ConfigError(ValueError):
-    """A configuration that cannot be used; the message names the key."""
+from pipeline.errors import ConfigError  # noqa: E402
 
 
 class _Strict(BaseModel):
@@ -67,6 +72,25 @@ class Config(_Strict):
     runner: Runner = Field(default_factory=Runner)
     batching: Batching = Field(default_factory=Batching)
     extract: Extract = Field(default_factory=Extract)
+    # A folder of the user's own tables: each file in it replaces configs/'s file
+    # of the same relative path (units.yaml, names/orgs.yaml); the rest come
+    # from configs/.  A file replaces a whole table, it is not merged into it.
+    tables: Optional[Path] = None
+
+    @field_validator("tables")
+    @classmethod
+    def _tables_folder(cls, folder: Optional[Path]) -> Optional[Path]:
+        if folder is None:
+            return None
+        folder = folder.expanduser().resolve()
+        if not folder.is_dir():
+            raise ValueError(f"no tables folder at {folder}")
+        # a misspelt file name would silently leave configs/'s table in force
+        unknown = [str(path.relative_to(folder)) for path in sorted(folder.rglob("*"))
+                   if path.is_file() and not (CONFIG_DIR / path.relative_to(folder)).is_file()]
+        if unknown:
+            raise ValueError(f"{', '.join(unknown)} in {folder} replace(s) no table in configs/")
+        return folder
 
     @property
     def models_dir(self) -> Path:
@@ -111,13 +135,54 @@ def load_config(path: Optional[Path]) -> tuple[Config, str]:
 
 
 def read_yaml(path: Path) -> Any:
-    """One YAML table file (an empty file is an empty mapping)."""
+    """One YAML file (an empty file is an empty mapping); tables go through load_table."""
     with Path(path).open(encoding="utf-8") as handle:
         data = yaml.safe_load(handle)
     return {} if data is None else data
 
 
-@lru_cache(maxsize=None)
+# The run config's tables folder in this process (None: configs/ alone).  One
+# setting per process, as the tables are: stages and spaCy components read it
+# through load_table instead of each being handed the folder.
+_tables_folder: Optional[Path] = None
+
+T = TypeVar("T")
+
+
+def use_tables(config: "Config") -> None:
+    """Read tables from ``config.tables`` (over configs/) in this process from now
+    on; every process that runs a stage calls this with its Config first."""
+    global _tables_folder
+    _tables_folder = config.tables
+
+
+def per_tables(build: Callable[..., T]) -> Callable[..., T]:
+    """``build(*args)`` once per tables folder and arguments: what a rule compiles
+    from its tables is built on first use, and again only for another folder."""
+    @lru_cache(maxsize=None)
+    def built(folder: Optional[Path], *args: Any, **kwargs: Any) -> T:
+        return build(*args, **kwargs)
+
+    @wraps(build)
+    def current(*args: Any, **kwargs: Any) -> T:
+        return built(_tables_folder, *args, **kwargs)
+
+    current.cache_clear = built.cache_clear  # type: ignore[attr-defined]
+    current.cache_info = built.cache_info  # type: ignore[attr-defined]
+    return current
+
+
+def table_file(relative: str) -> Path:
+    """The file a rule reads for configs/<relative>: the tables folder's own copy
+    when it has one."""
+    if _tables_folder is not None and (_tables_folder / relative).is_file():
+        return _tables_folder / relative
+    return CONFIG_DIR / relative
+
+
+@per_tables
 def load_table(name: str) -> Any:
-    """configs/<name>.yaml, parsed once per process."""
-    return read_yaml(CONFIG_DIR / f"{name}.yaml")
+    """configs/<name>.yaml (``"units"``, ``"names/orgs"``), or its replacement in
+    the tables folder; parsed once per process and folder.  Callers must not
+    change what it returns: it is shared."""
+    return read_yaml(table_file(f"{name}.yaml"))

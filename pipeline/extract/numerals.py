@@ -7,20 +7,19 @@ holds the nearest double to the true value rather than an accumulated error.
 
 Every parser returns ``None`` for text that is not a well-formed numeral
 instead of raising: callers scan prose, and garbage is the normal case there.
-The character tables come from ``configs/numerals.yaml``.
+The character tables come from ``configs/numerals.yaml``.  Text arrives
+normalized (pipeline/read/normalize.py folds full-width digits, point and minus
+once for every document), so only ASCII digits are read here.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Optional
 
+from pipeline.config import load_table, per_tables
 
-from pipeline.config import CONFIG_DIR, read_yaml
-
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．，－", "0123456789.,-")
 _ARABIC = re.compile(r"[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?")
 _ARABIC_WHOLE = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
 _ZERO = Decimal(0)
@@ -44,6 +43,10 @@ class NumeralTables:
     ordinal_markers: tuple[str, ...]
     vague_markers: tuple[str, ...]
     range_connectors: tuple[str, ...]
+    thousands_separators: tuple[str, ...]
+    everyday_digits: str
+    everyday_units: str
+    two_in_counts: str
 
     @property
     def chinese_chars(self) -> str:
@@ -53,8 +56,27 @@ class NumeralTables:
         )
 
 
-def load_numeral_tables(path: Path = CONFIG_DIR / "numerals.yaml") -> NumeralTables:
-    data = read_yaml(path)
+    def everyday_digit(self, value: int) -> str:
+        """The everyday digit characters worth ``value`` (一; 零〇○ for 0)."""
+        return "".join(ch for ch in self.everyday_digits if self.digits[ch] == value)
+
+    def everyday_unit(self, value: int) -> str:
+        """The everyday unit worth ``value`` (十, 千)."""
+        return next(ch for ch in self.everyday_units
+                    if self.small_units.get(ch, self.big_units.get(ch)) == value)
+
+    @property
+    def everyday_nonzero(self) -> str:
+        """一二三四五六七八九: the everyday digits worth 1 to 9, in value order."""
+        return "".join(sorted((ch for ch in self.everyday_digits if self.digits[ch]),
+                              key=lambda ch: self.digits[ch]))
+
+
+@per_tables
+def numeral_tables() -> NumeralTables:
+    """configs/numerals.yaml, read once per process and tables folder."""
+    data = load_table("numerals")
+    everyday = data["everyday"]
     return NumeralTables(
         digits={str(k): int(v) for k, v in data["digits"].items()},
         small_units={str(k): int(v) for k, v in data["small_units"].items()},
@@ -71,18 +93,22 @@ def load_numeral_tables(path: Path = CONFIG_DIR / "numerals.yaml") -> NumeralTab
         ordinal_markers=tuple(data["ordinal_markers"]),
         vague_markers=tuple(data["vague_markers"]),
         range_connectors=tuple(data["range_connectors"]),
+        thousands_separators=tuple(data["thousands_separators"]),
+        everyday_digits="".join(everyday["digits"]),
+        everyday_units="".join(everyday["units"]),
+        two_in_counts=str(everyday["two_in_counts"]),
     )
 
 
-TABLES = load_numeral_tables()
+def __getattr__(name: str) -> NumeralTables:
+    # TABLES: for modules not yet moved to numeral_tables() (measures/cues.py,
+    # names/people.py); built on first use, not at this module's import
+    if name == "TABLES":
+        return numeral_tables()
+    raise AttributeError(name)
 
 
-def fold_digits(text: str) -> str:
-    """Full-width digits, point, comma and minus to ASCII (same length)."""
-    return text.translate(_FULLWIDTH)
-
-
-def parse_number(raw: str, tables: NumeralTables = TABLES) -> Optional[Decimal]:
+def parse_number(raw: str, tables: Optional[NumeralTables] = None) -> Optional[Decimal]:
     """The value of one numeral, or None when ``raw`` is not one.
 
     Accepts Arabic (``1,234.5``), Chinese (``十二万五千``, ``三千一百三十五点七``),
@@ -91,11 +117,10 @@ def parse_number(raw: str, tables: NumeralTables = TABLES) -> Optional[Decimal]:
     """
     if not isinstance(raw, str) or not raw:
         return None
-    text = fold_digits(raw)
+    tables = tables or numeral_tables()
+    text = _without_thousands_separators(raw, tables)
     sign = 1
     if text[0] in tables.negative_signs:
-        sign, text = -1, text[1:]
-    elif text.startswith("负") or text.startswith("負"):
         sign, text = -1, text[1:]
     if not text:
         return None
@@ -105,12 +130,22 @@ def parse_number(raw: str, tables: NumeralTables = TABLES) -> Optional[Decimal]:
     return -value if sign < 0 else value
 
 
-def parse_digit_string(raw: str, tables: NumeralTables = TABLES) -> Optional[int]:
+def _without_thousands_separators(text: str, tables: NumeralTables) -> str:
+    """82，225.00 typed with a full-width comma reads as 82,225.00 (the one
+    separator the parsers below know)."""
+    for separator in tables.thousands_separators:
+        if separator != ",":
+            text = text.replace(separator, ",")
+    return text
+
+
+def parse_digit_string(raw: str, tables: Optional[NumeralTables] = None) -> Optional[int]:
     """Digits read one by one, as years are written: 二〇二四 -> 2024."""
     if not raw:
         return None
+    tables = tables or numeral_tables()
     out = []
-    for ch in fold_digits(raw):
+    for ch in raw:
         if "0" <= ch <= "9":
             out.append(ch)
         elif ch in tables.digits:
@@ -120,9 +155,9 @@ def parse_digit_string(raw: str, tables: NumeralTables = TABLES) -> Optional[int
     return int("".join(out))
 
 
-def parse_approx_pair(raw: str, tables: NumeralTables = TABLES) -> Optional[tuple[int, int]]:
+def parse_approx_pair(raw: str, tables: Optional[NumeralTables] = None) -> Optional[tuple[int, int]]:
     """Two adjacent digits meaning "a few": 三五 -> (3, 5)."""
-    return tables.approx_pairs.get(raw)
+    return (tables or numeral_tables()).approx_pairs.get(raw)
 
 
 def _parse_unsigned(text: str, tables: NumeralTables) -> Optional[Decimal]:

@@ -21,6 +21,7 @@ from typing import Iterator, Optional
 
 from pipeline.config import load_table
 from pipeline.layout.repair import NOT_RUNNING_TEXT, Layout
+from pipeline.text import pairs_opened_by
 from pipeline.types import Article, Sentence
 
 
@@ -41,7 +42,7 @@ def _rules() -> _Rules:
     return _Rules(
         terminators=frozenset(table["terminators"]),
         closers=frozenset(table["closers"]),
-        openers=dict(table["pairs"]),
+        openers=pairs_opened_by(table["unbroken_pairs"]),
         colon=frozenset(table["speech_colons"]),
         max_chars=table["max_sentence_chars"],
         soft_breaks=frozenset(table["soft_breaks"]),

@@ -249,14 +249,20 @@ def measures_section(tables: RunTables) -> str:
                  + table_html(listed, {"indicator": "indicator", "period": "period", "place": "place",
                                        "figure": "figure", "value": "value", "change": "level / change",
                                        "target": "target"}, {"value": format_amount}))
-    totals = indicator_totals(found)
-    totals = totals[totals["figures"] > 1].head(TOP_N)
+    totals = repeated_indicator_totals(found)
     parts.append('<h3>Totals within one indicator (where it has more than one figure)</h3>'
                  + table_html(totals, {"indicator": "indicator", "period": "period", "place": "place",
                                        "measure_unit": "unit", "total": "total", "figures": "figures",
                                        "documents": "documents"}, {"total": format_amount}))
     parts.append("</section>")
     return "".join(parts)
+
+
+def repeated_indicator_totals(found: pd.DataFrame, n: int = TOP_N) -> pd.DataFrame:
+    """The n totals within one indicator that add the most figures; a "total" of
+    one figure is only that figure, so those are left out."""
+    totals = indicator_totals(found)
+    return totals[totals["figures"] > 1].head(n)
 
 
 def _change_text(row: pd.Series) -> str:

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
-from pipeline.config import load_table
+from pipeline.config import load_table, per_tables
 from pipeline.text import HAN_RANGE
 
 _CJK = HAN_RANGE + "\uf900-\ufaff\u3000-\u303f\uff00-\uffef"  # with compatibility forms and CJK punctuation
@@ -22,7 +21,7 @@ _BLANK_RUNS = re.compile(r"\n{3,}")
 _DIGIT_DOT = re.compile(r"(?<=\d)．(?=\d)")
 
 
-@lru_cache(maxsize=1)
+@per_tables
 def _fold_table() -> dict[int, str]:
     table = {code: chr(code - 0xFEE0) for code in range(0xFF10, 0xFF1A)}  # ０-９
     table.update({code: chr(code - 0xFEE0) for code in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
@@ -32,7 +31,7 @@ def _fold_table() -> dict[int, str]:
     return table
 
 
-@lru_cache(maxsize=1)
+@per_tables
 def _cjk_punctuation() -> tuple[re.Pattern[str], dict[str, str]]:
     mapping = load_table("normalize")["ascii_to_fullwidth_in_cjk"]
     signs = re.escape("".join(mapping))
@@ -43,7 +42,10 @@ def _cjk_punctuation() -> tuple[re.Pattern[str], dict[str, str]]:
 
 
 def fold_width(text: str) -> str:
-    """Full-width digits, letters and signs to ASCII."""
+    """Full-width digits, letters and signs to ASCII: the one width fold.  Every
+    rule downstream matches ASCII digits and letters only, so text that reaches
+    the extractors without normalize_text (a test's string, a benchmark line)
+    must pass through here first."""
     return _DIGIT_DOT.sub(".", text.translate(_fold_table()))
 
 

@@ -7,7 +7,7 @@ import hashlib
 from datetime import date
 from typing import Optional
 
-from pipeline.config import Config
+from pipeline.config import Config, use_tables
 from pipeline.extract.measures.stage import measure_documents
 from pipeline.extract.stage import extract_documents
 from pipeline.layout.articles import find_articles
@@ -19,7 +19,11 @@ from pipeline.types import Document
 
 def process_text(raw: str, config: Config, pub_date: Optional[date] = None, source: str = "text",
                  title: Optional[str] = None) -> Document:
-    """One text through normalize, layout repair, articles, sentences, extract and measures."""
+    """One text through normalize, layout repair, articles, sentences, extract and measures.
+
+    The text is normalized first, as the flow normalizes every document: the
+    rules match the normalized (width-folded) text and offsets refer to it."""
+    use_tables(config)
     sha = hashlib.sha256(raw.encode("utf-8")).hexdigest()
     doc_id = sha[:16]
     layout = repair_layout(normalize_text(raw))

@@ -36,7 +36,8 @@ from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.futures import PrefectFuture  # noqa: E402
 
 from pipeline import __version__  # noqa: E402
-from pipeline.config import Config, ConfigError  # noqa: E402
+from pipeline.config import Config, use_tables  # noqa: E402
+from pipeline.errors import EXIT_OK, EXIT_REFUSED, ConfigError, stage_failure  # noqa: E402
 from pipeline.extract.measures.stage import measure_documents  # noqa: E402
 from pipeline.extract.stage import extract_documents  # noqa: E402
 from pipeline.extract.workers import nlp_for, stop_workers  # noqa: E402
@@ -95,7 +96,7 @@ class RunSummary:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.errors else 0
+        return EXIT_REFUSED if self.errors else EXIT_OK
 
 
 def doc_id_for(raw: RawDocument) -> str:
@@ -116,7 +117,7 @@ def _each(stage: str, items: list[T], work: Callable[[T], U], source: Callable[[
             done.append(work(item))
         except Exception as error:  # one bad document must not stop the batch
             logging.getLogger(__name__).debug("stage %s failed:\n%s", stage, traceback.format_exc())
-            errors.append(ErrorRow(source(item), stage, type(error).__name__, f"{stage} failed: {error}"))
+            errors.append(stage_failure(source(item), stage, error))
     return done
 
 
@@ -162,7 +163,8 @@ def ingest_task(batch: Batch, cli_pub_date: Optional[date], known: KnownSources)
 
 
 @task(name="normalize", cache_policy=NO_CACHE)
-def normalize_task(batch: Batch) -> Batch:
+def normalize_task(batch: Batch, config: Config) -> Batch:
+    use_tables(config)  # the task may run in a Dask worker that has not seen the config
     def normalize(raw: RawDocument) -> Staged:
         text = normalize_text(raw.text)
         if not text.strip():
@@ -177,7 +179,8 @@ def normalize_task(batch: Batch) -> Batch:
 
 
 @task(name="layout repair", cache_policy=NO_CACHE)
-def layout_task(batch: Batch) -> Batch:
+def layout_task(batch: Batch, config: Config) -> Batch:
+    use_tables(config)  # the task may run in a Dask worker that has not seen the config
     def repair(item: Staged) -> Staged:
         layout = repair_layout(item.document.text)
         return Staged(replace(item.document, text=layout.text, regions=layout.regions), layout)
@@ -187,7 +190,8 @@ def layout_task(batch: Batch) -> Batch:
 
 
 @task(name="articles", cache_policy=NO_CACHE)
-def articles_task(batch: Batch) -> Batch:
+def articles_task(batch: Batch, config: Config) -> Batch:
+    use_tables(config)  # the task may run in a Dask worker that has not seen the config
     def articles(item: Staged) -> Staged:
         assert item.layout is not None
         found = find_articles(item.layout, item.document.doc_id, item.document.title)
@@ -198,7 +202,8 @@ def articles_task(batch: Batch) -> Batch:
 
 
 @task(name="sentences", cache_policy=NO_CACHE)
-def sentences_task(batch: Batch) -> Batch:
+def sentences_task(batch: Batch, config: Config) -> Batch:
+    use_tables(config)  # the task may run in a Dask worker that has not seen the config
     def sentences(item: Staged) -> Document:
         assert item.layout is not None
         found = split_sentences(item.layout, item.document.articles, item.document.doc_id)
@@ -211,6 +216,7 @@ def sentences_task(batch: Batch) -> Batch:
 
 @task(name="extract", retries=1, cache_policy=NO_CACHE)
 def extract_task(batch: Batch, config: Config) -> Batch:
+    use_tables(config)
     try:
         extract_documents(batch.documents, config)
     except Exception:
@@ -225,6 +231,7 @@ def extract_task(batch: Batch, config: Config) -> Batch:
 
 @task(name="measures", cache_policy=NO_CACHE)
 def measures_task(batch: Batch, config: Config) -> Batch:
+    use_tables(config)
     """What each number measures (MEASURES.md), from the entities the batch's documents hold."""
     def measure(document: Document) -> Document:
         measure_documents([document], config)
@@ -270,7 +277,7 @@ def submit_batch(batch: Batch, config: Config, cli_pub_date: Optional[date], kno
     """Submits the stages for one batch, each a task run fed by the one before."""
     future = ingest_task.submit(batch, cli_pub_date, known)
     for stage in (normalize_task, layout_task, articles_task, sentences_task):
-        future = stage.submit(future)
+        future = stage.submit(future, config)
     return measures_task.submit(extract_task.submit(future, config), config)
 
 

@@ -177,9 +177,9 @@ def test_not_dates_in_prose(text):
 
 
 def test_the_lunar_table_covers_1900_to_2100_and_agrees_with_published_calendars():
-    from pipeline.extract.dates.lunar import LunarCalendar
+    from pipeline.extract.dates.lunar import lunar_calendar
 
-    lunar = LunarCalendar()
+    lunar = lunar_calendar()
     assert (min(lunar.years), max(lunar.years)) == (1900, 2100)
     assert lunar.to_gregorian(2020, 4, 1, leap=True) == date(2020, 5, 23)  # 闰四月初一
     assert lunar.to_gregorian(2030, 1, 1) == date(2030, 2, 3)

@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.extract.numerals import parse_approx_pair, parse_digit_string, parse_number
+from pipeline.read.normalize import normalize_text
 
 
 @pytest.mark.parametrize(
@@ -17,8 +18,6 @@ from pipeline.extract.numerals import parse_approx_pair, parse_digit_string, par
         ("十二万五千", "125000"),
         ("1,100万", "11000000"),
         ("3.2万", "32000"),
-        ("１２３", "123"),  # full-width digits
-        ("１，２３４．５", "1234.5"),
         ("两千四百五", "2450"),
         ("一万三", "13000"),
         ("九十二万四", "924000"),
@@ -69,8 +68,15 @@ def test_garbage_is_none(raw):
 def test_digit_strings_read_digit_by_digit():
     assert parse_digit_string("二〇二四") == 2024
     assert parse_digit_string("一九九八") == 1998
-    assert parse_digit_string("20２4") == 2024
     assert parse_digit_string("二十") is None
+
+
+def test_full_width_numerals_read_once_normalize_folds_them():
+    # Width is folded once, at ingest; the parser reads only what normalize gives it.
+    assert parse_number("１２３") is None
+    assert parse_number(normalize_text("１２３")) == Decimal(123)
+    assert parse_number(normalize_text("１，２３４．５")) == Decimal("1234.5")
+    assert parse_digit_string(normalize_text("20２4")) == 2024
 
 
 def test_approx_pairs_come_from_the_table():

@@ -8,17 +8,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.extract.numeric.mentions import extract_numeric
+from pipeline.read.normalize import normalize_text
 from tests.conftest import SAMPLE_PAGE
 
 PUB = date(2025, 3, 12)
 
-
-def _normalized(text: str) -> str:
-    try:
-        from pipeline.read.normalize import normalize_text
-    except ImportError:  # the run's normalizer is another stage's; the values do not depend on it
-        return text
-    return normalize_text(text)
+# The extractors read normalized text (offsets refer to it; full-width digits are
+# folded once, there): every input below goes through normalize_text first, as a
+# document's text does.
 
 
 def _row(m):
@@ -88,7 +85,7 @@ SAMPLE_EXPECTED = [
 
 
 def test_sample_page_every_value():
-    text = _normalized(SAMPLE_PAGE.read_text(encoding="utf-8"))
+    text = normalize_text(SAMPLE_PAGE.read_text(encoding="utf-8"))
     mentions = extract_numeric(text, PUB)
     assert [_row(m) for m in mentions] == SAMPLE_EXPECTED
     assert all(text[m.start:m.end] == m.text and m.source == "numeric" for m in mentions)
@@ -165,6 +162,7 @@ def _only(text, pub=PUB):
     ],
 )
 def test_amounts(text, label, value, value_max, unit, currency, qualifier):
+    text = normalize_text(text)  # １２３元 is read as the document's 123元
     found = extract_numeric(text, PUB)
     if label is None:
         assert found == []
@@ -251,12 +249,14 @@ _PIECES = [
 @given(st.lists(st.sampled_from(_PIECES), max_size=25).map("".join),
        st.one_of(st.none(), st.sampled_from([PUB, date(2024, 12, 31), date(2000, 2, 29)]), st.dates()))
 def test_spans_exact_and_disjoint_on_numeral_soup(text, pub):
+    text = normalize_text(text)
     _check_spans(text, extract_numeric(text, pub))
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=60))
 def test_never_raises_on_arbitrary_text(text):
+    text = normalize_text(text)
     _check_spans(text, extract_numeric(text, PUB))
 
 
@@ -346,6 +346,7 @@ def test_a_list_of_numbers_is_not_one_number_with_full_width_commas():
     ],
 )
 def test_percent_as_people_write_it(sentence, mention, value, unit):
+    sentence, mention = normalize_text(sentence), normalize_text(mention)  # ２．４ is 2.4 by then
     found = [m for m in extract_numeric(sentence, PUB) if m.label == "PERCENT"]
     assert [(m.text, m.value, m.unit) for m in found] == [(mention, Decimal(value), unit)]
     assert sentence[found[0].start:found[0].end] == mention
@@ -377,7 +378,6 @@ def test_numbers_in_a_table_row_stay_apart():
 
 def test_a_big5_page_keeps_its_amounts():
     from pipeline.read.encodings import decode_bytes
-    from pipeline.read.normalize import normalize_text
 
     page = "本報訊 市政府今年編列預算三億元，另撥壹佰萬圓補助清寒學生，每人可領新臺幣5,000元。"
     text, encoding = decode_bytes(page.encode("big5"))

@@ -11,34 +11,28 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from pathlib import Path
 from typing import Iterator, Optional
 
-from pipeline.config import CONFIG_DIR, read_yaml
-from pipeline.extract.dates.lunar import LunarCalendar
+from pipeline.config import load_table, per_tables
+from pipeline.extract.dates.lunar import lunar_calendar
+from pipeline.extract.dates.patterns import AR_DAY, AR_MONTH, date_numerals
 from pipeline.extract.dates.periods import (UNRESOLVED_DAY, UNRESOLVED_YEAR, Period, day_period, exact_day,
                                             month_period, valid_day, year_period)
-from pipeline.extract.numerals import fold_digits, parse_digit_string, parse_number
+from pipeline.extract.numerals import parse_digit_string, parse_number
 from pipeline.text import alternation, trie_alternation
 
 
-_CN_DIGITS = "〇零一二三四五六七八九"
 _HABITUAL_REACH = 6
-_CN_MONTH = r"十[一二]|十|[一二三四五六七八九]"
-_AR_MONTH = r"1[0-2]|0?[1-9]"
-_CN_DAY = r"三十|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九]"
-_AR_DAY = r"3[01]|[12][0-9]|0?[1-9]"
-_CN_DAY_TWO = r"三十|二十[一二三四五六七八九]?|十[一二三四五六七八九]"
 
 
 class CalendarForms:
     """The tables and the one pattern of festivals, lunar dates and eras."""
 
-    def __init__(self, config_dir: Path = CONFIG_DIR) -> None:
-        festivals = read_yaml(config_dir / "festivals.yaml")
-        eras = read_yaml(config_dir / "eras.yaml")
-        dates = read_yaml(config_dir / "dates.yaml")
-        self.lunar = LunarCalendar(config_dir / "lunar_calendar.yaml")
+    def __init__(self) -> None:
+        festivals = load_table("festivals")
+        eras = load_table("eras")
+        dates = load_table("dates")
+        self.lunar = lunar_calendar()
         self.gregorian_festivals = {k: tuple(v) for k, v in festivals["gregorian"].items()}
         self.lunar_festivals = {k: tuple(v) for k, v in festivals["lunar"].items()}
         self.lunar_markers = frozenset(festivals["lunar_markers"])
@@ -53,31 +47,33 @@ class CalendarForms:
         self.habitual = re.compile(alternation(festivals['habitual_before']))
 
     def _pattern(self, festivals: dict) -> str:
+        n = date_numerals()
+        cn_digits = n.digits
         marker = alternation(self.lunar_markers)
         names = alternation(self.lunar_month_names)
-        prefixed_day = rf"[{''.join(self.day_prefixes)}][一二三四五六七八九十]"
-        year = (rf"(?:(?<![0-9.])(?P<ya>[12][0-9]{{3}}) ?年|(?<![{_CN_DIGITS}十])(?P<yc>[{_CN_DIGITS}]{{4}})年"
+        prefixed_day = rf"[{''.join(self.day_prefixes)}][{n.nonzero}{n.ten}]"
+        year = (rf"(?:(?<![0-9.])(?P<ya>[12][0-9]{{3}}) ?年|(?<![{cn_digits}{n.ten}])(?P<yc>[{cn_digits}]{{4}})年"
                 rf"|(?P<ry>{alternation(self.relative_years)})"
                 rf"|(?P<era>{alternation(self.eras)})(?P<ey>{re.escape(self.first_year_word)}"
-                rf"|[0-9]{{1,3}}|[{_CN_DIGITS}十百]{{1,4}})年)")
+                rf"|[0-9]{{1,3}}|[{cn_digits}{n.ten}{n.hundred}]{{1,4}})年)")
         month = (rf"(?P<leap>{alternation(festivals['leap_marker'])})?"
-                 rf"(?P<mon>{names}|(?:{_CN_MONTH}|(?<![0-9])(?:{_AR_MONTH}))月)")
+                 rf"(?P<mon>{names}|(?:{n.cn_month}|(?<![0-9])(?:{AR_MONTH}))月)")
         # a one-character day needs its 日 (腊月一个月 is a month's sales)
-        day = (rf"(?P<day>{prefixed_day}|(?:{_CN_DAY_TWO})(?![0-9个次人名天年岁])"
-               rf"|(?:{_CN_DAY}|{_AR_DAY})[日号])")
+        day = (rf"(?P<day>{prefixed_day}|(?:{n.cn_day_two})(?![0-9个次人名天年岁])"
+               rf"|(?:{n.cn_day}|{AR_DAY})[日号])")
         eve = alternation(self.new_year_eve)
-        new_year_day = rf"{re.escape(festivals['new_year_day_prefix'])}(?P<nyd>初[一二三四五六七八九十])"
+        new_year_day = rf"{re.escape(festivals['new_year_day_prefix'])}(?P<nyd>初[{n.nonzero}{n.ten}])"
         fest = (rf"(?:{alternation([*self.gregorian_festivals, *self.lunar_festivals])})"
                 rf"(?!{alternation(festivals['not_followed_by'])})")
         first = {w[0] for w in [*self.lunar_markers, *self.relative_years, *self.eras,
                                 *self.new_year_eve, festivals["new_year_day_prefix"],
                                 *self.gregorian_festivals, *self.lunar_festivals,
                                 *self.lunar_month_names, *festivals["leap_marker"]]}
-        first |= set("0123456789十" + _CN_DIGITS)
+        first |= set("0123456789" + n.ten + cn_digits)
         # a lookahead on the first characters lets the engine skip the rest in C
         fast_start = "(?=[" + "".join(re.escape(c) for c in sorted(first)) + "])"
         # 三六七年三十人 holds no 年三十: the 年 ends a number there
-        forms = (rf"(?:(?P<eve>(?<![0-9{_CN_DIGITS}十百千万])(?:{eve}))|{new_year_day}|(?P<fest>{fest})"
+        forms = (rf"(?:(?P<eve>(?<![0-9{cn_digits}{n.units}])(?:{eve}))|{new_year_day}|(?P<fest>{fest})"
                  rf"|{month}{day}?)")
         return (
             rf"{fast_start}(?P<mk1>{marker})?(?:{year})?(?P<mk2>{marker})?"
@@ -93,7 +89,8 @@ class CalendarForms:
                  *self.gregorian_festivals, *self.lunar_festivals]
         prefixes = "".join(self.day_prefixes)
         first = "".join(re.escape(c) for c in sorted({w[0] for w in words} | set(prefixes)))
-        return rf"(?=[{first}])(?:{trie_alternation(words)}|[{prefixes}][一二三四五六七八九十])"
+        n = date_numerals()
+        return rf"(?=[{first}])(?:{trie_alternation(words)}|[{prefixes}][{n.nonzero}{n.ten}])"
 
     def find(self, text: str, pub: Optional[date]) -> Iterator[tuple[int, int, Period]]:
         if self.signal.search(text) is None:
@@ -157,7 +154,7 @@ class CalendarForms:
 
     def _written_year(self, g: dict, pub: Optional[date]) -> Optional[int]:
         if g["ya"]:
-            return int(fold_digits(g["ya"]))
+            return int(g["ya"])
         if g["yc"]:
             return parse_digit_string(g["yc"])
         if g["ry"]:
@@ -264,10 +261,12 @@ def _era_number(written: str) -> Optional[int]:
     return int(value) if value is not None and value == int(value) else None
 
 
-FORMS = CalendarForms()
+@per_tables
+def calendar_forms() -> CalendarForms:
+    """The calendar forms of this process's tables, compiled on first use."""
+    return CalendarForms()
 
 
-def find_calendar_forms(text: str, pub: Optional[date],
-                        forms: CalendarForms = FORMS) -> list[tuple[int, int, Period]]:
+def find_calendar_forms(text: str, pub: Optional[date]) -> list[tuple[int, int, Period]]:
     """Festivals, lunar dates and era years in ``text``, resolved."""
-    return list(forms.find(text, pub))
+    return list(calendar_forms().find(text, pub))

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Optional
 
-from pipeline.config import CONFIG_DIR, read_yaml
+from pipeline.config import load_table, per_tables
 
 
 class LunarCalendar:
-    """Lunar dates to Gregorian ones, from configs/lunar_calendar.yaml."""
+    """Lunar dates to Gregorian ones, from the ``years`` of lunar_calendar.yaml."""
 
-    def __init__(self, path: Path = CONFIG_DIR / "lunar_calendar.yaml") -> None:
+    def __init__(self, years: dict) -> None:
         self.years: dict[int, tuple[date, int, list[int]]] = {
             int(year): (spec["new_year"], int(spec["leap"]), list(spec["days"]))
-            for year, spec in read_yaml(path)["years"].items()
+            for year, spec in years.items()
         }
 
     def to_gregorian(self, year: int, month: int, day: int, leap: bool = False,
@@ -51,3 +50,9 @@ class LunarCalendar:
             if found is not None and found.year == year:
                 return found
         return None
+
+
+@per_tables
+def lunar_calendar() -> LunarCalendar:
+    """configs/lunar_calendar.yaml's calendar, read on first use."""
+    return LunarCalendar(load_table("lunar_calendar")["years"])

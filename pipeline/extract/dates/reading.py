@@ -13,7 +13,7 @@ from pipeline.extract.dates.periods import (UNRESOLVED_YEAR, Period, half_period
                                             nearest_century, nearest_year, quarter_run, relative_day, relative_month,
                                             relative_quarter, relative_week, valid_day, year_period, xun_of,
                                             month_week, iso_week, year_run)
-from pipeline.extract.numerals import fold_digits, parse_digit_string, parse_number
+from pipeline.extract.numerals import parse_digit_string, parse_number
 from pipeline.text import is_han
 
 
@@ -147,7 +147,7 @@ def read_match(match: re.Match, pub: Optional[date], rules: DateRules) -> Option
         first, last = rules.quarter_runs[qrun]
         return Found(start, end, year, None, None, quarter_run(year, pub, first, last))
     if quarter:
-        q = rules.quarter_digits[fold_digits(quarter)]
+        q = rules.quarter_digits[quarter]
         return Found(start, end, year, None, None, quarter_run(year, pub, q, q))
     if edge:
         month = rules.year_edges[edge]
@@ -447,7 +447,7 @@ def _read_year(g: dict, pub: Optional[date], rules: DateRules, month: Optional[i
 
 def _written_year(g: dict, pub: Optional[date], rules: DateRules, month: Optional[int]):
     if g["ya"]:
-        return int(fold_digits(g["ya"]))
+        return int(g["ya"])
     if g["y2b"]:
         return _with_century(int(g["y2b"]), pub)
     if g["yc"]:

@@ -11,7 +11,7 @@ from typing import Pattern
 
 from pipeline.config import load_table
 from pipeline.extract.numerals import TABLES as NUMERALS
-from pipeline.text import alternation
+from pipeline.text import alternation, pairs_opened_by
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,7 @@ def measure_cues() -> Cues:
         distribute_word=t["distribute_word"],
         no_measure_units=frozenset(t["no_measure_units"]),
         name_follower=re.compile(alternation(t["name_followers"])),
-        bracket_pairs=dict(load_table("sentences")["pairs"]),
+        bracket_pairs=pairs_opened_by(load_table("sentences")["unbroken_pairs"]),
         name_openers=frozenset(t["name_openers"]),
         place_words=t["place_words"],
         place_word=re.compile(alternation(t["place_words"])),

@@ -20,6 +20,7 @@ from pipeline.extract.names.places import (is_count_of_units, merge_place_chains
                                            without_word_start)
 from pipeline.extract.names.spans import NER_SOURCE, name_mention, on_word_boundaries
 from pipeline.extract.names.tables import HAN, NameTables
+from pipeline.text import bracket_pairs
 from pipeline.types import Mention
 
 _NAME_CHAR = re.compile(f"[{HAN}0-9A-Za-z]")
@@ -27,9 +28,6 @@ _NAME_CHAR = re.compile(f"[{HAN}0-9A-Za-z]")
 _LETTER = re.compile(f"[{HAN}A-Za-z]")
 # A name holds only brackets it closes (中国远洋运输（集团）总公司); one left open
 # splits it (市委党史研究室（市地方志研究室） is two names).
-_BRACKET_PAIRS = {"（": "）", "(": ")", "［": "］", "[": "]", "【": "】", "〔": "〕", "《": "》", "〈": "〉",
-                  "「": "」", "『": "』", "“": "”", "‘": "’"}
-_CLOSING_BRACKETS = set(_BRACKET_PAIRS.values())
 
 
 def _trimmed(start: int, end: int, text: str) -> tuple[int, int]:
@@ -44,14 +42,16 @@ def _trimmed(start: int, end: int, text: str) -> tuple[int, int]:
 def _split_at_open_brackets(start: int, end: int, text: str) -> list[tuple[int, int]]:
     """The pieces of a span between the brackets it does not close."""
     start, end = _trimmed(start, end, text)
+    pairs = bracket_pairs()
+    closing = set(pairs.values())
     opened: list[int] = []
     cuts: list[int] = []
     for pos in range(start, end):
         char = text[pos]
-        if char in _BRACKET_PAIRS:
+        if char in pairs:
             opened.append(pos)
-        elif char in _CLOSING_BRACKETS:
-            if opened and _BRACKET_PAIRS[text[opened[-1]]] == char:
+        elif char in closing:
+            if opened and pairs[text[opened[-1]]] == char:
                 opened.pop()
             else:
                 cuts.append(pos)

@@ -8,22 +8,28 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
-from pipeline.config import CONFIG_DIR, read_yaml
-from pipeline.extract.numerals import TABLES as NUMERALS
+from pipeline.config import load_table, per_tables, table_file
+from pipeline.extract.numerals import numeral_tables
 from pipeline.text import HAN_RANGE, trie_alternation
-
-TABLES_DIR = CONFIG_DIR / "names"
 
 HAN = HAN_RANGE
 
 HAN_CHAR = re.compile(f"[{HAN}]")
 
-# what a counted classifier follows: digits (text arrives width-folded) and numeral characters
-NUMBER_CHARACTERS = frozenset("0123456789" + NUMERALS.chinese_chars)
+
+def number_characters() -> frozenset[str]:
+    """What a counted classifier follows: digits (text arrives width-folded) and numeral characters."""
+    return frozenset("0123456789" + numeral_tables().chinese_chars)
+
+
+def __getattr__(name: str) -> frozenset[str]:
+    # NUMBER_CHARACTERS: for names/people.py until it reads NameTables.number_characters
+    if name == "NUMBER_CHARACTERS":
+        return number_characters()
+    raise AttributeError(name)
 
 
 @dataclass(frozen=True)
@@ -101,7 +107,8 @@ class NameTables:
         self.headless_org_max_chars = int(self.orgs["headless_org_max_chars"])
         self.department_pattern = re.compile(
             f"[{HAN}]{{2,{int(self.orgs['department_body_max'])}}}?(?:{trie_alternation(self.orgs['department_heads'])})")
-        self.department_body_stop = set(self.orgs["department_body_stop_chars"]) | NUMBER_CHARACTERS
+        self.number_characters = number_characters()
+        self.department_body_stop = set(self.orgs["department_body_stop_chars"]) | self.number_characters
         self.org_body_stop_pattern = re.compile(trie_alternation(list(self.orgs["org_body_stop"]) + self.not_in_org_names))
         self.known_org_names = set(self.orgs["known_names"]) | set(self.orgs["standalone"])
         self.institution_suffixes = tuple(sorted(self.orgs["institution_suffixes"], key=len, reverse=True))
@@ -187,24 +194,24 @@ class NameTables:
 
 def _read_t2s() -> dict[int, str]:
     table: dict[int, str] = {}
-    for line in (TABLES_DIR / "t2s.tsv").read_text(encoding="utf-8").splitlines():
+    for line in table_file("names/t2s.tsv").read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             traditional, simplified = line.split("\t")
             table[ord(traditional)] = simplified
     return table
 
 
-@lru_cache(maxsize=8)
+@per_tables
 def load_tables(home_province: str = "", home_city: str = "", home_county: str = "") -> NameTables:
     return NameTables(
         home=Home(home_province, home_city, home_county),
-        orgs=read_yaml(TABLES_DIR / "orgs.yaml"),
-        places=read_yaml(TABLES_DIR / "places.yaml"),
-        people=read_yaml(TABLES_DIR / "people.yaml"),
-        home_table=read_yaml(TABLES_DIR / "home.yaml"),
+        orgs=load_table("names/orgs"),
+        places=load_table("names/places"),
+        people=load_table("names/people"),
+        home_table=load_table("names/home"),
         t2s=_read_t2s(),
         place_names=_read_place_names(),
-        not_in_org_names=_read_word_list(TABLES_DIR / "not_in_org_names.txt"),
+        not_in_org_names=_read_word_list(table_file("names/not_in_org_names.txt")),
     )
 
 
@@ -216,7 +223,7 @@ def _read_word_list(path: Path) -> list[str]:
 def _read_place_names() -> dict[str, bool]:
     """Administrative divisions and world places (training/place_names.py)."""
     names = {}
-    with (TABLES_DIR / "place_names.tsv").open(encoding="utf-8") as handle:
+    with table_file("names/place_names.tsv").open(encoding="utf-8") as handle:
         for line in handle:
             if line.startswith("#") or not line.strip():
                 continue

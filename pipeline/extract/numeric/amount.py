@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Optional
 
 from pipeline.extract.dates.mentions import SOURCE
-from pipeline.extract.numerals import TABLES
+from pipeline.extract.numerals import numeral_tables
 from pipeline.extract.numeric.patterns import NumericRules
 from pipeline.types import Mention
 
@@ -23,9 +23,10 @@ class Amount:
 
 
 def multiplier(text: str) -> Decimal:
+    numerals = numeral_tables()
     value = Decimal(1)
     for ch in text:
-        value *= TABLES.big_units.get(ch) or TABLES.small_units.get(ch, 1)
+        value *= numerals.big_units.get(ch) or numerals.small_units.get(ch, 1)
     return value
 
 

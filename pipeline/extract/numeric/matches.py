@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 from typing import Optional
 
-from pipeline.extract.numerals import TABLES, fold_digits, parse_digit_string, parse_number
+from pipeline.extract.numerals import numeral_tables, parse_digit_string, parse_number
 from pipeline.extract.numeric.amount import Amount, amount_mention, multiplier, qualified
 from pipeline.extract.numeric.money import add_subunits, spoken_money, symbol_money
 from pipeline.extract.numeric.patterns import NumericRules
@@ -41,7 +41,7 @@ def _single_amount(text: str, match: re.Match, rules: NumericRules) -> Optional[
         value_max = value_max * multiplier(mult) if value_max is not None else None
     if match.group("sign"):
         value = -value
-    if number in TABLES.not_numbers_alone:
+    if number in rules.numerals.not_numbers_alone:
         return None  # 零部件, 队伍: a word, not a number
     if unit in rules.spoken_money and value_max is None:
         spoken = spoken_money(text, match, value, rules.inner[inner] if inner else None, unit, rules)
@@ -49,7 +49,7 @@ def _single_amount(text: str, match: re.Match, rules: NumericRules) -> Optional[
             return spoken
     if unit in rules.not_counts.get(number, ()):
         return None  # 二次创业: an ordinal
-    is_determiner = (number in TABLES.determiners and unit not in rules.compound_units and not (
+    is_determiner = (number in rules.numerals.determiners and unit not in rules.compound_units and not (
         inner or mult or match.group("pre") or match.group("post")))
     if is_determiner and kind in rules.determiner_kinds:
         return None
@@ -66,7 +66,7 @@ def _single_amount(text: str, match: re.Match, rules: NumericRules) -> Optional[
 def spaced_from_a_number(text: str, start: int, end: int) -> bool:
     """A number set off by spaces both from the number before it and from its unit."""
     return ((start == end or text[end:end + 1] == " ") and start >= 2 and text[start - 1] == " "
-            and fold_digits(text[start - 2]).isdigit())
+            and text[start - 2].isdigit())
 
 
 def _range_amount(text: str, match: re.Match, rules: NumericRules) -> Optional[Mention]:
@@ -93,11 +93,12 @@ def _range_amount(text: str, match: re.Match, rules: NumericRules) -> Optional[M
 def _share_multiplier(a_text: str, b_text: str, low: Decimal, high: Decimal,
                       bmult: Optional[str]) -> Decimal:
     """3至5万元: the start takes the multiplier written only after the end."""
-    if any(ch in TABLES.big_units for ch in a_text):
+    big_units = numeral_tables().big_units
+    if any(ch in big_units for ch in a_text):
         return low
     trailing = bmult or ""
     core = b_text
-    while core and core[-1] in TABLES.big_units:
+    while core and core[-1] in big_units:
         trailing = core[-1] + trailing
         core = core[:-1]
     if not trailing or not core:
@@ -113,7 +114,7 @@ def _number_or_pair(number: str) -> tuple[Optional[Decimal], Optional[Decimal]]:
     value = parse_number(number)
     if value is not None:
         return value, None
-    pair = TABLES.approx_pairs.get(number)
+    pair = numeral_tables().approx_pairs.get(number)
     if pair is not None:
         return Decimal(pair[0]), Decimal(pair[1])
     return None, None

@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 from typing import Optional
 
-from pipeline.extract.numerals import TABLES, parse_number
+from pipeline.extract.numerals import numeral_tables, parse_number
 from pipeline.extract.numeric.amount import Amount, amount_mention, belongs_to_next_word, multiplier, qualified
 from pipeline.extract.numeric.patterns import NumericRules, is_word
 from pipeline.types import Mention
@@ -33,7 +33,7 @@ def symbol_money(text: str, match: re.Match, rules: NumericRules) -> Optional[Me
 
 
 def _has_multiplier(number: str) -> bool:
-    return any(ch in TABLES.big_units for ch in number)
+    return any(ch in numeral_tables().big_units for ch in number)
 
 
 def add_subunits(text: str, amount: Amount, currency: str, rules: NumericRules) -> bool:

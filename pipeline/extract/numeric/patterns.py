@@ -3,18 +3,20 @@
 Units and classifiers (units.yaml), currencies (currencies.yaml), qualifiers
 (qualifiers.yaml), numeral characters (numerals.yaml) and words that contain
 numerals without being amounts (numeric_stopwords.yaml).  One regular
-expression per kind is compiled at import; a call only scans and resolves.
+expression per kind is compiled on first use (:func:`numeric_rules`); a call
+only scans and resolves.  Text arrives normalized, so the patterns match ASCII
+digits only.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
+from itertools import permutations
 from typing import Optional
 
-from pipeline.config import CONFIG_DIR, read_yaml
-from pipeline.extract.numerals import TABLES
+from pipeline.config import load_table, per_tables
+from pipeline.extract.numerals import NumeralTables, numeral_tables
 from pipeline.text import alternation, is_han
 
 
@@ -31,11 +33,12 @@ class PercentUnit:
 class NumericRules:
     """The tables of configs/ and the pattern compiled from them."""
 
-    def __init__(self, config_dir: Path = CONFIG_DIR) -> None:
-        units = read_yaml(config_dir / "units.yaml")
-        currencies = read_yaml(config_dir / "currencies.yaml")
-        qualifiers = read_yaml(config_dir / "qualifiers.yaml")
-        stopwords = read_yaml(config_dir / "numeric_stopwords.yaml")
+    def __init__(self) -> None:
+        units = load_table("units")
+        currencies = load_table("currencies")
+        qualifiers = load_table("qualifiers")
+        stopwords = load_table("numeric_stopwords")
+        self.numerals = numerals = numeral_tables()
 
         self.unit_kind: dict[str, str] = {
             unit: kind for kind, items in units["kinds"].items() for unit in items
@@ -48,7 +51,7 @@ class NumericRules:
             code: {word: Decimal(str(worth)) for word, worth in words.items()}
             for code, words in currencies["subunits"].items()
         }
-        self.subunit_tails = {code: _subunit_pattern(words, currencies["subunit_joiners"])
+        self.subunit_tails = {code: _subunit_pattern(words, currencies["subunit_joiners"], numerals)
                               for code, words in self.subunits.items()}
         self.unit_words = frozenset(currencies["unit_words"])
         self.spoken_money: dict[str, str] = currencies["spoken_after_amount"]
@@ -73,7 +76,7 @@ class NumericRules:
         self.inner: dict[str, str] = qualifiers["inner"]
         self.after: dict[str, str] = qualifiers["after"]
         self.spaced_run, self.joinable_space = _spaced_patterns(
-            [*self.percent_after, *self.percent_before, *self.currency_after, *self.inner])
+            [*self.percent_after, *self.percent_before, *self.currency_after, *self.inner], numerals)
         self.pattern = re.compile(_fast_start(self._first_chars()) + self._amount_pattern())
         # 人民币50亿元: amounts that start with a currency word are scanned for
         # apart, only in text that holds one (人 is too common a first character
@@ -92,21 +95,26 @@ class NumericRules:
 
     def _first_chars(self) -> set[str]:
         """Every character an amount can start with."""
-        first = set("0123456789０１２３４５６７８９") | set(TABLES.digits) | set(TABLES.small_units)
-        first |= set(TABLES.negative_signs)
+        numerals = self.numerals
+        first = set("0123456789") | set(numerals.digits) | set(numerals.small_units)
+        first |= set(numerals.negative_signs)
         symbols = [w for w in self.currency_before if not is_word(w)]
-        for word in [*self.before, *symbols, *self.percent_before, *TABLES.negative_words]:
+        for word in [*self.before, *symbols, *self.percent_before, *numerals.negative_words]:
             first.add(word[0])
         return first
 
     def _amount_pattern(self, ranges: bool = True) -> str:
+        numerals = self.numerals
         all_units = [*self.unit_kind, *self.currency_after, *self.percent_after]  # with compounds
-        digits = "".join(TABLES.digits)
+        digits = "".join(numerals.digits)
         number = _number_pattern(digits, all_units, list(self.currency_after),
-                                 [w[-1] for w in self.currency_before])
-        sign = rf"(?:(?<![0-9０-９A-Za-z])[-－−]|{alternation(TABLES.negative_words)})"
-        # a multiplier after 多/余/几: 500余万, 十几亿
-        mult = alternation(["万亿", "亿万", *TABLES.big_units, *TABLES.small_units])
+                                 [w[-1] for w in self.currency_before], numerals)
+        minus = "".join(re.escape(s) for s in sorted(numerals.negative_signs) if not is_word(s))
+        sign = rf"(?:(?<![0-9A-Za-z])[{minus}]|{alternation(numerals.negative_words)})"
+        # a multiplier after 多/余/几: 500余万, 十几亿, 300万亿
+        everyday_big = [ch for ch in numerals.everyday_units if ch in numerals.big_units]
+        mult = alternation(["".join(pair) for pair in permutations(everyday_big, 2)]
+                           + [*numerals.big_units, *numerals.small_units])
         units = alternation(all_units)
         pre = alternation(self.before)
         inner = alternation(self.inner)
@@ -114,11 +122,11 @@ class NumericRules:
         symbols = alternation(self.currency_before)
         currencies = alternation(self.currency_after)
         pct_before = alternation(self.percent_before)
-        connectors = alternation(TABLES.range_connectors)
+        connectors = alternation(numerals.range_connectors)
         # 2.4 米, 5.2 %: text from PDF layouts puts a space after Arabic digits
-        gap = "(?:(?<=[0-9０-９]) )?"
+        gap = "(?:(?<=[0-9]) )?"
         # 五百分之2.2 is a fraction, not a percentage
-        not_before_pfx = "0-9０-９" + digits + "".join([*TABLES.small_units, *TABLES.big_units])
+        not_before_pfx = "0-9" + digits + "".join([*numerals.small_units, *numerals.big_units])
         range_branch = (
             rf"|(?P<a>{number})(?P<ua>{units})?(?P<conn>{connectors})(?P<b>{number})"
             rf"(?:(?P<binner>{inner})(?P<bmult>{mult})?)?{gap}(?P<ub>{units})"
@@ -148,53 +156,58 @@ def _percent_unit(spec: dict) -> PercentUnit:
     return PercentUnit(None if scale == "discount" else Decimal(str(scale)), str(spec["unit"]))
 
 
-def _subunit_pattern(words: dict[str, Decimal], joiners: list[str]) -> re.Pattern[str]:
+def _subunit_pattern(words: dict[str, Decimal], joiners: list[str],
+                     numerals: NumeralTables) -> re.Pattern[str]:
     """One sub-unit after an amount: (零|又)? numeral sub-unit word (3角, 又三美分)."""
-    numeral = f"[0-9０-９]{{1,2}}|[{''.join(TABLES.digits)}十]{{1,3}}"
+    numeral = f"[0-9]{{1,2}}|[{''.join(numerals.digits)}{numerals.everyday_unit(10)}]{{1,3}}"
     return re.compile(rf"(?:{alternation(joiners)})?(?P<n>{numeral})(?P<w>{alternation(words)})")
 
 
 def _number_pattern(digits: str, all_units: list[str], currency_words: list[str],
-                    symbols: list[str]) -> str:
+                    symbols: list[str], numerals: NumeralTables) -> str:
     """A numeral: Arabic, Chinese, mixed or a fraction, not inside another one."""
-    unit_chars = [*TABLES.small_units, *TABLES.big_units]
+    unit_chars = [*numerals.small_units, *numerals.big_units]
     # 5千米 is 5 kilometres, not 5000 metres: a multiplier that starts a unit
     # only counts as a multiplier when the rest of that unit does not follow.
     guarded = []
     for ch in unit_chars:
         rests = [u[1:] for u in all_units if u[0] == ch and len(u) > 1]
         guarded.append(f"{ch}(?!{alternation(rests)})" if rests else ch)
-    numeral_chars = re.escape(TABLES.chinese_chars) + "0-9０-９"
-    sections = re.escape("".join(TABLES.big_units))
-    for ch in TABLES.big_units_in_context:  # 兆 only as 兆…亿 or 兆元 (numerals.yaml)
+    numeral_chars = re.escape(numerals.chinese_chars) + "0-9"
+    big_units = "".join(numerals.big_units)
+    sections = re.escape(big_units)
+    for ch in numerals.big_units_in_context:  # 兆 only as 兆…亿 or 兆元 (numerals.yaml)
         guarded.append(f"{ch}(?=[{numeral_chars}]*[{sections}]|{alternation(currency_words)})")
     unit = "(?:" + "|".join(guarded) + ")"
-    points = "".join(TABLES.decimal_points)
-    d = "[0-9０-９]"
+    points = "".join(numerals.decimal_points)
+    d = "[0-9]"
     # 1,100, and 82，225.00 with a full-width comma typed as the separator;
     # a full-width comma inside a list of numbers (1，2，300元, $20，300美圆)
     # separates them
     arabic = (
         rf"(?:{d}{{1,3}}(?:,{d}{{3}})+(?!{d})"
         rf"|(?<!{d}，)(?<![{re.escape(''.join(symbols))}]){d}{{1,3}}(?:，{d}{{3}})+(?!{d}|，{d})|{d}+)"
-        rf"(?:[.．]{d}+)?"
+        rf"(?:\.{d}+)?"
     )
     # 百亿元, 千万人: a bare 百/千 starts a number only before 万/亿 (百年 is an idiom)
     # 几十年, 数百万: a vague count is not a number (十 alone would be read)
-    vague = "".join(TABLES.vague_markers)
-    chinese = (rf"(?:[{digits}]|(?<![{vague}])(?:十|拾|[百千](?=[万亿萬億])))"
+    vague = "".join(numerals.vague_markers)
+    tens = "".join(ch for ch, worth in numerals.small_units.items() if worth == 10)
+    hundreds_thousands = "".join(ch for ch in numerals.everyday_units if numerals.small_units.get(ch, 0) > 10)
+    chinese = (rf"(?:[{digits}]|(?<![{vague}])(?:[{tens}]|[{hundreds_thousands}](?=[{big_units}])))"
                rf"(?:[{digits}]|{unit}|[{points}](?=[{digits}]))*")
-    kilo = rf"(?:[{''.join(TABLES.latin_multipliers)}](?![A-Za-z]))?"  # 15k (numerals.yaml)
-    mixed = rf"{arabic}{kilo}(?:{unit}+(?:[零〇]?(?:{arabic}|[{digits}]))?)*"
+    kilo = rf"(?:[{''.join(numerals.latin_multipliers)}](?![A-Za-z]))?"  # 15k (numerals.yaml)
+    zero = "".join(ch for ch, worth in numerals.digits.items() if worth == 0)
+    mixed = rf"{arabic}{kilo}(?:{unit}+(?:[{zero}]?(?:{arabic}|[{digits}]))?)*"
     simple = f"(?:{mixed}|{chinese})"
-    fraction = f"{simple}{re.escape(TABLES.fraction_marker)}{simple}"
+    fraction = f"{simple}{re.escape(numerals.fraction_marker)}{simple}"
     # nor in a code, a URL (30%25) or a version number
     # 十四届二次全会: after 届 a number is an ordinal too; 5·1% (old
     # typesetting's decimal point) must not yield 1%
-    ordinal = "".join(TABLES.ordinal_markers)
-    not_inside = (rf"(?<![{ordinal}0-9０-９A-Za-z.．%/=&_{digits}十百千万亿拾佰仟萬億])"
+    ordinal = "".join(numerals.ordinal_markers)
+    not_inside = (rf"(?<![{ordinal}0-9A-Za-z.．%/=&_{digits}{''.join(unit_chars)}])"
                   rf"(?<![{ordinal}] )"
-                  rf"(?<![0-9０-９][·・])")
+                  rf"(?<![0-9][·・])")
     return f"{not_inside}(?:{fraction}|{simple})"
 
 
@@ -204,16 +217,26 @@ def _number_pattern(digits: str, all_units: list[str], currency_words: list[str]
 SPACED_CONTEXT = 4
 
 
-def _spaced_patterns(words: list[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    chars = set(TABLES.chinese_chars) | set(TABLES.latin_multipliers) | set("0123456789０１２３４５６７８９.．")
-    chars |= set(TABLES.fraction_marker)
+def _spaced_patterns(words: list[str], numerals: NumeralTables) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    chars = set(numerals.chinese_chars) | set(numerals.latin_multipliers) | set("0123456789.．")
+    chars |= set(numerals.fraction_marker)
     for word in words:
         chars |= {ch for ch in word if not ch.isspace()}
     alphabet = "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
     run = re.compile(rf"{alphabet}+(?: +{alphabet}+)+")
-    arabic = "0-9０-９.．"
+    arabic = "0-9.．"
     joinable = re.compile(rf"(?<={alphabet}) +(?={alphabet})(?<![{arabic}] )|(?<={alphabet}) +(?={alphabet})(?![{arabic}])")
     return run, joinable
 
 
-RULES = NumericRules()
+@per_tables
+def numeric_rules() -> NumericRules:
+    """The amount patterns of this process's tables, compiled on first use."""
+    return NumericRules()
+
+
+def __getattr__(name: str) -> NumericRules:
+    # RULES: for numeric/mentions.py until it calls numeric_rules(); built on first use
+    if name == "RULES":
+        return numeric_rules()
+    raise AttributeError(name)

@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 from typing import Optional
 
-from pipeline.extract.numerals import TABLES, fold_digits, parse_digit_string, parse_number
+from pipeline.extract.numerals import parse_digit_string, parse_number
 from pipeline.extract.numeric.amount import Amount, amount_mention, belongs_to_next_word, qualified
 from pipeline.extract.numeric.patterns import NumericRules
 from pipeline.text import is_han
@@ -34,7 +34,7 @@ def prefixed_percent(text: str, match: re.Match, rules: NumericRules) -> Optiona
     value = parse_number(number)
     # 百分之七十百分位: the greedy numeral took a unit character of the next word
     while value is None and len(number) > 1 and (
-            number[-1] in TABLES.small_units or number[-1] in TABLES.big_units):
+            number[-1] in rules.numerals.small_units or number[-1] in rules.numerals.big_units):
         number = number[:-1]
         value = parse_number(number)
     if value is None:
@@ -80,9 +80,9 @@ def _tenth_tail(text: str, unit: str, amount: Amount, rules: NumericRules) -> Op
     if ch in rules.tenth_halves:
         value = Decimal(5)
     else:
-        digit = TABLES.digits.get(ch)
-        if digit is None and "1" <= fold_digits(ch) <= "9":
-            digit = int(fold_digits(ch))
+        digit = rules.numerals.digits.get(ch)
+        if digit is None and "1" <= ch <= "9":
+            digit = int(ch)
         if not digit:
             return None
         value = Decimal(digit)
@@ -97,6 +97,6 @@ def _discount_percent(number: str, value: Decimal) -> Optional[Decimal]:
     if value is not None and Decimal(0) < value < 10:
         return value * 10
     digits = parse_digit_string(number)
-    if digits is not None and 10 <= digits < 100 and len(fold_digits(number)) == 2:
+    if digits is not None and 10 <= digits < 100 and len(number) == 2:
         return Decimal(digits)
     return None
