@@ -43,7 +43,7 @@ entity ids built on it) comes from the text; ``config_sha256`` from the
 config's bytes; ``pipeline_version`` from the package; error messages hold
 no time, address or temporary name; the counts in ``runs`` follow from the
 inputs.  Two runs of the sample pages and of the 2 MB People's Daily corpus
-compare equal with only these left out (README, "Output").  Not compared,
+compare equal with only these left out (docs/output.md, "Comparing two output folders").  Not compared,
 because they are storage rather than table content: part file names (those
 of the per-run tables carry the run_id; batch parts are named by a hash of
 their doc_ids), row groups, compression, and the writer's ``created_by``.

@@ -20,7 +20,7 @@ them:
   one-character places (中 and 美 in 中美) and the people inside a doctrine's
   name (邓小平 in 邓小平理论; ``training/corpora.py``); ``msra_raw``: the same output against MSRA's own marks.
 - ``cluener``: CLUENER2020's held-out block (last 10% of its training split),
-  with ENTITIES.md's labels (``training/corpora.py:read_cluener``).
+  with docs/entities.md's labels (``training/corpora.py:read_cluener``).
 
 Scoring is ``training/evaluate.py``'s ``_score``: exact spans, per label and
 overall, GPE and LOC counted as PLACE.
@@ -76,7 +76,7 @@ Span = tuple[int, int, str]
 
 # --- tag mappings -----------------------------------------------------------------------------
 #
-# Each peer's own tags for names, mapped to ENTITIES.md's three labels (PLACE = GPE or LOC).
+# Each peer's own tags for names, mapped to docs/entities.md's three labels (PLACE = GPE or LOC).
 # Every other tag (nz other proper noun, TIME, works, brands ...) is no name here.
 
 # LAC (mode "lac"): its tag.dic gives the ids of nr/ns/nt the names PER/LOC/ORG, so its output

@@ -62,7 +62,7 @@ def add_report_and_eval_commands(commands: argparse._SubParsersAction) -> None:
                         help="documents shown with their entities highlighted (default 50)")
     evaluate = commands.add_parser("eval", help="score an output folder against a gold file of mentions or measures")
     evaluate.add_argument("gold", type=Path, metavar="GOLD.jsonl",
-                          help="gold mentions or measures (rows with 'measure', MEASURES.md), one JSON object a line")
+                          help="gold mentions or measures (rows with 'measure', docs/measures.md), one JSON object a line")
     evaluate.add_argument("out", type=Path, metavar="OUT", help="output folder of earlier runs")
     evaluate.add_argument("--json", type=Path, metavar="FILE", help="also write the scores as JSON")
 

@@ -81,7 +81,7 @@ class Mention:
 
 @dataclass(frozen=True)
 class Measure:
-    """What one number measures (MEASURES.md): a row of ``measures``.
+    """What one number measures (docs/measures.md): a row of ``measures``.
 
     ``number`` is the MONEY, PERCENT or QUANTITY mention itself; the indicator
     has offsets into the document text only where it is one span of it.

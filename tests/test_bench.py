@@ -108,7 +108,7 @@ NAMES = [(0, 3, "ORG"), (5, 7, "PERSON"), (10, 12, "PLACE"), (15, 17, "PLACE"), 
 
 def test_each_peers_tags_on_a_sentence_become_the_same_names():
     """The taggers' outputs on SENTENCE, as each printed them here (LAC 2.1.2, jiagu 0.2.3,
-    THULAC 0.2.2, jieba 0.42.1), mapped to ENTITIES.md's labels."""
+    THULAC 0.2.2, jieba 0.42.1), mapped to docs/entities.md's labels."""
     from bench.peers_names import (JIAGU_TYPES, JIEBA_TAGS, LAC_TAGS, THULAC_TAGS, bio_words_to_spans,
                                    tagged_words_to_spans)
 

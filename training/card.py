@@ -24,7 +24,7 @@ MODEL_TITLES = (
 )
 LAYER_TITLES = (
     ("pd", "People's Daily, days 28-31, whole articles"),
-    ("pd_contract", "People's Daily, days 28-31, with ENTITIES.md's explicit conventions applied to the gold"
+    ("pd_contract", "People's Daily, days 28-31, with docs/entities.md's explicit conventions applied to the gold"
                     " (我国/我市/本市 GPE, 市委/市政府-style bodies ORG, administrative chains one place)"),
     ("msra", "MSRA, carved held-out block, one-character places not marked (as trained)"),
     ("msra_contract", "MSRA's block as `msra`, with the same conventions applied"),

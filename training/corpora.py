@@ -233,7 +233,7 @@ def _bio_to_sentence(chars: list[str], tags: list[str]) -> CharSentence:
 def without_one_char_places(entities: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """MSRA's marks without its one-character place abbreviations (中 and 美 in 中美,
     华 in 华人: 6,008 of its 36,828 places): People's Daily never marks them and
-    ENTITIES.md names places, so the model's data teach one convention."""
+    docs/entities.md names places, so the model's data teach one convention."""
     return [(start, end, label) for start, end, label in entities if not (label == "PLACE" and end - start == 1)]
 
 
@@ -271,8 +271,8 @@ def msra_split(index: int, total: int) -> str:
 # -------------------------------------------------------------------- CLUENER2020
 
 CLUENER_FILE = CORPORA / "cluener2020" / "train.jsonl"
-# ENTITIES.md's labels for CLUENER's types (its SOURCE.md); book, game, movie and
-# position are no names here (a position is a title: ENTITIES.md keeps titles out).
+# docs/entities.md's labels for CLUENER's types (its SOURCE.md); book, game, movie and
+# position are no names here (a position is a title: docs/entities.md keeps titles out).
 CLUENER_LABELS = {"name": "PERSON", "company": "ORG", "government": "ORG", "organization": "ORG",
                   "address": "PLACE", "scene": "PLACE"}
 # CLUENER sometimes takes a quote or bracket into a span (“星展中国”南宁分行 is a
@@ -285,7 +285,7 @@ def _edge_marks() -> str:
 
 
 def read_cluener(path: Path = CLUENER_FILE) -> Iterator[CharSentence]:
-    """CLUENER texts with ENTITIES.md's labels; overlapping spans keep the longer.
+    """CLUENER texts with docs/entities.md's labels; overlapping spans keep the longer.
 
     CLUENER often marks a name once where the text repeats it (叶老桂 … 叶老桂认为:
     535 of its 23,971 marks' repeats are unmarked); every repeat of a marked name

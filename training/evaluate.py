@@ -147,7 +147,7 @@ def evaluate_names_layer(models_dir: Path, split: str = "test", components: tupl
     }
 
 
-# Where the corpora's marks differ from what ENTITIES.md says in so many words:
+# Where the corpora's marks differ from what docs/entities.md says in so many words:
 # "我市 / 我国 / 本市" are GPE; 市委 and 市政府 ("conventional short names of a specific
 # body with a level prefix") are ORG, and so are the body abbreviations PD tags j
 # (政协, 欧盟: held_out_pd_body_abbreviations); "a contiguous administrative chain is
@@ -158,7 +158,7 @@ CONTRACT_CHAIN_UNITS = ("特别行政区", "自治区", "自治州", "自治县"
 
 
 def contract_gold(text: str, gold: set) -> set:
-    """A held-out text's gold (a PD article, an MSRA sentence) with ENTITIES.md's explicit conventions applied."""
+    """A held-out text's gold (a PD article, an MSRA sentence) with docs/entities.md's explicit conventions applied."""
     merged: list[tuple[int, int, str]] = []
     for start, end, label in sorted(gold):
         previous = merged[-1] if merged else None

@@ -1,7 +1,7 @@
 """The name model's examples: People's Daily 1998, MSRA and CLUENER2020 as
 character texts with ORG / PERSON / PLACE spans, in one convention.
 
-Conventions reconciled to ENTITIES.md before the corpora are mixed:
+Conventions reconciled to docs/entities.md before the corpora are mixed:
 - PD's bracketed compounds (``[中央/n 人民/n 广播/vn 电台/n]nt``) are one name,
   and a run of ``nr`` words is split into people (training/corpora.py);
 - PD's abbreviations of bodies (政协/j, 欧盟/j, 人大/j) stay unmarked as PD tags

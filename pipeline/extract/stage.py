@@ -1,7 +1,7 @@
 """Extract stage: runs the spaCy entity components over each sentence.
 
 Mentions come back with sentence offsets and are shifted to document offsets
-here; where components disagree, the longer span wins (ENTITIES.md; the one
+here; where components disagree, the longer span wins (docs/entities.md; the one
 tie-break policy is pipeline/text.py's ``resolve_overlaps``).  Names
 found in bylines and photo credits by layout repair are PERSON mentions too,
 and the names an article agrees on correct the model where it strayed from them

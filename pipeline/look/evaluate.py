@@ -1,6 +1,6 @@
 """Scores an output folder's entities against a gold file of mentions.
 
-The gold file is JSON Lines, one mention a line, in ENTITIES.md's terms::
+The gold file is JSON Lines, one mention a line, in docs/entities.md's terms::
 
     {"source": "000_e0aca1a44daf8f47.txt", "label": "MONEY", "text": "3135.7万元",
      "start": 6506, "end": 6514, "value": 31357000, "currency": "CNY", "qualifier": null}
@@ -228,7 +228,7 @@ def evaluate(gold_rows: list[dict[str, Any]], predicted: pd.DataFrame,
              documents: Optional[pd.DataFrame] = None) -> EvalReport:
     """Per-label P/R/F1 (exact span and label) and value accuracy on found mentions.
 
-    ``predicted`` is an entities table (columns as in OUTPUT.md); ``documents``
+    ``predicted`` is an entities table (columns as in docs/output.md); ``documents``
     is needed only when gold rows name their document by ``source``.
     """
     doc_ids = resolve_documents(gold_rows, documents)

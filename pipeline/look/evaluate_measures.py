@@ -1,4 +1,4 @@
-"""Scores the ``measures`` table against a gold file written to MEASURES.md.
+"""Scores the ``measures`` table against a gold file written to docs/measures.md.
 
 A gold row names its number by offsets (``start``/``end`` into
 ``documents.text``) and says whether it measures anything (``measure``).  For
@@ -6,7 +6,7 @@ a measuring number the prediction is the measure whose number overlaps the
 gold span; each column is scored as a share of the gold rows: the indicator is
 right when ``indicator_core`` ⊆ prediction ⊆ ``indicator_max``; kind,
 direction, basis and target must be equal; the period must have the same first
-and last day; place is reported too (MEASURES.md does not score it).  A number
+and last day; place is reported too (docs/measures.md does not score it).  A number
 that measures nothing is right when it has no row.
 
 Two gold shapes are read: rows naming a document (``source`` or ``doc_id``)

@@ -225,7 +225,7 @@ def measures_section(tables: RunTables) -> str:
     """What each number measures: a table of the figures, a chart of each document's
     money levels by indicator, and totals that add figures of one indicator only."""
     rules = ('<p class="note">One row per MONEY, PERCENT and measuring QUANTITY mention (the <code>measures</code> '
-             'table, MEASURES.md): what it measures, a level or a change, for when and where. Totals add '
+             'table, docs/measures.md): what it measures, a level or a change, for when and where. Totals add '
              '<b>level figures of one indicator, period, place and unit</b> only; figures of different '
              'indicators are never added together.</p>')
     found = figures(tables)

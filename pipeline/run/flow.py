@@ -232,7 +232,7 @@ def extract_task(batch: Batch, config: Config) -> Batch:
 @task(name="measures", cache_policy=NO_CACHE)
 def measures_task(batch: Batch, config: Config) -> Batch:
     use_tables(config)
-    """What each number measures (MEASURES.md), from the entities the batch's documents hold."""
+    """What each number measures (docs/measures.md), from the entities the batch's documents hold."""
     def measure(document: Document) -> Document:
         measure_documents([document], config)
         return document

@@ -10,7 +10,7 @@ temporary server of its own (measured here: five server starts for two flows,
 48 s for 20 trivial tasks), so for a local cluster the run starts one
 temporary server itself and hands its address to the workers.  Workers of a
 remote cluster cannot reach this machine's loopback: point them and the CLI at
-a real server (``prefect server start``; see the README).
+a real server (``prefect server start``; see docs/scheduling.md).
 """
 from __future__ import annotations
 

@@ -39,7 +39,7 @@ Start one and point the CLI at it, e.g. on this machine (SQLite in $PREFECT_HOME
     export PREFECT_API_URL=http://127.0.0.1:4200/api
 
 For production set PREFECT_SERVER_DATABASE_CONNECTION_URL=postgresql+asyncpg://USER:PASSWORD@HOST:5432/prefect
-before `prefect server start` (see the README, "Running on a schedule")."""
+before `prefect server start` (see docs/scheduling.md)."""
 
 
 @flow(name="newspaper-extraction-scheduled", validate_parameters=True)

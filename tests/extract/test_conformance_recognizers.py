@@ -6,7 +6,7 @@ Their types map onto our labels:
 - ``PercentModel``   -> PERCENT over the whole input (span, value in percent);
 - ``NumberModel``    -> a number *within an amount*: each expected number with
   ``元`` appended must come out as one MONEY with that value (a bare number is
-  not an entity in ENTITIES.md, so this is where our numerals are visible);
+  not an entity in docs/entities.md, so this is where our numerals are visible);
 - ``NumberRangeModel`` -> the range with ``个`` appended must be one QUANTITY
   with ``value``/``value_max``/``qualifier`` matching their interval;
 - ``DateExtractor`` / ``DatePeriodExtractor`` -> DATE spans;
@@ -14,7 +14,7 @@ Their types map onto our labels:
   against ``Context.ReferenceDateTime`` as pub_date.
 
 Their ``End`` is inclusive; extractor/parser files use ``Start``/``Length``.
-Where ENTITIES.md (or this mapping) differs from their convention the case is
+Where docs/entities.md (or this mapping) differs from their convention the case is
 listed, with the reason, in ``conformance_exclusions.yaml``; a case we merely do
 not read is not listed and counts as a failure.  Each file's pass rate over the
 cases not excluded, and over every case (exclusions counted as failures unless

@@ -1,4 +1,4 @@
-"""What each number measures (MEASURES.md): the ``measures`` stage.
+"""What each number measures (docs/measures.md): the ``measures`` stage.
 
     cues     configs/measures.yaml compiled into patterns
     clauses  a sentence cut into clauses, and lists of numbers within one

@@ -1,5 +1,5 @@
 """The measures stage: every MONEY, PERCENT and measuring QUANTITY mention of a
-batch's documents gets a :class:`pipeline.types.Measure` (MEASURES.md).
+batch's documents gets a :class:`pipeline.types.Measure` (docs/measures.md).
 
 Runs after extraction on the entities it found, article by article and
 sentence by sentence; a sentence printed twice (``duplicate_of``) is measured

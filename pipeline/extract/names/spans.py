@@ -27,7 +27,7 @@ def fold_text(text: str, tables: NameTables) -> str:
 
 
 def canonical_name(text: str, label: str, tables: NameTables) -> str:
-    """The `norm` of a name (ENTITIES.md): folded, then home place resolved."""
+    """The `norm` of a name (docs/entities.md): folded, then home place resolved."""
     name = fold_text(text, tables)
     reference = tables.self_references.get(name)
     if reference is not None:
