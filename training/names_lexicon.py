@@ -66,6 +66,8 @@ def _project_table_words() -> list[tuple[str, str]]:
     for key in ("gpe_names", "loc_names", "anchors"):
         pairs += [(w, "place_table") for w in places.get(key, [])]
     pairs += [(w, "surname") for w in people["surnames"]]
+    for full_name, aliases in orgs["full_names"].items():  # 央行, 中国人民银行: organisations by name
+        pairs += [(w, "org") for w in [full_name, *(aliases or [])]]
     for key in ("org_heads", "department_heads", "institution_suffixes", "sub_unit_suffixes"):
         pairs += [(w, "org_suffix") for w in orgs.get(key, [])]
     for key in ("gpe_suffixes", "loc_suffixes", "chain_unit_suffixes"):

@@ -32,14 +32,18 @@ def find_orgs(text: str, tables: NameTables) -> Iterator[tuple[int, int]]:
         anchor = tables.org_anchor_pattern.match(text, start)
         body = text[anchor.end():end] if anchor else ""
         if is_org_name(text[start:end], tables) and body not in tables.generic_nouns:
-            yield start, end  # 阳泉市 + 公立医院 is still a generic noun
+            # 阳泉市 + 公立医院 is still a generic noun; 国家统计局 + 城市司 is one body
+            yield start, with_department(start, end, text, tables)
 
 
 _LATIN = re.compile("[A-Za-z]")
 
 
 def is_org_name(name: str, tables: NameTables) -> bool:
-    return (name not in tables.generic_nouns and not name.endswith(tables.not_org_suffixes)
+    if name in tables.org_full_names:  # 中国人民政治协商会议 ends like a meeting, and is a body
+        return True
+    return (name not in tables.generic_nouns and name not in tables.not_org_names
+            and not name.endswith(tables.not_org_suffixes)
             and tables.event_ordinal_pattern.search(name) is None
             and tables.org_body_stop_pattern.search(name) is None)
 

@@ -27,8 +27,11 @@ def fold_text(text: str, tables: NameTables) -> str:
 
 
 def canonical_name(text: str, label: str, tables: NameTables) -> str:
-    """The `norm` of a name (docs/entities.md): folded, then home place resolved."""
+    """The `norm` of a name (docs/entities.md): folded, then home place resolved; an
+    organisation's short form is its full name (orgs.yaml full_names: 央行 -> 中国人民银行)."""
     name = fold_text(text, tables)
+    if label == "ORG" and name in tables.org_full_names:
+        return tables.org_full_names[name]
     reference = tables.self_references.get(name)
     if reference is not None:
         filled = tables.home.fill(str(reference["norm"]))

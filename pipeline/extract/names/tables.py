@@ -110,7 +110,10 @@ class NameTables:
         self.number_characters = number_characters()
         self.department_body_stop = set(self.orgs["department_body_stop_chars"]) | self.number_characters
         self.org_body_stop_pattern = re.compile(trie_alternation(list(self.orgs["org_body_stop"]) + self.not_in_org_names))
-        self.known_org_names = set(self.orgs["known_names"]) | set(self.orgs["standalone"])
+        self.org_full_names = org_full_names(self.orgs)
+        self.standalone_orgs = list(self.orgs["standalone"]) + list(self.org_full_names)
+        self.known_org_names = set(self.orgs["known_names"]) | set(self.standalone_orgs)
+        self.not_org_names = set(self.orgs["not_org_names"])
         self.institution_suffixes = tuple(sorted(self.orgs["institution_suffixes"], key=len, reverse=True))
         # Organisation names start from the listed anchors and the home place; places
         # start from those and from every name in place_names.tsv (found with an index:
@@ -145,7 +148,7 @@ class NameTables:
         team = f"(?:{trie_alternation(self.orgs['work_unit_teams'])})"
         work_units = f"(?:{work_piece}{{2,}}{team}?|{work_piece}+{team})"  # 三矿一号井采煤队, not 三矿 alone
         head = (f"(?:(?:{trie_alternation(anchors)}){unit}|{bare_level}{unit}"
-                f"|(?:{trie_alternation(self.orgs['standalone'])}){not_title}|{institution}|{work_units})")
+                f"|(?:{trie_alternation(self.standalone_orgs)}){not_title}|{institution}|{work_units})")
         self.org_pattern = re.compile(f"{head}(?:{unit}|{free}|{work_piece}|{team})*")
         # a body right after any place the rules found (三亚市 + 人大, 张北县 + 县委组织部)
         self.body_after_place_pattern = re.compile(f"{unit}(?:{unit}|{free}|{work_piece}|{team})*")
@@ -190,6 +193,16 @@ class NameTables:
         self.count_characters = set(self.places["count_characters_before_unit"])
         self.not_places = set(self.places["not_places"])
         self.unit_char_words = set(self.places["unit_char_words"])
+
+
+def org_full_names(orgs: dict) -> dict[str, str]:
+    """Every name in orgs.yaml `full_names`, full or short, -> the full name (央行 -> 中国人民银行)."""
+    names: dict[str, str] = {}
+    for full_name, aliases in orgs["full_names"].items():
+        for name in [full_name, *(aliases or [])]:
+            if names.setdefault(name, full_name) != full_name:
+                raise ValueError(f"names/orgs.yaml full_names: {name} is listed under {names[name]} and {full_name}")
+    return names
 
 
 def _read_t2s() -> dict[int, str]:

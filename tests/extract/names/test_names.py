@@ -695,9 +695,12 @@ def test_places_from_the_divisions_table(tables, text, expected):
     assert {(label, name) for label, name in found(text, tables) if label in ("GPE", "LOC")} == expected
 
 
-@pytest.mark.parametrize("text", ["阳泉市一直强调政府的作用。", "坚持中国共产党和政府的领导。"])
-def test_clause_words_end_an_org_match(tables, text):
-    assert not any(label == "ORG" for label, _ in found(text, tables))
+@pytest.mark.parametrize("text, orgs", [
+    ("阳泉市一直强调政府的作用。", set()),
+    ("坚持中国共产党和政府的领导。", {"中国共产党"}),  # the party by its name, not 中国共产党和政府
+])
+def test_clause_words_end_an_org_match(tables, text, orgs):
+    assert {name for label, name in found(text, tables) if label == "ORG"} == orgs
 
 
 @pytest.mark.parametrize("text, org", [
@@ -766,3 +769,91 @@ def test_a_rule_place_gives_way_where_the_model_reads_the_same_span_as_an_org():
              Mention("ORG", 20, 23, "国务院", "ner")]
     kept = _without_places_the_model_reads_as_orgs(rules, model)
     assert [(m.label, m.text) for m in kept] == [("GPE", "米兰"), ("ORG", "国务院")]
+
+
+# ----------------------------------------- organisations' full names (issue 20)
+
+
+@pytest.mark.parametrize("text, name, norm", [
+    ("民进、民革、民建、民盟的负责人出席。", "民进", "中国民主促进会"),
+    ("民进、民革、民建、民盟的负责人出席。", "民革", "中国国民党革命委员会"),
+    ("工商联和致公党联合调研。", "致公党", "中国致公党"),
+    ("他是九三学社社员。", "九三学社", "九三学社"),
+    ("中共中央、国务院印发意见。", "中共中央", "中国共产党中央委员会"),
+    ("央行宣布降准。", "央行", "中国人民银行"),
+    ("发改委和国资委发布通知。", "发改委", "国家发展和改革委员会"),
+    ("发改委和国资委发布通知。", "国资委", "国务院国有资产监督管理委员会"),
+    ("证监会批准上市。", "证监会", "中国证券监督管理委员会"),
+    ("外交部发言人答记者问。", "外交部", "外交部"),
+    ("东盟与欧盟举行会谈。", "东盟", "东南亚国家联盟"),
+    ("东盟与欧盟举行会谈。", "欧盟", "欧洲联盟"),
+    ("世贸组织发布报告。", "世贸组织", "世界贸易组织"),
+    ("据新华社报道。", "新华社", "新华通讯社"),
+    ("人民日报发表评论员文章。", "人民日报", "人民日报"),
+    ("香港立法会通过条例。", "香港立法会", "香港立法会"),
+    ("美国参议院投票。", "美国参议院", "美国参议院"),
+    ("区议会选举结束。", "区议会", "区议会"),
+    ("高等法院作出裁决。", "高等法院", "高等法院"),
+    ("民进党当局", "民进党", "民主进步党"),  # not 民进 out of it
+])
+def test_organisations_from_the_full_names_table(tables, text, name, norm):
+    assert ("ORG", name, norm) in {(m.label, m.text, m.norm) for m in find_rule_mentions(text, tables)}
+
+
+def test_every_full_name_and_alias_is_an_org_with_the_full_name_as_norm(tables):
+    for name, full_name in tables.org_full_names.items():
+        assert canonical_name(name, "ORG", tables) == full_name
+        assert ("ORG", name) in found(name, tables), name
+
+
+@pytest.mark.parametrize("text", ["他是中共党员。", "农民建房补贴。", "坚持人民革命。"])
+def test_short_forms_inside_other_words_are_no_org(tables, text):
+    assert not [m for m in find_rule_mentions(text, tables) if m.label == "ORG"]
+
+
+def test_a_department_after_a_table_body_is_part_of_it(tables):
+    assert ("ORG", "国家统计局城市司") in found("国家统计局城市司首席统计师董莉娟解读数据。", tables)
+
+
+@pytest.mark.parametrize("name", ["民生", "中央财政", "中国首位女采煤队", "贵州建设云计算数据中心"])
+def test_words_the_model_reads_as_organisations_are_no_org(tables, name):
+    from pipeline.extract.names.orgs import has_org_head, is_org_name
+
+    assert not (is_org_name(name, tables) and has_org_head(name, tables))
+
+
+@pytest.mark.parametrize("name, label", [("龙门石窟", "LOC"), ("火星", "LOC"), ("阳泉市", "GPE")])
+def test_place_labels(tables, name, label):
+    from pipeline.extract.names.places import place_label
+
+    assert place_label(name, tables) == label
+
+
+@needs_model
+@pytest.mark.parametrize("text, unwanted", [
+    ("保障和改善民生，加强民生兜底保障。", "民生"),
+    ("中央财政将加大对地方财力支持。", "中央财政"),
+    ("她成为新中国首位女采煤队队长。", "中国首位女采煤队"),
+    ("支持贵州建设云计算数据中心。", "贵州建设云计算数据中心"),
+    ("推进碳达峰碳中和，实现碳达峰。", "碳达峰"),
+    ("陆海统筹，建立以国家公园为主体的自然保护地体系。", "陆海"),
+    ("陆海统筹，建立以国家公园为主体的自然保护地体系。", "国家公园"),
+])
+def test_the_false_names_of_issue_20_are_gone(text, unwanted):
+    mentions = names_in(text)
+    assert unwanted not in {m.text for m in mentions}
+
+
+@needs_model
+def test_mars_and_the_longmen_grottoes_are_no_gpe():
+    assert ("LOC", "火星") in {(m.label, m.text) for m in names_in("火星探测取得新进展。")}
+    assert ("LOC", "龙门石窟") in {(m.label, m.text) for m in names_in("我们参观了龙门石窟。")}
+
+
+def names_in(text: str) -> list[Mention]:
+    from pipeline.config import parse_config
+    from pipeline.extract.nlp import build_nlp, carrier_doc
+
+    nlp = build_nlp(parse_config({"extract": {"components": ["rules", "ner"]},
+                                  "home": {"province": HOME[0], "city": HOME[1]}}))
+    return get_mentions(nlp(carrier_doc(nlp, text)))
