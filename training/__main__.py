@@ -34,6 +34,7 @@ def main(argv: list[str]) -> None:
         wordfreq.main([])
     if "place_names" in steps:
         print("place names:", place_names.build_place_names())
+        print("divisions and countries:", place_names.build_hierarchy())
     if "org_words" in steps:
         print("clause words:", org_words.build_org_words())
     if "segmenter_data" in steps:
