@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from pipeline.config import load_config
-from pipeline.errors import EXIT_OK, EXIT_USAGE, ConfigError, GoldError, OutputError
+from pipeline.errors import EXIT_OK, EXIT_USAGE, ConfigError, GoldError, PipelineError
 
 
 def _iso_date(value: str) -> date:
@@ -134,7 +134,7 @@ def run_command(args: argparse.Namespace) -> int:
     except ConfigError as error:
         print(f"pipeline: configuration error: {error}", file=sys.stderr)
         return error.exit_status
-    except OutputError as error:
+    except PipelineError as error:  # the output folder, or the run's temporary Prefect server
         print(f"pipeline: {error}", file=sys.stderr)
         return error.exit_status
     for error in summary.errors:

@@ -11,10 +11,14 @@ Two kinds, told apart by what a run does next:
   template below; the other inputs go on and the run exits 1.
 
 The exit statuses are the README's: 0 every input processed, 1 some refused,
-2 a usage, configuration, output-folder, server or gold-file error.
+2 a usage, configuration, output-folder, server or gold-file error (a run's
+temporary Prefect server ending mid-run among them), and 128 + the signal's
+number for a run that SIGINT (130) or SIGTERM (143) ended, as a shell reports a
+process that signal killed (pipeline/run/shutdown.py).
 """
 from __future__ import annotations
 
+import signal
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -23,6 +27,14 @@ from pipeline.types import ErrorRow
 EXIT_OK = 0
 EXIT_REFUSED = 1
 EXIT_USAGE = 2
+EXIT_SIGNAL_BASE = 128
+EXIT_SIGINT = EXIT_SIGNAL_BASE + signal.SIGINT  # 130
+EXIT_SIGTERM = EXIT_SIGNAL_BASE + signal.SIGTERM  # 143
+
+
+def exit_status_for_signal(signum: int) -> int:
+    """The status of a command a signal ended: what a shell reports for a process that signal killed."""
+    return EXIT_SIGNAL_BASE + signum
 
 
 class PipelineError(Exception):
@@ -41,6 +53,10 @@ class OutputError(PipelineError):
 
 class ServeError(PipelineError):
     """Serving cannot start; the message says why and what to do."""
+
+
+class PrefectServerError(PipelineError):
+    """The run's temporary Prefect server did not start, or ended before the run did."""
 
 
 class GoldError(PipelineError, ValueError):

@@ -13,17 +13,20 @@ import atexit
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
-from typing import Optional
+from typing import Iterator, Optional
 
 from spacy.language import Language
 
 from pipeline.config import Config
 from pipeline.extract.nlp import build_nlp, carrier_doc, get_mentions
+from pipeline.run.shutdown import follow_parent
 from pipeline.types import Mention
 
 log = logging.getLogger(__name__)
@@ -64,8 +67,26 @@ def mentions_in(nlp: Language, segments: list[Segment]) -> list[list[Mention]]:
     return [get_mentions(doc) for doc in nlp.pipe(docs(), batch_size=PIPE_BATCH)]
 
 
-def _worker_start(config_json: str) -> None:
+def _worker_start(config_json: str, parent_pid: int) -> None:
+    # A worker ends with the run however the run ends (even SIGKILL), and leaves
+    # Ctrl-C to it: the run ends its workers itself (pipeline/run/shutdown.py),
+    # and a worker's KeyboardInterrupt would only print a traceback.  SIGINT
+    # came blocked from the parent (_spawning_deaf_to_sigint); one sent to the
+    # group while the worker started is dropped here.
+    follow_parent(parent_pid)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     _nlp_for(config_json)
+
+
+@contextmanager
+def _spawning_deaf_to_sigint() -> Iterator[None]:
+    """A process started inside inherits this thread's signal mask: SIGINT blocked until ``_worker_start``."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _worker_mentions(config_json: str, segments: list[Segment]) -> list[list[Mention]]:
@@ -100,7 +121,7 @@ def _new_pool(key: tuple[str, int]) -> ProcessPoolExecutor:
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     # spawn, not fork: the parent runs Prefect's threads and event loop, which a fork would copy mid-flight.
     _pools[key] = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                      initializer=_worker_start, initargs=(config_json,))
+                                      initializer=_worker_start, initargs=(config_json, os.getpid()))
     return _pools[key]
 
 
@@ -118,7 +139,8 @@ def _mentions_on_workers(config: Config, segments: list[Segment], workers: int) 
     chunks = [segments[i:i + WORKER_CHUNK] for i in range(0, len(segments), WORKER_CHUNK)]
     pool = _pool_for(config_json, workers)
     try:
-        results = pool.map(_worker_mentions, [config_json] * len(chunks), chunks)
+        with _spawning_deaf_to_sigint():  # the pool starts its workers as work is submitted
+            results = pool.map(_worker_mentions, [config_json] * len(chunks), chunks)
         return [mentions for chunk in results for mentions in chunk]
     except BrokenProcessPool:
         # A worker died (killed, out of memory, or could not start): this batch runs

@@ -19,6 +19,7 @@ order, so which copy is kept never depends on the runner or the batch size.
 from __future__ import annotations
 
 import logging
+import os
 import traceback
 import uuid
 from collections import deque
@@ -37,7 +38,7 @@ from prefect.futures import PrefectFuture  # noqa: E402
 
 from pipeline import __version__  # noqa: E402
 from pipeline.config import Config, use_tables  # noqa: E402
-from pipeline.errors import EXIT_OK, EXIT_REFUSED, ConfigError, stage_failure  # noqa: E402
+from pipeline.errors import EXIT_OK, EXIT_REFUSED, ConfigError, OutputError, stage_failure  # noqa: E402
 from pipeline.extract.measures.stage import measure_documents  # noqa: E402
 from pipeline.extract.stage import extract_documents  # noqa: E402
 from pipeline.extract.workers import nlp_for, stop_workers  # noqa: E402
@@ -361,6 +362,24 @@ def load_components(config: Config) -> None:
         raise ConfigError(f"extract.components: {error}") from None
 
 
+def check_before_starting(out: str, config: Config) -> None:
+    """Refuses what can be refused before the Prefect server starts (10-30 s): the components, the output path."""
+    load_components(config)
+    check_output_path(Path(out))
+
+
+def check_output_path(out: Path) -> None:
+    """An output path that is a file or lies in a folder this process cannot write is an OutputError."""
+    existing = out
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        where = "is a file" if existing == out else f"cannot be made: {existing} is a file"
+        raise OutputError(f"the output folder {out} {where}")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write to the output folder {out}: {existing} is read-only to this user")
+
+
 def new_run_id(started_at: datetime) -> str:
     return f"{started_at:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
 
@@ -368,7 +387,8 @@ def new_run_id(started_at: datetime) -> str:
 def run_pipeline(inputs: list[str], out: str, config: Config, config_sha256: str,
                  cli_pub_date: Optional[date] = None) -> RunSummary:
     """The flow on the configured runner."""
-    with shared_prefect_api(config):
+    check_before_starting(out, config)
+    with shared_prefect_api():
         configured = extraction_flow.with_options(task_runner=task_runner_for(config))
         try:
             return configured(inputs=inputs, out=out, config=config, config_sha256=config_sha256,

@@ -7,10 +7,11 @@ local cluster of ``n_workers`` processes; ``kind: local`` stays in process.
 Every process that runs a Prefect task talks to a Prefect API.  With no real
 server configured (no PREFECT_API_URL), each Dask worker would start a
 temporary server of its own (measured here: five server starts for two flows,
-48 s for 20 trivial tasks), so for a local cluster the run starts one
-temporary server itself and hands its address to the workers.  Workers of a
-remote cluster cannot reach this machine's loopback: point them and the CLI at
-a real server (``prefect server start``; see docs/scheduling.md).
+48 s for 20 trivial tasks), so the run starts one temporary server itself
+(pipeline/run/prefect_server.py, which ends with the run however the run
+ends) and hands its address to the workers.  Workers of a remote cluster
+cannot reach this machine's loopback: point them and the CLI at a real
+server (``prefect server start``; see docs/scheduling.md).
 """
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from typing import Iterator
 
 from pipeline.config import Config
 from pipeline.extract.workers import worker_count
+from pipeline.run.prefect_server import temporary_server
+from pipeline.run.shutdown import ending_on_signals, watching_server
 
 SERVER_START_TIMEOUT_S = 180
 
@@ -55,23 +58,24 @@ def task_runner_for(config: Config):
 
 
 @contextmanager
-def shared_prefect_api(config: Config) -> Iterator[None]:
-    """One temporary Prefect server for the flow and its local Dask workers."""
-    if config.runner.kind != "dask" or config.runner.address or os.environ.get("PREFECT_API_URL"):
-        yield
-        return
-    from prefect.server.api.server import SubprocessASGIServer
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+def shared_prefect_api() -> Iterator[None]:
+    """The run's Prefect API, and how the run ends when stopped (pipeline/run/shutdown.py).
 
-    server = SubprocessASGIServer()  # the process's temporary server, if one runs already
-    started_here = not server.running
-    if started_here:
-        server.start(timeout=SERVER_START_TIMEOUT_S)
-    os.environ["PREFECT_API_URL"] = server.api_url  # inherited by the worker processes
-    try:
-        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+    With no API configured, this process's temporary server, for the flow and
+    its local Dask workers; a signal, or that server ending mid-run, ends the
+    run at once with one line.
+    """
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+    with ending_on_signals():
+        if get_current_settings().api.url:
             yield
-    finally:
-        os.environ.pop("PREFECT_API_URL", None)
-        if started_here:
-            server.stop()
+            return
+        server = temporary_server(SERVER_START_TIMEOUT_S)
+        os.environ["PREFECT_API_URL"] = server.api_url  # inherited by the worker processes
+        try:
+            with watching_server(server.process, server.api_url), \
+                    temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+                yield
+        finally:
+            os.environ.pop("PREFECT_API_URL", None)

@@ -1,0 +1,121 @@
+"""The run's temporary Prefect server: Prefect's own API app under uvicorn, in a child that ends with its parent.
+
+Prefect starts the same server by itself when no API is configured
+(``SubprocessASGIServer``), but as a plain ``python -m uvicorn`` that lives on
+when the run is killed (SIGKILL, or SIGTERM before its exit handlers run),
+re-parented to PID 1 through later runs.  This module starts that app the
+same way (the same factory, host, environment and start-up check) through
+``python -m pipeline.run.prefect_server PARENT_PID PORT``, which first follows
+its parent (pipeline/run/shutdown.py) and then runs uvicorn.
+"""
+from __future__ import annotations
+
+import atexit
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from typing import Optional
+
+from pipeline.errors import PrefectServerError
+
+START_POLL_S = 0.1
+STOP_WAIT_S = 5
+PORT_IN_USE = 3  # uvicorn's exit status when it cannot bind (another process took the port first)
+# What Prefect sets for its own temporary server (prefect.server.api.server.SubprocessASGIServer).
+SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+
+
+@dataclass
+class TemporaryServer:
+    process: subprocess.Popen
+    port: int
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _launch(port: int) -> subprocess.Popen:
+    from prefect.settings import get_current_settings
+
+    env = {**os.environ, **SERVER_ENV, **get_current_settings().to_environment_variables(exclude_unset=True)}
+    return subprocess.Popen([sys.executable, "-m", "pipeline.run.prefect_server", str(os.getpid()), str(port)],
+                            env=env)
+
+
+def start_temporary_server(timeout_s: float) -> TemporaryServer:
+    """Starts the server and waits until it answers; a server that ends first is a PrefectServerError."""
+    import httpx
+
+    port = free_port()
+    server = TemporaryServer(_launch(port), port)
+    deadline = time.monotonic() + timeout_s
+    with httpx.Client() as client:
+        while time.monotonic() < deadline:
+            status = server.process.poll()
+            if status == PORT_IN_USE:
+                server = TemporaryServer(_launch(port := free_port()), port)
+                continue
+            if status is not None:
+                raise PrefectServerError(f"the temporary Prefect server did not start (exit status {status})")
+            try:
+                if client.get(f"{server.api_url}/health").status_code == 200:
+                    return server
+            except httpx.TransportError:
+                pass
+            time.sleep(START_POLL_S)
+    stop_temporary_server(server)
+    raise PrefectServerError(f"the temporary Prefect server did not answer within {timeout_s:.0f} s")
+
+
+_server: Optional[TemporaryServer] = None
+
+
+def temporary_server(timeout_s: float) -> TemporaryServer:
+    """This process's temporary server: started on first use, stopped when the process exits.
+
+    One per process, as Prefect keeps its own: a process that runs the flow
+    several times (tests, a notebook) pays the start-up once.  Prefect's log
+    and event services send what they hold at interpreter shutdown, before
+    the exit handler that stops the server.
+    """
+    global _server
+    if _server is None or _server.process.poll() is not None:
+        _server = start_temporary_server(timeout_s)
+        atexit.register(stop_temporary_server, _server)
+    return _server
+
+
+def stop_temporary_server(server: TemporaryServer) -> None:
+    if server.process.poll() is not None:
+        return
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=STOP_WAIT_S)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
+
+
+def serve(parent_pid: int, port: int) -> None:
+    """The child: Prefect's API app on 127.0.0.1:PORT until its parent ends or it is told to stop."""
+    from pipeline.run.shutdown import follow_parent
+
+    follow_parent(parent_pid)
+    import uvicorn
+
+    uvicorn.run("prefect.server.api.server:create_app", factory=True, host="127.0.0.1", port=port,
+                log_level="error", lifespan="on")
+
+
+if __name__ == "__main__":
+    serve(int(sys.argv[1]), int(sys.argv[2]))

@@ -1,0 +1,90 @@
+"""A real ``pipeline run`` in its own process group, for the tests that signal or kill it.
+
+The corpus is large enough for the extract worker processes to start
+(pipeline/extract/workers.py MIN_CHARS_FOR_WORKERS): 40 copies of the sample
+page in batches of ~120,000 characters, three batches, about ten seconds.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+
+from tests.conftest import ROOT
+from tests.run.test_flow import make_corpus
+
+N_PAGES = 40
+CONFIG = "batching: {max_chars: 120000}\noutput: {formats: [parquet]}\n"
+START_TIMEOUT_S = 120  # the temporary server's start, then the workers' (spaCy and the models) on two busy cores
+
+
+def start_run(tmp_path: Path, out: Path) -> subprocess.Popen:
+    corpus = tmp_path / "in"
+    if not corpus.exists():
+        make_corpus(corpus, N_PAGES)
+    config = tmp_path / "config.yaml"
+    config.write_text(CONFIG)
+    command = [sys.executable, "-m", "pipeline", "run", str(corpus), "--out", str(out), "--config", str(config)]
+    env = {**os.environ, "PREFECT_LOGGING_LEVEL": "WARNING"}
+    # Its own session and group: a signal to the group reaches everything the run started, as Ctrl-C does.
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+
+
+def descendants(process: subprocess.Popen) -> list[psutil.Process]:
+    try:
+        return psutil.Process(process.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+
+
+def command_line(process: psutil.Process) -> str:
+    try:
+        return " ".join(process.cmdline())
+    except psutil.Error:
+        return ""
+
+
+def wait_for_workers(process: subprocess.Popen) -> list[psutil.Process]:
+    """The run's children once its extract workers are up (the temporary server among them)."""
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        children = descendants(process)
+        if any("multiprocessing.spawn" in command_line(child) for child in children):
+            return children
+        if process.poll() is not None:
+            raise AssertionError(f"the run ended before its workers started:\n{process.stderr.read()[-3000:]}")
+        time.sleep(0.1)
+    raise AssertionError(f"no extract worker within {START_TIMEOUT_S} s")
+
+
+def group_members(pgid: int) -> list[str]:
+    """Command lines of the live processes of a process group (zombies have ended)."""
+    found = []
+    for candidate in psutil.process_iter(["pid", "status"]):
+        try:
+            if os.getpgid(candidate.pid) == pgid and candidate.info["status"] != psutil.STATUS_ZOMBIE:
+                found.append(f"{candidate.pid} {command_line(candidate)}")
+        except (ProcessLookupError, psutil.Error):
+            continue
+    return found
+
+
+def wait_until_gone(processes: list[psutil.Process], timeout: float) -> list[str]:
+    """The command lines of those still running after ``timeout`` seconds."""
+    _, alive = psutil.wait_procs(processes, timeout=timeout)
+    return [command_line(process) for process in alive]
+
+
+def end_group(process: subprocess.Popen) -> None:
+    """What a test leaves: nothing of the run's group."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait(timeout=10)
