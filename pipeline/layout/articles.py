@@ -1,11 +1,14 @@
 """Articles: the repaired page cut into the articles printed on it.
 
-A heading starts an article (its text is the title).  A continuation marker
-right under a heading says where that article continues from; a marker after
-an article's text starts a new, untitled article (the rest of a story from
-another page).  A byline or credit closes its article: body text after it
-belongs to the next one.  Text before any heading belongs to an article
-titled with the document's own title, if it has one.
+A heading starts an article (its text is the title; a plain headline's second
+line adds to it).  A continuation marker right under a heading says where that
+article continues from; a marker after an article's text starts a new,
+untitled article (the rest of a story from another page).  A lead (本报讯（记者
+张伟）) after an article's text starts a new one too, and names its authors.  A
+byline or credit after an article's text closes it: body text after it belongs
+to the next one; printed before the text, it names the authors and closes
+nothing.  Text before any heading belongs to an article titled with the
+document's own title, if it has one.
 """
 from __future__ import annotations
 
@@ -45,8 +48,8 @@ def find_articles(layout: Layout, doc_id: str, default_title: Optional[str] = No
 
 def _starts_article(paragraph: Placed, current: _Draft) -> bool:
     if paragraph.kind == "heading":
-        return True
-    if paragraph.kind == "marker":
+        return not (paragraph.continues_heading and not current.has_body)
+    if paragraph.kind == "marker" or paragraph.opens_story:
         return current.has_body
     return paragraph.is_body and current.closed and not paragraph.joined
 
@@ -55,8 +58,9 @@ def _absorb(draft: _Draft, paragraph: Placed) -> None:
     draft.end = paragraph.end
     if paragraph.kind == "marker":
         draft.continued_from = draft.continued_from or paragraph.page
-    if paragraph.closes_article:
-        draft.authors.extend(paragraph.names)
-        draft.closed = True
     if paragraph.is_body:
         draft.has_body = True
+    if paragraph.opens_story or paragraph.closes_article:
+        draft.authors.extend(paragraph.names)
+    if paragraph.closes_article and draft.has_body:
+        draft.closed = True

@@ -79,10 +79,11 @@ def _may_continue(paragraphs: list[Paragraph], index: int) -> bool:
     A continuation is printed at the top of a column, so in the extracted text
     it follows whatever ended the column before: a cut paragraph, or the
     byline or credit that closed another article.  A paragraph that follows a
-    complete paragraph, a heading, a marker or a kicker starts its own text.
+    complete paragraph, a heading, a marker or a kicker starts its own text,
+    and so does a paragraph that opens with a lead.
     """
-    if index == 0 or not paragraphs[index].is_body:
-        return False
+    if index == 0 or not paragraphs[index].is_body or paragraphs[index].lead_end is not None:
+        return False  # a lead opens a story: nothing before it goes on in it
     previous = paragraphs[index - 1]
     return is_cut(previous) or previous.kind in ("credit", "byline") or previous.byline_at is not None
 

@@ -6,8 +6,9 @@
 - Inside a quotation a terminator does not end the sentence; when the quote
   closes, the sentence goes on (“……光荣的。”苏景云说。 is one sentence) unless
   the quote was introduced by a colon as speech of its own (说：“……？”).
-- Paragraph breaks always end a sentence, so a heading is never glued to the
-  text after it; markers, bylines and credits are not sentences at all.
+- Paragraph breaks always end a sentence; headings (an article's title),
+  markers, bylines, credits and a story's lead (本报讯（记者 张伟）) are not
+  sentences at all.
 - A passage printed twice is kept; each later copy points at the first with
   ``duplicate_of``.
 """
@@ -158,7 +159,7 @@ def split_sentences(layout: Layout, articles: list[Article], doc_id: str) -> lis
 
 
 def sentence_layout(layout: Layout, sentence: Sentence) -> str:
-    """What layout repair says of a sentence: heading, label, caption, joined, cut or ''."""
+    """What layout repair says of a sentence: label, caption, joined, cut or ''."""
     notes = []
     # Regions do not nest beyond a paragraph's few, so looking back a handful
     # of regions from the sentence's end finds all that touch it.
@@ -170,6 +171,6 @@ def sentence_layout(layout: Layout, sentence: Sentence) -> str:
             notes.append(kind)
         elif kind == "cut" and sentence.end == end:
             notes.append(kind)
-        elif kind in ("heading", "label", "caption"):
+        elif kind in ("label", "caption"):
             notes.append(kind)
     return ",".join(dict.fromkeys(notes))

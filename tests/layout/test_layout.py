@@ -94,10 +94,12 @@ def test_nothing_is_dropped(sample_text, page):
     assert chars(layout.text) == chars(normalize_text(sample_text))
 
 
-def test_headings_are_sentences_of_their_own(page):
-    _, _, sentences = page
-    headings = [s for s in sentences if s.layout == "heading"]
-    assert [s.text for s in headings][1] == "我市召开2024年度人才工作述职会"
+def test_headings_are_titles_and_never_sentences(page):
+    layout, articles, sentences = page
+    assert "我市召开2024年度人才工作述职会" in {a.title for a in articles}
+    headings = [(start, end) for start, end, kind in layout.regions if kind == "heading"]
+    assert len(headings) == 5
+    assert not [s for s in sentences if any(s.start < end and start < s.end for start, end in headings)]
 
 
 def test_a_page_without_cuts_is_left_in_order():

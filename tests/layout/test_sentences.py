@@ -43,11 +43,13 @@ def test_a_long_line_without_terminators_is_cut_at_clause_breaks():
     assert "".join(text[s:e] for s, e in spans) == text
 
 
-def test_headings_are_not_glued_to_the_next_sentence():
+def test_headings_and_datelines_are_not_running_text():
     layout = repair_layout("## 我市召开述职会\n\n本报讯 会议召开。")
     from pipeline.layout.sentences import split_sentences
-    found = split_sentences(layout, find_articles(layout, "d"), "d")
-    assert [s.text for s in found] == ["我市召开述职会", "本报讯 会议召开。"]
+    articles = find_articles(layout, "d")
+    found = split_sentences(layout, articles, "d")
+    assert [s.text for s in found] == ["会议召开。"]
+    assert [a.title for a in articles] == ["我市召开述职会"]
 
 
 @settings(max_examples=200, deadline=None)
