@@ -19,8 +19,9 @@ from pipeline.types import Document, Mention
 
 log = logging.getLogger(__name__)
 
-# Layout regions outside the sentences that still name people and bodies.
-AUTHOR_REGIONS = ("byline", "credit")
+# Layout regions outside the sentences that still name people, bodies, places
+# and dates: bylines and leads, credits, and headings (titles, not sentences).
+AUTHOR_REGIONS = ("byline", "credit", "heading")
 
 
 def _segments(document: Document) -> list[tuple[int, str]]:
