@@ -76,11 +76,9 @@ class LayoutPatterns:
 
 
 def _role_pattern(table: dict) -> re.Pattern[str]:
-    """A byline role with whom it works for; a one-character role only before a colon or slash."""
-    words = [role for role in table["byline_roles"] if len(role) > 1]
-    letters = [role for role in table["byline_roles"] if len(role) == 1]
-    source = table["byline_role_source"]
-    return re.compile(rf"(?:{source}(?:{alternation(words)})[ ]*[：:／/]?|(?:{alternation(letters)})[ ]*[：:／/])")
+    """A byline role with whom it works for (本报记者), or a label before its colon (作者：)."""
+    roles, labels, source = table["byline_roles"], table["byline_labels"], table["byline_role_source"]
+    return re.compile(rf"(?:{source}(?:{alternation(roles)})[ ]*[：:／/]?|(?:{alternation(labels)})[ ]*[：:／/])")
 
 
 @lru_cache(maxsize=1)
