@@ -12,7 +12,9 @@ Two kinds, told apart by what a run does next:
 
 The exit statuses are the README's: 0 every input processed, 1 some refused,
 2 a usage, configuration, output-folder, server or gold-file error (a run's
-temporary Prefect server ending mid-run among them), and 128 + the signal's
+temporary Prefect server ending mid-run among them), 3 a run that committed some
+batches and then could not write the rest (a full disk; the message says what was
+committed), and 128 + the signal's
 number for a run that SIGINT (130) or SIGTERM (143) ended, as a shell reports a
 process that signal killed (pipeline/run/shutdown.py).
 """
@@ -27,6 +29,7 @@ from pipeline.types import ErrorRow
 EXIT_OK = 0
 EXIT_REFUSED = 1
 EXIT_USAGE = 2
+EXIT_PARTLY_WRITTEN = 3
 EXIT_SIGNAL_BASE = 128
 EXIT_SIGINT = EXIT_SIGNAL_BASE + signal.SIGINT  # 130
 EXIT_SIGTERM = EXIT_SIGNAL_BASE + signal.SIGTERM  # 143
@@ -49,6 +52,12 @@ class ConfigError(PipelineError, ValueError):
 
 class OutputError(PipelineError):
     """The output folder cannot be written; the previous tables are intact."""
+
+
+class PartlyWrittenError(OutputError):
+    """The output folder could not be written mid-run, after this run committed some batches; they are kept."""
+
+    exit_status: ClassVar[int] = EXIT_PARTLY_WRITTEN
 
 
 class ServeError(PipelineError):
