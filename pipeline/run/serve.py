@@ -1,10 +1,11 @@
 """Scheduled runs: ``pipeline serve INPUT... --out DIR [--config FILE] --cron "0 6 * * *"``.
 
 ``flow.serve`` registers a deployment with a Prefect server and then polls it
-for due runs, running each in a subprocess, until it is stopped (Ctrl-C pauses
-the schedule).  Only a real server (``prefect server start``) runs the
-scheduler service that turns a cron schedule into runs; Prefect's temporary
-server does not (measured: no scheduled run in minutes), so serving refuses
+for due runs, running each in a subprocess, until it is stopped: SIGINT or
+SIGTERM pauses the schedule and ends serving within ``SERVE_GRACE_S``, even
+when the server is gone (pipeline/run/shutdown.py; a second signal ends it at
+once).  Only a real server (``prefect server start``) runs the scheduler
+service that turns a cron schedule into runs; Prefect's temporary server does not (measured: no scheduled run in minutes), so serving refuses
 to start without PREFECT_API_URL.
 
 A deployment's parameters must be JSON, so the served flow takes the inputs,
@@ -16,6 +17,7 @@ broken one fails that run with the key's name.  The work itself is
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from datetime import date
 from pathlib import Path
@@ -28,7 +30,8 @@ configure_prefect()
 from prefect import flow, get_run_logger  # noqa: E402
 
 from pipeline.config import load_config  # noqa: E402
-from pipeline.errors import EXIT_OK, ConfigError, ServeError  # noqa: E402
+from pipeline.errors import ConfigError, ServeError  # noqa: E402
+from pipeline.run.shutdown import serve_until_stopped  # noqa: E402
 
 HEALTH_TIMEOUT_S = 10
 
@@ -98,28 +101,33 @@ def check_cron(cron: str) -> None:
 
 
 def serve(inputs: Sequence[Path | str], out: Path, config_path: Optional[Path], pub_date: Optional[date],
-          cron: str, name: str) -> None:
-    """Registers the deployment and runs its schedule until interrupted."""
+          cron: str, name: str) -> int:
+    """Registers the deployment and runs its schedule until stopped; the exit status (pipeline/run/shutdown.py)."""
     check_cron(cron)
     load_config(config_path)  # refuse a broken config now, not at the first scheduled run
     api_url = require_real_server()
-    print(f"serving deployment '{scheduled_extraction.name}/{name}' on {api_url}, cron '{cron}' (UTC)",
-          file=sys.stderr)
+    # Prefect's Runner, as scheduled_extraction.serve builds it, so that its loop can run on a thread
+    # and be stopped from the main thread, which keeps the signals (pipeline/run/shutdown.py).
+    from prefect.runner import Runner
+
     # limit=1: a run that outlasts the interval delays the next one instead of
     # running beside it, since two runs into one --out would both write the same documents.
-    scheduled_extraction.serve(name=name, cron=cron, limit=1,
-                               parameters=deployment_parameters(inputs, out, config_path, pub_date),
-                               description="Chinese newspaper pages in, entity tables out (pipeline serve).")
+    runner = Runner(name=name, pause_on_shutdown=True, limit=1)
+    runner.add_flow(scheduled_extraction, name=name, cron=cron,
+                    parameters=deployment_parameters(inputs, out, config_path, pub_date),
+                    description="Chinese newspaper pages in, entity tables out (pipeline serve).")
+    print(f"serving deployment '{scheduled_extraction.name}/{name}' on {api_url}, cron '{cron}' (UTC); "
+          "Ctrl-C or SIGTERM stops serving and pauses the schedule", file=sys.stderr)
+    return serve_until_stopped(lambda: asyncio.run(runner.start()), runner.handle_sigterm)
 
 
 def serve_command(args: argparse.Namespace) -> int:
     """``pipeline serve``: exit 2 on a usage, configuration or server problem, else serves until stopped."""
     try:
-        serve(args.inputs, args.out, args.config, args.pub_date, args.cron, args.name)
+        return serve(args.inputs, args.out, args.config, args.pub_date, args.cron, args.name)
     except ConfigError as error:
         print(f"pipeline: configuration error: {error}", file=sys.stderr)
         return error.exit_status
     except ServeError as error:
         print(f"pipeline: {error}", file=sys.stderr)
         return error.exit_status
-    return EXIT_OK

@@ -14,8 +14,8 @@
 * The temporary Prefect server a run started ending before the run is one
   line and exit status 2, not minutes of retries of a dead API.
 * ``pipeline serve`` given SIGINT or SIGTERM lets Prefect stop serving (pause
-  the schedule) for up to ``SERVE_GRACE_S``, then ends as a run does; a second
-  signal ends it at once.
+  the schedule) for up to ``SERVE_GRACE_S``, then ends with the signal's
+  status; a second signal ends it at once.
 * A child (an extract worker, the temporary server) ends within a second of
   its parent, whatever killed the parent (``follow_parent``): a parent killed
   with SIGKILL cannot end its children itself.  Polling the parent's PID, not
@@ -113,13 +113,13 @@ class SignalWatch:
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="signal-watch", daemon=True)
 
-    def start(self, handlers: dict[int, Callable[[int], None]], hear_others: bool = False) -> "SignalWatch":
+    def start(self, handlers: dict[int, Callable[[int], None]]) -> "SignalWatch":
         """Installs ``handlers`` (Python-level) for the signals that still have their default ones.
 
         A caller that handles a signal itself keeps its handler (Prefect's
-        engine, running a served flow, turns SIGTERM into a cancellation), and
-        the watch hears that signal only with ``hear_others``.  Outside the main
-        thread nothing can be installed and the watch only calls ``on_idle``.
+        engine, running a served flow, turns SIGTERM into a cancellation) and
+        the watch does not hear it.  Outside the main thread nothing can be
+        installed and the watch only calls ``on_idle``.
         """
         if threading.current_thread() is threading.main_thread():
             defaults = {signal.SIGINT: signal.default_int_handler, signal.SIGTERM: signal.SIG_DFL}
@@ -127,8 +127,6 @@ class SignalWatch:
                 if signal.getsignal(signum) is defaults[signum]:
                     self._saved[signum] = signal.signal(signum, lambda number, frame, act=handler: act(number))
                     self._watched.add(signum)
-            if hear_others:
-                self._watched.update(STOP_SIGNALS)
             if self._watched:
                 self._saved_wakeup_fd = signal.set_wakeup_fd(self._write_fd, warn_on_full_buffer=False)
         self._thread.start()
@@ -210,17 +208,20 @@ def ending_on_signals() -> Iterator[None]:
         watch.stop()
 
 
-def serve_until_stopped(serve: Callable[[], None]) -> int:
-    """Runs ``serve`` (Prefect's serve loop) until it returns, bounding how long a stop signal may take.
+def serve_until_stopped(serve: Callable[[], None], stop: Callable[[], None]) -> int:
+    """Runs ``serve`` (Prefect's serve loop) on a thread until it returns; the exit status.
 
-    The first SIGINT or SIGTERM leaves Prefect to stop serving and pause the
-    schedule, which needs its API; if it has not within ``SERVE_GRACE_S``
+    The main thread keeps the signals, and so always hears them: the first
+    SIGINT or SIGTERM calls ``stop`` (Prefect stops serving and pauses the
+    schedule, which needs its API) and gives it ``SERVE_GRACE_S``; past that
     (the server went away first, and its client retries), or on a second
-    signal, the process ends with the signal's status.
+    signal, the process ends with the signal's status.  Serving on a thread
+    also keeps Prefect and asyncio from installing handlers of their own.
     """
     heard: list[int] = []
+    failed: list[BaseException] = []
 
-    def on_signal(signum: int) -> None:
+    def on_signal(signum: int, frame: object = None) -> None:
         heard.append(signum)
         if len(heard) > 1:
             end_now(exit_status_for_signal(heard[0]), f"{signal_name(signum)} again: stopped at once")
@@ -232,9 +233,24 @@ def serve_until_stopped(serve: Callable[[], None]) -> int:
                                    "stopped (the schedule may still be active on the server)"))
         deadline.daemon = True  # and it still fires while the interpreter runs its exit handlers
         deadline.start()
+        stop()
 
-    # SIGINT keeps its handler (KeyboardInterrupt, which Prefect's serve loop stops on);
-    # SIGTERM gets one that leaves it to the watch until Prefect's loop installs its own.
-    SignalWatch(on_signal).start({signal.SIGTERM: lambda signum: None}, hear_others=True)
-    serve()  # the watch stays on until the process exits: Prefect's exit handlers also call its API
+    def serving() -> None:
+        try:
+            serve()
+        except BaseException as error:  # reported by the main thread, in one line
+            failed.append(error)
+
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, on_signal)
+    thread = threading.Thread(target=serving, name="serve", daemon=True)
+    thread.start()
+    while thread.is_alive():
+        thread.join(POLL_S)  # a short wait, so that a signal's handler runs at once
+    if heard:
+        if failed:
+            end_now(exit_status_for_signal(heard[0]), f"stopped ({signal_name(heard[0])}); the schedule could not be paused: {failed[0]}")
+        return EXIT_OK
+    if failed:
+        raise failed[0]
     return EXIT_OK

@@ -145,3 +145,62 @@ def test_a_scheduled_run_completes_and_writes_the_tables(tmp_path):
     finally:
         for process, _ in reversed(processes):
             stop(process)
+
+
+def wait_for_text(log: Path, text: str, timeout: float, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if text in log.read_text(errors="replace"):
+            return
+        if process.poll() is not None:
+            pytest.fail(f"exited with {process.returncode} before '{text}':\n{log.read_text(errors='replace')[-3000:]}")
+        time.sleep(0.5)
+    pytest.fail(f"no '{text}' within {timeout} s:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+def seconds_to_exit(process: subprocess.Popen, limit: float) -> float:
+    started = time.monotonic()
+    process.wait(timeout=limit + 20)  # longer than the limit, so a slow stop is measured, not a timeout
+    return time.monotonic() - started
+
+
+def test_serve_ends_within_10_s_of_a_signal_after_its_server_is_gone_and_at_once_on_a_second(tmp_path):
+    """Issue 19.8: a host shutting down stops the server and serve alike; serve used to retry the dead API forever."""
+    from pipeline.errors import EXIT_SIGINT, EXIT_SIGTERM
+    from pipeline.run.shutdown import SERVE_GRACE_S
+
+    port = free_port()
+    api_url = f"http://127.0.0.1:{port}/api"
+    serve_env = prefect_env(tmp_path / "client-home", PREFECT_API_URL=api_url)
+    server_log = tmp_path / "server.log"
+    processes: list[tuple[subprocess.Popen, Path]] = []
+    try:
+        server = start([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+                        "--port", str(port)], prefect_env(tmp_path / "server-home"), server_log)
+        processes.append((server, server_log))
+        wait_for(lambda: server_healthy(api_url), SERVER_START_TIMEOUT_S, "server health", processes)
+        serves = []
+        for name in ("first", "second"):
+            log = tmp_path / f"serve-{name}.log"
+            serves.append((start([sys.executable, "-m", "pipeline", "serve", str(SAMPLES), "--out",
+                                  str(tmp_path / name), "--cron", "0 6 * * *", "--name", name], serve_env, log), log))
+        processes.extend(serves)
+        for process, log in serves:
+            wait_for_text(log, "serving deployment", 120, process)
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=10)
+
+        (first, first_log), (second, second_log) = serves
+        os.kill(first.pid, signal.SIGTERM)
+        assert seconds_to_exit(first, 10) < 10, first_log.read_text(errors="replace")[-3000:]
+        assert first.returncode in (0, EXIT_SIGTERM), first_log.read_text(errors="replace")[-3000:]
+        assert "pipeline: stopping (SIGTERM)" in first_log.read_text(errors="replace")
+
+        os.kill(second.pid, signal.SIGINT)
+        time.sleep(1)
+        os.kill(second.pid, signal.SIGINT)
+        assert seconds_to_exit(second, SERVE_GRACE_S) < SERVE_GRACE_S - 1, second_log.read_text(errors="replace")[-3000:]
+        assert second.returncode in (0, EXIT_SIGINT), second_log.read_text(errors="replace")[-3000:]
+    finally:
+        for process, _ in reversed(processes):
+            stop(process)
