@@ -60,7 +60,6 @@ def _absorb(draft: _Draft, paragraph: Placed) -> None:
         draft.continued_from = draft.continued_from or paragraph.page
     if paragraph.is_body:
         draft.has_body = True
-    if paragraph.opens_story or paragraph.closes_article:
-        draft.authors.extend(paragraph.names)
+    draft.authors.extend(paragraph.names)  # only bylines, credits and leads name anyone
     if paragraph.closes_article and draft.has_body:
         draft.closed = True

@@ -28,6 +28,7 @@ class Paragraph:
     names: tuple[str, ...] = ()  # byline/credit names
     names_are_people: bool = False  # bylines and photo credits; a 供稿 credit may name a body
     byline_at: Optional[int] = None  # body: where a trailing byline starts
+    photo_byline: bool = False  # body: its trailing byline credits a photo
     lead_end: Optional[int] = None  # body: where its lead (dateline and byline) ends
     lead_names: tuple[str, ...] = ()  # the names its lead gives
     continues_heading: bool = False  # a plain headline's second line (its subtitle or title under a kicker)
@@ -35,6 +36,13 @@ class Paragraph:
     @property
     def is_body(self) -> bool:
         return self.kind in ("body", "caption")
+
+    @property
+    def closes_story(self) -> bool:
+        """A byline or credit after the story's text, or a story's text ending with its byline."""
+        if self.byline_at is not None:
+            return not self.photo_byline
+        return self.kind in ("byline", "credit") and self.lead_end is None
 
     def running_text(self) -> str:
         return self.text[: self.byline_at] if self.byline_at is not None else self.text
@@ -63,6 +71,8 @@ class LayoutPatterns:
             rf"(?:[（(](?P<bracket>[^（）()]{{2,40}})[）)]|(?P<reporter>[^：:，。（）()]{{2,40}}?{table['reporter_line_end']})[：:])?")
         self.headline_max_chars: int = table["headline_max_chars"]
         self.headline_max_lines: int = table["headline_max_lines"]
+        self.subtitle_max_chars: int = table["subtitle_max_chars"]
+        self.photo_byline = re.compile(table["photo_byline"])
         self.headline_sentence_end = re.compile(table["headline_sentence_end"])
         self.bare_byline_name = re.compile(table["bare_byline_name"])
         self.surnames = frozenset(load_table("names/people")["surnames"])
@@ -203,6 +213,7 @@ def _classify_one(paragraph: Paragraph, previous: Optional[Paragraph], p: Layout
         if match.start() >= (paragraph.lead_end or 0):
             paragraph.byline_at, paragraph.names = match.start(), names
             paragraph.names_are_people = True
+            paragraph.photo_byline = bool(p.photo_byline.search(match.group("credits")))
 
 
 # --- headlines ----------------------------------------------------------------
@@ -233,18 +244,28 @@ def _headline_block(paragraphs: list[Paragraph], index: int, p: LayoutPatterns) 
     """(the headline's lines, the story's first paragraph) when a headline starts at ``index``."""
     lines = [index]
     while len(lines) <= p.headline_max_lines and _may_be_headline(paragraphs[lines[-1]], p):
-        story = _story_start(paragraphs, lines[-1] + 1, p)
+        following = lines[-1] + 1
+        if len(lines) < p.headline_max_lines and _is_subtitle_above_lead(paragraphs, following, p):
+            return lines + [following], following + 1
+        story = _story_start(paragraphs, following, p)
         if story is not None:
             return (lines, story) if _opens_story(paragraphs, index, story) else None
-        if lines[-1] + 1 >= len(paragraphs):
+        if following >= len(paragraphs):
             return None
-        lines.append(lines[-1] + 1)
+        lines.append(following)
     return None
 
 
-def _may_be_headline(paragraph: Paragraph, p: LayoutPatterns) -> bool:
+def _is_subtitle_above_lead(paragraphs: list[Paragraph], index: int, p: LayoutPatterns) -> bool:
+    """A headline's long second line, right above the story's lead."""
+    return (index + 1 < len(paragraphs) and paragraphs[index + 1].lead_end is not None
+            and paragraphs[index + 1].kind == "body"
+            and _may_be_headline(paragraphs[index], p, max_chars=p.subtitle_max_chars))
+
+
+def _may_be_headline(paragraph: Paragraph, p: LayoutPatterns, max_chars: Optional[int] = None) -> bool:
     return (paragraph.kind in ("body", "label") and paragraph.lead_end is None and paragraph.byline_at is None
-            and len(paragraph.text) <= p.headline_max_chars
+            and len(paragraph.text) <= (max_chars or p.headline_max_chars)
             and not p.headline_sentence_end.search(paragraph.text))
 
 
@@ -255,7 +276,7 @@ def _story_start(paragraphs: list[Paragraph], index: int, p: LayoutPatterns) -> 
         if paragraph.kind == "byline" or (paragraph.kind == "label" and _is_bare_byline(paragraph.text, p)):
             index += 1
             continue
-        if paragraph.kind == "body" and not _may_be_headline(paragraph, p):
+        if paragraph.is_body and not _may_be_headline(paragraph, p):
             return index
         return None
     return None
@@ -271,8 +292,7 @@ def _opens_story(paragraphs: list[Paragraph], index: int, story: int) -> bool:
     """At the top of the page, after the byline that closed the story before, or above a lead."""
     if index == 0 or any(paragraph.lead_end is not None for paragraph in paragraphs[index + 1:story + 1]):
         return True
-    previous = paragraphs[index - 1]
-    return previous.kind in ("byline", "credit") or previous.byline_at is not None
+    return paragraphs[index - 1].closes_story
 
 
 def is_cut(paragraph: Paragraph) -> bool:

@@ -45,7 +45,7 @@ class Placed:
     title: Optional[str] = None
     page: Optional[str] = None
     names: tuple[str, ...] = ()
-    closes_article: bool = False  # ends with a byline or is a credit
+    closes_article: bool = False  # ends with a byline (not a photo's) or is a byline or credit
     opens_story: bool = False  # opens with a lead (dateline, byline) or is one
     continues_heading: bool = False  # a plain headline's second line
 
@@ -90,7 +90,7 @@ def repair_layout(text: str) -> Layout:
         if joined:  # the two characters either side of the join
             regions.append((start - 1, start + 1, "joined"))
         opens = paragraph.lead_end is not None
-        closes = paragraph.byline_at is not None or (paragraph.kind in ("byline", "credit") and not opens)
+        closes = paragraph.closes_story
         placed.append(Placed(paragraph.kind, start, position, joined, paragraph.title, paragraph.page,
                              paragraph.lead_names + paragraph.names, closes, opens, paragraph.continues_heading))
     unjoined = sum(1 for paragraph in paragraphs if is_cut(paragraph) and paragraph.index not in pairs)

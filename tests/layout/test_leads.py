@@ -113,3 +113,16 @@ def test_a_kicker_under_a_markdown_heading_stays_a_label_not_a_byline():
     page = read("## 新中国首位女采煤队队长——苏景云\n\n百年党史 中烟芳华\n\n苏景云1937年出生。")
     assert [(a.title, a.authors) for a in page.articles] == [("新中国首位女采煤队队长——苏景云", ())]
     assert page.sentence_texts == ["百年党史 中烟芳华", "苏景云1937年出生。"]
+
+
+def test_a_photo_credit_ends_its_caption_not_the_story():
+    page = read("激动人心的时刻\n本报驻南非记者温宪\n图为开馆仪式现场。（新华社记者李学仁摄）\n"
+                "1月1日上午9时，大使馆举行了开馆仪式。")
+    assert [(a.title, a.authors) for a in page.articles] == [("激动人心的时刻", ("温宪", "李学仁"))]
+
+
+def test_a_long_subtitle_right_above_the_lead_belongs_to_the_headline():
+    subtitle = "江泽民李鹏乔石朱镕基李瑞环刘华清尉健行李岚清与万名首都各界群众和劳动模范代表一起辞旧迎新"
+    page = read(f"北京举行新年音乐会\n{subtitle}\n本报北京12月31日讯新华社记者陈雁、本报记者何加正报道：音乐会今晚举行。")
+    assert [(a.title, a.authors) for a in page.articles] == [(f"北京举行新年音乐会 {subtitle}", ("陈雁", "何加正"))]
+    assert page.sentence_texts == ["音乐会今晚举行。"]
