@@ -4,8 +4,10 @@
 
 Exit status: 0 when every input was processed, 1 when some were refused (they
 are in the ``errors`` table), 2 on a usage or configuration error or when the
-output folder cannot be written (nothing written then); pipeline/errors.py names
-each error with its status.
+output folder cannot be written, is another run's or holds a damaged part
+(nothing written then), 3 when a run committed some batches and then could not
+write the rest; pipeline/errors.py names each error with its status.
+``pipeline repair OUT`` drops the batches whose parts are damaged.
 """
 from __future__ import annotations
 
@@ -31,8 +33,13 @@ def _iso_date(value: str) -> date:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pipeline", description="Chinese newspaper pages in, entity tables out.")
     commands = parser.add_subparsers(dest="command", required=True)
-    add_run_arguments(commands.add_parser("run", help="process inputs into the output tables"))
+    run = commands.add_parser("run", help="process inputs into the output tables")
+    add_run_arguments(run)
+    run.add_argument("--wait", action="store_true",
+                     help="if another run holds the output folder, wait for it to end instead of refusing")
     add_serve_command(commands)
+    repair = commands.add_parser("repair", help="drop the batches of an output folder whose parts are damaged")
+    repair.add_argument("out", type=Path, metavar="OUT", help="output folder of earlier runs")
     add_report_and_eval_commands(commands)
     return parser
 
@@ -83,7 +90,21 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return serve_command(args)
     if args.command in ("report", "eval"):
         return report_or_eval_command(args)
+    if args.command == "repair":
+        return repair_command(args)
     return EXIT_USAGE
+
+
+def repair_command(args: argparse.Namespace) -> int:
+    from pipeline.tables.repair import repair_folder
+
+    try:
+        report = repair_folder(args.out)
+    except PipelineError as error:
+        print(f"pipeline: {error}", file=sys.stderr)
+        return error.exit_status
+    print("\n".join(report.lines()))
+    return EXIT_OK
 
 
 def report_or_eval_command(args: argparse.Namespace) -> int:
@@ -130,7 +151,7 @@ def run_command(args: argparse.Namespace) -> int:
 
     try:
         summary = run_pipeline(inputs=[str(name) for name in args.inputs], out=str(args.out), config=config,
-                                  config_sha256=config_sha256, cli_pub_date=args.pub_date)
+                                  config_sha256=config_sha256, cli_pub_date=args.pub_date, wait=args.wait)
     except ConfigError as error:
         print(f"pipeline: configuration error: {error}", file=sys.stderr)
         return error.exit_status

@@ -137,13 +137,11 @@ def add_later_run(folder: Path, run_id: str) -> None:
     first = pq.read_table(only_part(folder, "runs")).to_pylist()[0]
     later = {**first, "run_id": run_id, "started_at": first["started_at"] + timedelta(hours=1),
              "finished_at": first["finished_at"] + timedelta(hours=1), "n_documents": 0}
-    schema = pq.read_schema(only_part(folder, "runs"))
-    pq.write_table(pa.Table.from_pylist([later], schema=schema), folder / "runs" / f"part-{run_id}.parquet")
     errors = pq.read_table(only_part(folder, "errors")).to_pylist()
-    pq.write_table(pa.Table.from_pylist([{**row, "run_id": run_id} for row in errors],
-                                        schema=pq.read_schema(only_part(folder, "errors"))),
-                   folder / "errors" / f"part-{run_id}.parquet")
-    OutputFolder(folder).write_csv()  # as the run would
+    output = OutputFolder(folder)  # committed to the folder's manifest, as the run would
+    output.write_part("runs", run_id, [later])
+    output.write_part("errors", run_id, [{**row, "run_id": run_id} for row in errors])
+    output.write_csv()
 
 
 def test_rows_of_several_runs_are_ordered_by_the_runs_start_not_by_their_run_ids(runs, tmp_path):

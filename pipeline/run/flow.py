@@ -19,7 +19,6 @@ order, so which copy is kept never depends on the runner or the batch size.
 from __future__ import annotations
 
 import logging
-import os
 import traceback
 import uuid
 from collections import deque
@@ -51,6 +50,7 @@ from pipeline.read.inputs import InputFile, discover_inputs, split_jsonl  # noqa
 from pipeline.read.normalize import normalize_text  # noqa: E402
 from pipeline.run.progress import RunProgress  # noqa: E402
 from pipeline.run.runner import batches_in_flight, shared_prefect_api, task_runner_for  # noqa: E402
+from pipeline.tables.claim import check_owned, claimed_folder  # noqa: E402
 from pipeline.tables.folder import KnownSources, OutputFolder  # noqa: E402
 from pipeline.tables.rows import error_rows, repeat_rows, run_row  # noqa: E402
 from pipeline.types import Document, ErrorRow, RawDocument, Repeat  # noqa: E402
@@ -135,13 +135,15 @@ def _sort_by_earlier_runs(batch: Batch, raw: RawDocument, known: KnownSources) -
     """New text goes on through the stages; text an earlier run wrote goes no further.
 
     From a source already recorded for it, it is unchanged and skipped (a
-    re-run changes no table); from a new source, it is a repeat.
+    re-run changes no table); from a new source, it is a repeat.  A repeat
+    recorded of a document ``pipeline repair`` dropped is skipped too, while
+    the document's own source brings it back.
     """
     doc_id = doc_id_for(raw)
-    if not known.holds(doc_id):
-        batch.raws.append(raw)
-    elif known.read_from(doc_id, raw.source):
+    if known.read_from(doc_id, raw.source):
         batch.n_skipped += 1
+    elif not known.holds(doc_id):
+        batch.raws.append(raw)
     else:
         batch.repeats.append(repeat_of(doc_id, raw))
 
@@ -306,11 +308,13 @@ def extraction_flow(inputs: list[str], out: str, config: Config, config_sha256: 
     started_at = datetime.now(timezone.utc)
     summary = RunSummary(run_id=run_id or new_run_id(started_at))
     load_components(config)
-    output = OutputFolder(Path(out))
-    output.prepare()
+    output = OutputFolder(Path(out))  # claimed and prepared by run_pipeline
     items, refused = discover_inputs(inputs)
     summary.n_inputs = len(items) + len(refused)
     summary.errors.extend(refused)
+    # Its runs row is committed with each batch, so a committed batch never lacks it.
+    output.begin_run(run_row(summary.run_id, started_at, started_at, summary.n_inputs, 0, 0, config_sha256,
+                             __version__))
     known = output.known_sources()  # as earlier runs left it; this run's documents are in `written`
     written: set[str] = set()
     batches = make_batches(items, config)
@@ -326,7 +330,10 @@ def extraction_flow(inputs: list[str], out: str, config: Config, config_sha256: 
         summary.errors.extend(batch.errors)
         summary.repeats.extend(batch.repeats)
         summary.n_skipped += batch.n_skipped
-        summary.n_documents += write_task(output, batch, summary.run_id)
+        try:
+            summary.n_documents += write_task(output, batch, summary.run_id)
+        except OutputError as error:  # a full disk: say what this run committed and what it did not
+            raise output.stopped(error, len(batches)) from None
         totals.add(batch.documents)
         progress.batch_written(len(batch.items), sum(len(d.text) for d in batch.documents),
                                sum(len(d.mentions) for d in batch.documents))
@@ -340,14 +347,13 @@ def extraction_flow(inputs: list[str], out: str, config: Config, config_sha256: 
     while in_flight:
         write_next()
     progress.close()
-    finished_at = datetime.now(timezone.utc)
-    output.write_part("errors", summary.run_id, error_rows(summary.errors, summary.run_id))
-    output.write_part("repeats", summary.run_id, repeat_rows(summary.repeats, summary.run_id))
-    output.write_part("runs", summary.run_id, [run_row(
-        summary.run_id, started_at, finished_at, summary.n_inputs, summary.n_documents, len(summary.errors),
-        config_sha256, __version__)])
-    if "csv" in config.output.formats:
-        output.write_csv()
+    try:
+        output.finish_run(error_rows(summary.errors, summary.run_id), repeat_rows(summary.repeats, summary.run_id),
+                          datetime.now(timezone.utc))
+        if "csv" in config.output.formats:
+            output.write_csv()
+    except OutputError as error:
+        raise output.stopped(error, len(batches)) from None
     totals.publish()
     logger.info("run %s: %d new document(s), %d repeat(s) of a kept document recorded, %d skipped, %d error(s)",
                 summary.run_id, summary.n_documents, len(summary.repeats), summary.n_skipped, len(summary.errors))
@@ -365,19 +371,7 @@ def load_components(config: Config) -> None:
 def check_before_starting(out: str, config: Config) -> None:
     """Refuses what can be refused before the Prefect server starts (10-30 s): the components, the output path."""
     load_components(config)
-    check_output_path(Path(out))
-
-
-def check_output_path(out: Path) -> None:
-    """An output path that is a file or lies in a folder this process cannot write is an OutputError."""
-    existing = out
-    while not existing.exists() and existing != existing.parent:
-        existing = existing.parent
-    if not existing.is_dir():
-        where = "is a file" if existing == out else f"cannot be made: {existing} is a file"
-        raise OutputError(f"the output folder {out} {where}")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise OutputError(f"cannot write to the output folder {out}: {existing} is read-only to this user")
+    check_owned(Path(out))
 
 
 def new_run_id(started_at: datetime) -> str:
@@ -385,9 +379,20 @@ def new_run_id(started_at: datetime) -> str:
 
 
 def run_pipeline(inputs: list[str], out: str, config: Config, config_sha256: str,
-                 cli_pub_date: Optional[date] = None) -> RunSummary:
-    """The flow on the configured runner."""
+                 cli_pub_date: Optional[date] = None, wait: bool = False) -> RunSummary:
+    """The flow on the configured runner, holding the output folder (``wait``: for the run that holds it).
+
+    The folder is claimed, locked and checked before the Prefect server
+    starts, so a refusal takes no 10-30 s.
+    """
     check_before_starting(out, config)
+    with claimed_folder(Path(out), wait=wait):
+        OutputFolder(Path(out)).prepare()
+        return _run_flow(inputs, out, config, config_sha256, cli_pub_date)
+
+
+def _run_flow(inputs: list[str], out: str, config: Config, config_sha256: str,
+              cli_pub_date: Optional[date]) -> RunSummary:
     with shared_prefect_api():
         configured = extraction_flow.with_options(task_runner=task_runner_for(config))
         try:

@@ -8,5 +8,8 @@ request, ``DIR/csv/<table>.csv``.
 
 - ``schemas``: the tables' columns and schema version;
 - ``rows``: records as table rows (mentions placed in their article and sentence);
-- ``folder``: the output folder, written atomically, batch by batch.
+- ``claim``: which --out a run may write to (absent, empty or a pipeline output) and its lock;
+- ``manifest``: the committed parts with their sizes and checksums, the commit point of a batch;
+- ``folder``: the output folder, written atomically, batch by batch;
+- ``repair``: ``pipeline repair OUT``, which drops the batches whose parts are damaged.
 """

@@ -1,39 +1,51 @@
-"""The output folder: the tables as Parquet parts (and CSV with a BOM), written atomically.
+"""The output folder: the tables as Parquet parts (and CSV with a BOM), committed batch by batch.
 
-Layout of an output folder::
+Layout of an output folder (docs/output.md)::
 
+    DIR/.pipeline-output.json        the marker: a pipeline output, and its schema version (claim.py)
+    DIR/.pipeline.lock               one run at a time (claim.py)
+    DIR/manifest.json                the committed parts, with sizes and checksums, and the runs' rows
     DIR/<table>/part-<key>.parquet   one file per committed batch (or run)
     DIR/csv/<table>.csv              the whole table, rewritten after each run
 
-Every file is written under a temporary name and renamed into place, so a
-crash leaves the previous state or the new one, never a torn file.  A batch
-is committed when its ``documents`` part lands, which is renamed last; on the
-next run, parts of other tables without their ``documents`` part are the
-remains of a killed run and are removed before anything else happens.
+Every file is written under a temporary name and renamed into place.  A batch
+is committed when the manifest naming its parts, and holding its run's
+``runs`` row, is renamed into place (manifest.py): its parts and the run's
+row are written first, so a committed batch never lacks its ``runs`` row.
+Before a run adds anything, ``prepare`` checks every committed part against
+the manifest (a part missing or changed is an error naming it and the repair
+command), removes what a killed run left uncommitted (only the pipeline's own
+part and temporary files) and rewrites a ``runs`` part that is not the row
+the manifest holds (a run killed between the two).
 
-Parts are only ever added, never rewritten: readers that load new part files
-as they appear see every change.  A folder holds one column layout per table
-(duckdb refuses a glob whose files disagree, pandas silently takes the first
-file's columns), so a run refuses a folder with parts this version would not
-write alongside.
+Parts are only ever added, never rewritten, but for a run's ``runs`` part,
+which is replaced at each of its commits with the counts so far.  A folder
+holds one column layout per table (duckdb refuses a glob whose files
+disagree, pandas silently takes the first file's columns), so a run refuses a
+folder with parts this version would not write alongside.
 """
 from __future__ import annotations
 
 import hashlib
 import logging
 import os
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.errors import OutputError
+from pipeline.errors import OutputError, PartlyWrittenError
+from pipeline.tables.claim import CSV_FOLDER, is_own_temporary
+from pipeline.tables.manifest import Damage, Manifest, Part, bytes_digest, damage_of
 from pipeline.tables.rows import article_rows, document_rows, measure_rows, mention_rows, sentence_rows
 from pipeline.tables.schemas import BATCH_TABLES, COMPATIBLE_VERSIONS, SCHEMA_VERSION, SCHEMAS, TABLES, to_table
 from pipeline.types import Document
 
 log = logging.getLogger(__name__)
+
+SHOWN_DAMAGE = 10  # damaged parts an error names; the rest are counted
 
 
 def batch_key(doc_ids: Iterable[str]) -> str:
@@ -41,34 +53,67 @@ def batch_key(doc_ids: Iterable[str]) -> str:
     return hashlib.sha256("\n".join(sorted(doc_ids)).encode()).hexdigest()[:20]
 
 
-class KnownSources:
-    """The sources each committed document's text was read from (documents.source, repeats.source).
+def part_key(path: Path) -> str:
+    return path.name[len("part-"):-len(".parquet")]
 
+
+def repair_command(root: Path) -> str:
+    return f"pipeline repair {root}"
+
+
+class KnownSources:
+    """The documents earlier runs committed, and every source their text was read from.
+
+    A document is held only by its ``documents`` row; ``repeats`` add sources.
     A plain class, not a dict: Prefect walks dicts passed to a task entry by entry.
     """
 
-    def __init__(self, sources: Optional[dict[str, set[str]]] = None):
-        self._sources: dict[str, set[str]] = sources if sources is not None else {}
+    def __init__(self) -> None:
+        self._documents: set[str] = set()
+        self._sources: dict[str, set[str]] = {}
 
     def __len__(self) -> int:
-        return len(self._sources)
+        return len(self._documents)
 
     def holds(self, doc_id: str) -> bool:
-        return doc_id in self._sources
+        return doc_id in self._documents
 
     def read_from(self, doc_id: str, source: str) -> bool:
         return source in self._sources.get(doc_id, ())
 
-    def add(self, doc_id: str, source: str) -> None:
+    def add(self, doc_id: str, source: str, is_document: bool = True) -> None:
+        if is_document:
+            self._documents.add(doc_id)
         self._sources.setdefault(doc_id, set()).add(source)
 
 
 class OutputFolder:
     def __init__(self, root: Path):
         self.root = Path(root)
+        self._manifest: Optional[Manifest] = None
+        self._run: Optional[dict[str, Any]] = None  # the runs row of the run in progress, as last committed
+        self._run_committed = False
+        self._batches_committed = 0
+        self._run_finished = False
+
+    # --- before a run ------------------------------------------------------------
 
     def prepare(self) -> None:
-        """Creates the folders, checks they are writable and of this schema, clears a killed run's remains."""
+        """Makes the folders; checks the committed parts and their schema; clears a killed run's remains.
+
+        Called under the folder's lock (claim.claimed_folder).
+        """
+        self._make_folders()
+        manifest = Manifest.load(self.root)
+        if manifest is not None:
+            self._refuse_damage(manifest.damage(self.root, skip_tables=("runs",)))
+        # Before any removal: a folder of another layout is left exactly as it is.
+        self.check_schemas()
+        self._manifest = manifest if manifest is not None else self.adopt()
+        self._remove_uncommitted()
+        self._restore_runs_parts()
+
+    def _make_folders(self) -> None:
         try:
             for name in TABLES:
                 (self.root / name).mkdir(parents=True, exist_ok=True)
@@ -77,9 +122,15 @@ class OutputFolder:
             probe.unlink()
         except OSError as error:
             raise OutputError(f"cannot write to the output folder {self.root}: {error.strerror}") from None
-        # Before any removal: a folder of another layout is left exactly as it is.
-        self.check_schemas()
-        self._remove_uncommitted()
+
+    def _refuse_damage(self, damage: list[Damage]) -> None:
+        if not damage:
+            return
+        listed = "; ".join(found.describe(self.root) for found in damage[:SHOWN_DAMAGE])
+        more = f"; and {len(damage) - SHOWN_DAMAGE} more" if len(damage) > SHOWN_DAMAGE else ""
+        raise OutputError(f"{len(damage)} committed part(s) of {self.root} are damaged: {listed}{more}. "
+                          f"Run `{repair_command(self.root)}` to drop their batches; the next run then "
+                          "re-extracts their sources")
 
     def check_schemas(self) -> None:
         """Refuses parts this version would not write alongside: another column layout or version."""
@@ -90,31 +141,94 @@ class OutputFolder:
                     raise OutputError(f"{part} {problem}; this pipeline writes schema version {SCHEMA_VERSION} "
                                       f"and cannot append to it: write to a new --out folder")
 
+    def adopt(self) -> Manifest:
+        """A manifest of the parts there, saved: for a folder written before manifests (or whose manifest is lost).
+
+        A batch is committed when its documents part is there, as before
+        manifests, where that part was renamed into place last.
+        """
+        manifest = Manifest()
+        documents = {part_key(path): path for path in (self.root / "documents").glob("part-*.parquet")}
+        run_of_batch = {key: _first_run_id(path) for key, path in documents.items()}
+        for table in TABLES:
+            for path in sorted((self.root / table).glob("part-*.parquet")):
+                key = part_key(path)
+                if table not in BATCH_TABLES:
+                    manifest.add(self.root, path, None, key)
+                elif key in documents:
+                    manifest.add(self.root, path, key, run_of_batch[key])
+        for path in sorted((self.root / "runs").glob("part-*.parquet")):
+            for row in _rows_or_none(path) or ():
+                manifest.runs[row["run_id"]] = row
+        if manifest.parts:
+            log.info("%s was written before manifests: its %d committed parts are listed in a new manifest",
+                     self.root, len(manifest.parts))
+            manifest.save(self.root)
+        return manifest
+
     def _remove_uncommitted(self) -> None:
-        for temporary in self.root.rglob("*.tmp"):
-            temporary.unlink(missing_ok=True)
-        committed = {path.name for path in (self.root / "documents").glob("part-*.parquet")}
-        for name in BATCH_TABLES[:-1]:
-            for path in (self.root / name).glob("part-*.parquet"):
-                if path.name not in committed:
+        """What a killed run left: the pipeline's temporary files, and parts no manifest commits."""
+        for folder in (self.root, self.root / CSV_FOLDER, *(self.root / table for table in TABLES)):
+            for path in folder.glob(".*.tmp") if folder.is_dir() else ():
+                if is_own_temporary(self.root, path):
+                    path.unlink(missing_ok=True)
+        for table in TABLES:
+            for path in (self.root / table).glob("part-*.parquet"):
+                if path.relative_to(self.root).as_posix() not in self.manifest.parts:
                     log.warning("removing %s: its batch never committed (an earlier run was killed)", path)
                     path.unlink()
+
+    def _restore_runs_parts(self) -> None:
+        """A runs part that is not the row the manifest holds is rewritten from it (a run killed between the two)."""
+        manifest = self.manifest.copy()
+        for run_id, row in sorted(manifest.runs.items()):
+            path = self._part_path("runs", run_id)
+            entry = manifest.parts.get(path.relative_to(self.root).as_posix())
+            if entry is None or damage_of(path, entry) is not None:
+                log.warning("rewriting %s from the manifest's runs row", path)
+                self._write_run(manifest, row)
+        if manifest.parts != self.manifest.parts:
+            manifest.save(self.root)
+            self._manifest = manifest
+
+    @property
+    def manifest(self) -> Manifest:
+        """The manifest this writer commits to (a folder from before manifests gets one first)."""
+        if self._manifest is None:
+            self._manifest = Manifest.load(self.root) or self.adopt()
+        return self._manifest
 
     def known_sources(self) -> KnownSources:
         """The documents earlier runs committed, with every source their text was read from."""
         known = KnownSources()
         for table in ("documents", "repeats"):
-            for path in sorted((self.root / table).glob("part-*.parquet")):
-                columns = pq.read_table(path, columns=["doc_id", "source"]).to_pydict()
+            for part in self.manifest.in_table(table):
+                columns = pq.read_table(self.root / part.path, columns=["doc_id", "source"]).to_pydict()
                 for doc_id, source in zip(columns["doc_id"], columns["source"]):
-                    known.add(doc_id, source)
+                    known.add(doc_id, source, is_document=table == "documents")
         return known
 
-    def write_part(self, table: str, key: str, rows: list[dict[str, Any]]) -> None:
-        self._atomic(self.root / table / f"part-{key}.parquet",
-                     lambda tmp: pq.write_table(to_table(table, rows), tmp, compression="zstd"))
+    # --- a run's commits ---------------------------------------------------------
+
+    def begin_run(self, row: dict[str, Any]) -> None:
+        """The runs row of the run about to commit (no documents yet); it is written with the run's first commit."""
+        self._run = {**row, "n_documents": 0}
+        self._run_committed = False
+        self._batches_committed = 0
+        self._run_finished = False
+
+    def write_part(self, table: str, key: str, rows: list[dict[str, Any]], run_id: Optional[str] = None) -> None:
+        """Writes one part and commits it on its own (a run's commits go through commit_batch and finish_run)."""
+        batch = key if table in BATCH_TABLES else None
+        manifest = self.manifest.copy()
+        path = self._write_file(table, key, rows)
+        manifest.add(self.root, path, batch, run_id if batch else key)
+        if table == "runs":
+            manifest.runs.update((row["run_id"], row) for row in rows)
+        self._commit(manifest, [path])
 
     def commit_batch(self, documents: list[Document], run_id: str) -> None:
+        """The batch's parts, its run's row with the counts so far, then the manifest: the commit."""
         key = batch_key(document.doc_id for document in documents)
         rows = {
             "articles": [r for d in documents for r in article_rows(d)],
@@ -123,45 +237,178 @@ class OutputFolder:
             "measures": [r for d in documents for r in measure_rows(d)],
             "documents": [r for d in documents for r in document_rows(d, run_id)],
         }
+        manifest = self.manifest.copy()
         written: list[Path] = []
+        run = self._run_after(run_id, len(documents))
         try:
             for table in BATCH_TABLES:
-                self.write_part(table, key, rows[table])
-                written.append(self.root / table / f"part-{key}.parquet")
+                written.append(self._write_file(table, key, rows[table]))
+                manifest.add(self.root, written[-1], key, run_id)
+            if run is not None:
+                written.append(self._write_run(manifest, run))
         except OutputError:
-            # Leave no half batch behind for readers (the next run would clear it too).
-            for path in written:
-                path.unlink(missing_ok=True)
+            self._undo(written)
             raise
+        self._commit(manifest, written)
+        self._batches_committed += 1
+        if run is not None:
+            self._run, self._run_committed = run, True
+
+    def finish_run(self, errors: list[dict[str, Any]], repeats: list[dict[str, Any]],
+                   finished_at: datetime) -> None:
+        """The run's errors and repeats and its final runs row, committed together."""
+        assert self._run is not None, "begin_run first"
+        run_id = self._run["run_id"]
+        run = {**self._run, "finished_at": finished_at, "n_errors": len(errors)}
+        manifest = self.manifest.copy()
+        written: list[Path] = []
+        try:
+            for table, rows in (("errors", errors), ("repeats", repeats)):
+                written.append(self._write_file(table, run_id, rows))
+                manifest.add(self.root, written[-1], None, run_id)
+            written.append(self._write_run(manifest, run))
+        except OutputError:
+            self._undo(written)
+            raise
+        self._commit(manifest, written)
+        self._run, self._run_committed, self._run_finished = run, True, True
+
+    def _run_after(self, run_id: str, n_documents: int) -> Optional[dict[str, Any]]:
+        if self._run is None or self._run["run_id"] != run_id:
+            return None  # parts written without a run (tests, tools): no runs row to keep
+        return {**self._run, "n_documents": self._run["n_documents"] + n_documents,
+                "finished_at": datetime.now(timezone.utc)}
+
+    def _write_run(self, manifest: Manifest, row: dict[str, Any]) -> Path:
+        path = self._write_file("runs", row["run_id"], [row])
+        manifest.add(self.root, path, None, row["run_id"])
+        manifest.runs[row["run_id"]] = row
+        return path
+
+    def _commit(self, manifest: Manifest, written: list[Path]) -> None:
+        try:
+            manifest.save(self.root)
+        except OutputError:
+            self._undo(written)
+            raise
+        self._manifest = manifest
+
+    def _undo(self, written: list[Path]) -> None:
+        """Back to the last commit: new parts removed, the run's runs part rewritten as committed."""
+        for path in written:
+            path.unlink(missing_ok=True)
+        if self._run is not None and self._run_committed:
+            try:
+                self._write_file("runs", self._run["run_id"], [self._run])
+            except OutputError as error:
+                log.warning("%s; the next run rewrites it from the manifest", error)
+
+    def stopped(self, error: OutputError, n_batches: int) -> OutputError:
+        """``error`` met mid-run, told with what this run committed and what it did not (issue 23.6)."""
+        if self._run is None or not self._run_committed:
+            return OutputError(f"{error}; nothing of this run is written, the tables are as they were before it")
+        committed = (f"run {self._run['run_id']} committed {self._batches_committed} of {n_batches} batch(es) "
+                     f"({self._run['n_documents']} document(s)), each with its runs row")
+        if self._run_finished:
+            return PartlyWrittenError(f"{error}; {committed} and its errors and repeats rows; only csv/ is not "
+                                      "rewritten (it holds the tables as before this run): run again into the same "
+                                      "--out to rewrite it")
+        return PartlyWrittenError(
+            f"{error}; {committed}. Not written: the other {n_batches - self._batches_committed} batch(es), this "
+            "run's errors and repeats rows, and csv/ (it holds the tables as before this run). Free space and run "
+            "again into the same --out: it skips what is committed and does the rest")
+
+    # --- CSV and reading ---------------------------------------------------------
 
     def write_csv(self) -> None:
-        for table in TABLES:
-            # whole numbers stay whole where a column has nulls (measures.indicator_start: 1660, not 1660.0)
-            frame = self.read(table, integer_object_nulls=True)
-            self._atomic(self.root / "csv" / f"{table}.csv",
-                         lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8-sig"))
+        """Every table's CSV from parts checked against the manifest; all are replaced only once all are written."""
+        written: list[tuple[Path, Path]] = []
+        try:
+            for table in TABLES:
+                # whole numbers stay whole where a column has nulls (measures.indicator_start: 1660, not 1660.0)
+                frame = self.read(table, integer_object_nulls=True, verified=True)
+                target = self.root / CSV_FOLDER / f"{table}.csv"
+                written.append((self._write_temporary(
+                    target, lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8-sig")), target))
+                del frame
+            for temporary, target in written:
+                os.replace(temporary, target)
+        except OSError as error:
+            raise OutputError(f"cannot write {self.root / CSV_FOLDER}: {error.strerror or error}") from None
+        finally:
+            for temporary, _ in written:
+                temporary.unlink(missing_ok=True)
 
-    def read(self, table: str, integer_object_nulls: bool = False):
+    def read(self, table: str, integer_object_nulls: bool = False, verified: bool = False):
+        """The committed rows of ``table``; with ``verified``, each part checked against the manifest as it is read."""
         import pandas as pd
 
-        parts = sorted((self.root / table).glob("part-*.parquet"))
-        if not parts:
+        manifest = self._manifest or Manifest.load(self.root)
+        if manifest is None:  # written before manifests: every part there
+            entries = [(path, None) for path in sorted((self.root / table).glob("part-*.parquet"))]
+        else:
+            entries = [(self.root / part.path, part) for part in manifest.in_table(table)]
+        if not entries:
             return to_table(table, []).to_pandas(integer_object_nulls=integer_object_nulls)
-        frames = [pq.read_table(part, schema=SCHEMAS[table]).to_pandas(integer_object_nulls=integer_object_nulls)
-                  for part in parts]
+        frames = [self._read_part(table, path, part if verified else None)
+                  .to_pandas(integer_object_nulls=integer_object_nulls) for path, part in entries]
         return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
-    def _atomic(self, target: Path, write) -> None:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    def _read_part(self, table: str, path: Path, part: Optional[Part]) -> pa.Table:
+        if part is None:
+            return pq.read_table(path, schema=SCHEMAS[table])
         try:
-            write(temporary)
-            with open(temporary, "rb") as handle:
-                os.fsync(handle.fileno())
+            data = path.read_bytes()
+        except FileNotFoundError:
+            data = None
+        if data is None or bytes_digest(data) != (part.size, part.sha256):
+            reason = "is missing" if data is None else "has other bytes than the ones committed"
+            raise OutputError(f"{path} {reason}; run `{repair_command(self.root)}` to drop its batch")
+        return pq.read_table(pa.BufferReader(data), schema=SCHEMAS[table])
+
+    # --- files -------------------------------------------------------------------
+
+    def _part_path(self, table: str, key: str) -> Path:
+        return self.root / table / f"part-{key}.parquet"
+
+    def _write_file(self, table: str, key: str, rows: list[dict[str, Any]]) -> Path:
+        target = self._part_path(table, key)
+        self._atomic(target, lambda tmp: pq.write_table(to_table(table, rows), tmp, compression="zstd"))
+        return target
+
+    def _atomic(self, target: Path, write: Callable[[Path], Any]) -> None:
+        temporary = self._write_temporary(target, write)
+        try:
             os.replace(temporary, target)
         except OSError as error:
             temporary.unlink(missing_ok=True)
             raise OutputError(f"cannot write {target}: {error.strerror or error}") from None
+
+    def _write_temporary(self, target: Path, write: Callable[[Path], Any]) -> Path:
+        """``target``'s content, written and synced under the pipeline's own temporary name beside it."""
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write(temporary)
+            with open(temporary, "rb") as handle:
+                os.fsync(handle.fileno())
+        except OSError as error:
+            temporary.unlink(missing_ok=True)
+            raise OutputError(f"cannot write {target}: {error.strerror or error}") from None
+        return temporary
+
+
+def _first_run_id(documents_part: Path) -> Optional[str]:
+    rows = _rows_or_none(documents_part, ["run_id"])
+    return rows[0]["run_id"] if rows else None
+
+
+def _rows_or_none(part: Path, columns: Optional[list[str]] = None) -> Optional[list[dict[str, Any]]]:
+    """A part's rows, or None when it cannot be read (a damaged part that repair is about to drop)."""
+    try:
+        return pq.read_table(part, columns=columns).to_pylist()
+    except (OSError, pa.ArrowException):
+        return None
 
 
 def _schema_problem(table: str, part: Path) -> Optional[str]:
@@ -169,7 +416,8 @@ def _schema_problem(table: str, part: Path) -> Optional[str]:
     try:
         schema = pq.read_schema(part)
     except (OSError, pa.ArrowException) as error:
-        raise OutputError(f"cannot read {part}: {error}") from None
+        raise OutputError(f"cannot read {part}: {error}; run `{repair_command(part.parent.parent)}` to drop its "
+                          "batch") from None
     version = (schema.metadata or {}).get(b"schema_version", b"").decode()
     if version not in COMPATIBLE_VERSIONS:
         return f"was written with schema version {version or '(none)'}"

@@ -127,7 +127,9 @@ def test_copies_of_a_refused_text_are_each_refused_and_no_repeat_of_nothing_is_r
 
 def as_written_by_version_1(out: Path) -> None:
     """The folder as version 1 left it: the same six tables, their parts marked version 1, no repeats
-    and no measures."""
+    and no measures, no marker and no manifest."""
+    for name in (".pipeline-output.json", ".pipeline.lock", "manifest.json"):
+        (out / name).unlink()
     for part in out.rglob("part-*.parquet"):
         if part.parent.name in ("repeats", "measures"):
             part.unlink()

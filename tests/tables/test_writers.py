@@ -55,7 +55,8 @@ def test_parts_of_a_batch_that_never_committed_are_removed(tmp_path):
     folder = OutputFolder(tmp_path)
     folder.prepare()
     folder.commit_batch([make_document("d1")], "run1")
-    folder.write_part("entities", "deadbeef", [])  # a killed run's remains: no documents part
+    # A killed run's remains: a part the manifest does not list, and a temporary file.
+    pq.write_table(to_table("entities", []), tmp_path / "entities" / "part-deadbeef.parquet")
     (tmp_path / "sentences" / ".part-x.parquet.123.tmp").write_bytes(b"torn")
     folder.prepare()
     assert not (tmp_path / "entities" / "part-deadbeef.parquet").exists()
