@@ -72,6 +72,12 @@ class Mention:
     date_start: Optional[date] = None
     date_end: Optional[date] = None
     grain: Optional[str] = None
+    # a GPE's place (pipeline/extract/names/hierarchy.py): the division code (ISO 3166
+    # alpha-2 for a country) and the Chinese province, city and county it lies in
+    place_code: Optional[str] = None
+    province: Optional[str] = None
+    city: Optional[str] = None
+    county: Optional[str] = None
 
     def shifted(self, offset: int) -> "Mention":
         from dataclasses import replace
