@@ -55,8 +55,8 @@ def measure(root: Path, repeat: int) -> str:
     check(root)  # once to warm the page cache
     checked = median_seconds(lambda: check(root), repeat)
     prepared = median_seconds(lambda: prepare(root), repeat)
-    return (f"{root}: {len(manifest.parts):,} parts, {n_bytes / 1e6:,.1f} MB; manifest check {checked * 1000:,.0f} ms "
-            f"({n_bytes / 1e6 / checked:,.0f} MB/s); whole prepare {prepared * 1000:,.0f} ms")
+    return (f"{root}: {len(manifest.parts):,} parts, {n_bytes / 1e6:,.1f} MB; manifest check {checked * 1000:,.1f} ms "
+            f"({n_bytes / 1e6 / checked:,.0f} MB/s); whole prepare {prepared * 1000:,.1f} ms")
 
 
 def scaled_copy(root: Path, scale: int, into: Path) -> Path:
