@@ -21,6 +21,7 @@ from typing import Optional, Sequence
 
 from pipeline.config import load_config
 from pipeline.errors import EXIT_OK, EXIT_USAGE, ConfigError, GoldError, PipelineError
+from pipeline.types import ErrorRow
 
 
 def _iso_date(value: str) -> date:
@@ -141,6 +142,22 @@ def report_or_eval_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+WARNINGS_SHOWN = 3  # of each kind; all of them are rows of the errors table
+
+
+def print_warnings(warnings: Sequence[ErrorRow]) -> None:
+    """A few of each kind of warning and their count: a night's thousand undated pages is one line, not a thousand."""
+    by_type: dict[str, list[ErrorRow]] = {}
+    for warning in warnings:
+        by_type.setdefault(warning.error_type, []).append(warning)
+    for error_type, rows in by_type.items():
+        for row in rows[:WARNINGS_SHOWN]:
+            print(f"pipeline: warning {row.source} [{row.stage}/{error_type}]: {row.message}", file=sys.stderr)
+        if len(rows) > WARNINGS_SHOWN:
+            print(f"pipeline: warning: {len(rows) - WARNINGS_SHOWN} more {error_type} (in the errors table, "
+                  "severity 'warning')", file=sys.stderr)
+
+
 def run_command(args: argparse.Namespace) -> int:
     try:
         config, config_sha256 = load_config(args.config)
@@ -158,8 +175,10 @@ def run_command(args: argparse.Namespace) -> int:
     except PipelineError as error:  # the output folder, or the run's temporary Prefect server
         print(f"pipeline: {error}", file=sys.stderr)
         return error.exit_status
-    for error in summary.errors:
+    for error in summary.refused:
         print(f"pipeline: refused {error.source} [{error.stage}/{error.error_type}]: {error.message}", file=sys.stderr)
+    print_warnings(summary.warnings)
     print(f"run {summary.run_id}: {summary.n_documents} document(s) written, {len(summary.repeats)} repeat(s) "
-          f"recorded, {summary.n_skipped} unchanged, {len(summary.errors)} refused -> {args.out}")
+          f"recorded, {summary.n_skipped} unchanged, {len(summary.refused)} refused, {len(summary.warnings)} "
+          f"warning(s) -> {args.out}")
     return summary.exit_code

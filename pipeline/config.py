@@ -56,6 +56,18 @@ class Batching(_Strict):
     max_documents: int = Field(default=500, ge=1)
 
 
+class BadBytes(_Strict):
+    # A page whose encoding is clear is read with its few invalid byte sequences
+    # replaced by U+FFFD (and a warning row) while they number at most this share
+    # of its characters, or this many on a short page; past that it is refused.
+    share: float = Field(default=0.005, ge=0, le=1)
+    at_least: int = Field(default=3, ge=0)
+
+
+class Ingest(_Strict):
+    bad_bytes: BadBytes = Field(default_factory=BadBytes)
+
+
 class Extract(_Strict):
     # spaCy components run in this order; each one adds mentions to the doc.
     components: list[str] = Field(default_factory=lambda: ["numeric", "rules", "ner"])
@@ -72,6 +84,7 @@ class Config(_Strict):
     runner: Runner = Field(default_factory=Runner)
     batching: Batching = Field(default_factory=Batching)
     extract: Extract = Field(default_factory=Extract)
+    ingest: Ingest = Field(default_factory=Ingest)
     # A folder of the user's own tables: each file in it replaces configs/'s file
     # of the same relative path (units.yaml, names/orgs.yaml); the rest come
     # from configs/.  A file replaces a whole table, it is not merged into it.

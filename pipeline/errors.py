@@ -76,6 +76,9 @@ class MissingModelError(PipelineError, FileNotFoundError):
     """The trained name model is not where the configuration says."""
 
 
+ERROR, WARNING = "error", "warning"  # the errors table's severity
+
+
 @dataclass(frozen=True)
 class Refusal:
     """One reason an input is refused: the ``errors`` table's ``error_type`` and its message."""
@@ -83,13 +86,14 @@ class Refusal:
     error_type: str
     template: str  # str.format fields, filled where the input is refused
     stage: str = "ingest"
+    severity: str = ERROR
     exit_status: ClassVar[int] = EXIT_REFUSED
 
     def message(self, **values: object) -> str:
         return self.template.format(**values)
 
     def row(self, source: str, **values: object) -> ErrorRow:
-        return ErrorRow(source, self.stage, self.error_type, self.message(**values))
+        return ErrorRow(source, self.stage, self.error_type, self.message(**values), self.severity)
 
 
 class Refusals:
@@ -102,10 +106,34 @@ class Refusals:
     EMPTY = Refusal("empty", "the {part} has no text")
     BINARY = Refusal("binary", "binary content (control bytes), not text")
     UNDECODABLE = Refusal("undecodable", "not text in any supported encoding (UTF-8 fails at byte {byte})")
+    UNDECODABLE_SHARE = Refusal("undecodable", "{count} byte sequence(s) not valid {encoding}: more damage than "
+                                               "ingest.bad_bytes allows")
     NO_MAIN_TEXT = Refusal("no_main_text", "the HTML page has no main text (only markup, scripts or boilerplate)")
     MALFORMED_JSON = Refusal("malformed_json", "not a JSON object ({reason})")
     MISSING_TEXT = Refusal("missing_text", "the object has no non-empty 'text' field")
-    BAD_PUB_DATE = Refusal("bad_pub_date", "'pub_date' {value!r} is not a date (YYYY-MM-DD)")
+
+    @classmethod
+    def all(cls) -> list[Refusal]:
+        return [value for value in vars(cls).values() if isinstance(value, Refusal)]
+
+
+def _warning(error_type: str, template: str) -> Refusal:
+    return Refusal(error_type, template, severity=WARNING)
+
+
+class Warnings:
+    """Every ``error_type`` of a warning row: the input was read, and the row says what was
+    skipped, replaced or left unknown.  Warnings do not change the exit status."""
+
+    SKIPPED_FILE = _warning("skipped_file", "'{suffix}' is not a supported input format; the file was "
+                                            "skipped (supported: {supported})")
+    REPLACED_BYTES = _warning("replaced_bytes", "{count} byte sequence(s) not valid {encoding} were "
+                                                "replaced with U+FFFD")
+    BAD_SIDECAR = _warning("bad_sidecar", "sidecar {name} was ignored: {reason}")
+    UNREAD_PUB_DATE = _warning("unread_pub_date", "{where}pub_date {value!r} is not a date ({reason}); "
+                                                  "the text is kept without it")
+    NO_PUB_DATE = _warning("no_pub_date", "no publication date (sidecar, feed, path or --pub-date): "
+                                          "relative dates such as 今年 stay unresolved")
 
     @classmethod
     def all(cls) -> list[Refusal]:

@@ -148,9 +148,13 @@ class Repeat:
 
 @dataclass(frozen=True)
 class ErrorRow:
-    """A refused input: made by pipeline.errors (a Refusal's row, or a stage's failure)."""
+    """A refused input, or a warning about one: made by pipeline.errors (a Refusal's or a
+    Warning's row, or a stage's failure)."""
 
     source: str
     stage: str
     error_type: str  # a pipeline.errors.Refusals error_type, or the class name of what a stage raised
     message: str
+    # "error": the input (or its part) was refused; "warning": it was read, and the row says
+    # what was skipped, replaced or left unknown (a skipped file, bad bytes, no pub_date)
+    severity: str = "error"

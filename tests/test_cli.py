@@ -125,4 +125,4 @@ def test_an_unwritable_output_is_exit_2(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     assert main(["run", str(SAMPLES), "--out", str(blocker / "out")]) == 2
-    assert "cannot write" in capsys.readouterr().err
+    assert f"{blocker / 'out'} cannot be made: {blocker} is a file" in capsys.readouterr().err

@@ -8,7 +8,7 @@ import pytest
 
 from pipeline import errors
 from pipeline.errors import (EXIT_REFUSED, EXIT_USAGE, ConfigError, GoldError, IngestError, MissingModelError,
-                             OutputError, PipelineError, Refusals, ServeError, stage_failure)
+                             OutputError, PipelineError, Refusals, ServeError, Warnings, stage_failure)
 from pipeline.types import ErrorRow
 
 PACKAGE = Path(errors.__file__).parent
@@ -57,24 +57,27 @@ def test_error_rows_are_made_only_in_the_errors_module():
 
 
 def test_each_error_type_is_named_once():
-    types = [refusal.error_type for refusal in Refusals.all()]
-    assert len(types) == len(set(types)) == 10
+    types = [refusal.error_type for refusal in Refusals.all() if refusal is not Refusals.UNDECODABLE_SHARE]
+    assert len(types) == len(set(types)) == 9  # undecodable has two messages: a failed guess, too much damage
+    warnings = [warning.error_type for warning in Warnings.all()]
+    assert len(warnings) == len(set(warnings)) == 5 and not set(warnings) & set(types)
+    assert {warning.severity for warning in Warnings.all()} == {"warning"}
     assert "empty" in types and "malformed_json" in types
 
 
 def test_a_refusal_fills_its_template_into_a_row():
     fields = {name for refusal in Refusals.all()
               for _, name, _, _ in string.Formatter().parse(refusal.template) if name}
-    assert fields == {"suffix", "supported", "reason", "part", "byte", "value"}
+    assert fields == {"suffix", "supported", "reason", "part", "byte", "count", "encoding"}
     assert Refusals.UNREADABLE.row("a.txt", reason="Permission denied") == ErrorRow(
         "a.txt", "ingest", "unreadable", "cannot read the file: Permission denied")
 
 
 def test_an_ingest_error_becomes_its_refusals_row():
-    error = IngestError(Refusals.BAD_PUB_DATE, value="2025-13-01")
-    assert error.error_type == "bad_pub_date"
+    error = IngestError(Refusals.MALFORMED_JSON, reason="Expecting value at column 1")
+    assert error.error_type == "malformed_json"
     assert error.row("feed.jsonl#L3", where="line 3: ") == ErrorRow(
-        "feed.jsonl#L3", "ingest", "bad_pub_date", "line 3: 'pub_date' '2025-13-01' is not a date (YYYY-MM-DD)")
+        "feed.jsonl#L3", "ingest", "malformed_json", "line 3: not a JSON object (Expecting value at column 1)")
 
 
 def test_a_stage_failure_is_named_by_what_was_raised():

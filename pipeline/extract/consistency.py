@@ -81,7 +81,9 @@ def with_agreed_labels(articles: Sequence[Span], mentions: list[Mention], rules:
         for mention in inside:
             model = agreed.get(mention.text)
             if model is not None and mention.source == model_source and mention.label != model.label:
-                relabelled[id(mention)] = replace(mention, label=model.label, norm=model.norm)
+                relabelled[id(mention)] = replace(mention, label=model.label, norm=model.norm,
+                                                  place_code=model.place_code, province=model.province,
+                                                  city=model.city, county=model.county)
     return [relabelled.get(id(m), m) for m in mentions]
 
 

@@ -178,19 +178,20 @@ def summary_section(tables: RunTables) -> str:
     undated = int(tables.documents["pub_date"].isna().sum())
     run_table = table_html(runs, {"run_id": "run", "started_at": "started", "finished_at": "finished",
                                   "n_inputs": "inputs", "n_documents": "documents written",
-                                  "n_errors": "refused", "pipeline_version": "pipeline version"},
+                                  "n_errors": "refused", "n_warnings": "warnings",
+                                  "pipeline_version": "pipeline version"},
                            {"started_at": _timestamp, "finished_at": _timestamp})
     formats = tables.documents.groupby("source_format").size().to_dict() if not tables.documents.empty else {}
     format_text = ", ".join(f"{count} {esc(name)}" for name, count in sorted(formats.items()))
     errors = tables.errors.head(MAX_ERRORS_LISTED)
-    more = (f'<p class="note">Showing the first {MAX_ERRORS_LISTED} of {len(tables.errors):,} refused inputs; '
-            f'all are in the <code>errors</code> table.</p>' if len(tables.errors) > MAX_ERRORS_LISTED else "")
-    error_table = table_html(errors, {"source": "input", "stage": "stage", "error_type": "error",
+    more = (f'<p class="note">Showing the first {MAX_ERRORS_LISTED} of {len(tables.errors):,} refused inputs and '
+            f'warnings; all are in the <code>errors</code> table.</p>' if len(tables.errors) > MAX_ERRORS_LISTED else "")
+    error_table = table_html(errors, {"source": "input", "stage": "stage", "severity": "severity", "error_type": "error",
                                       "message": "reason", "run_id": "run"}, css_class="errors")
     return (f'<section id="summary"><h2>Run summary</h2><div class="tiles">{tiles}</div>'
             f'<p>{esc(span)}{undated:,} document(s) without a publication date. '
             f'Input formats: {format_text or "none"}.</p>'
-            f'<h3>Runs</h3>{run_table}<h3>Refused inputs</h3>{error_table}{more}</section>')
+            f'<h3>Runs</h3>{run_table}<h3>Refused inputs and warnings</h3>{error_table}{more}</section>')
 
 
 def labels_section(entities: pd.DataFrame) -> str:

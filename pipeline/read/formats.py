@@ -7,34 +7,61 @@ import json
 from datetime import date
 from typing import Optional
 
+from pipeline.config import BadBytes
+from pipeline.errors import IngestError, Refusals, Warnings
 from pipeline.read.encodings import decode_bytes
-from pipeline.errors import IngestError, Refusals
 from pipeline.read.inputs import InputFile
-from pipeline.read.metadata import date_from_path, parse_iso_date, read_sidecar, sidecar_pub_date, sidecar_title
+from pipeline.read.metadata import (date_from_path, parse_iso_date, read_pub_date, read_sidecar, sidecar_pub_date,
+                                    sidecar_title)
 from pipeline.types import ErrorRow, RawDocument
 
 
-def read_input(item: InputFile, cli_pub_date: Optional[date]) -> tuple[list[RawDocument], list[ErrorRow]]:
-    """All documents in one input file, and an error row per refused part."""
+def read_input(item: InputFile, cli_pub_date: Optional[date],
+               bad_bytes: BadBytes = BadBytes()) -> tuple[list[RawDocument], list[ErrorRow]]:
+    """All documents in one input file, an error row per refused part and a warning
+    row for what was replaced, ignored or left unknown."""
     source = str(item.path)
     try:
         data = _read_bytes(item)
     except OSError as error:
         return [], [Refusals.UNREADABLE.row(source, reason=error.strerror)]
     try:
-        text, encoding = decode_bytes(data)
+        text, encoding, replaced = decode_bytes(data, bad_bytes)
     except IngestError as error:
         return [], [error.row(source)]
-    meta = read_sidecar(item.path)
-    pub_date = sidecar_pub_date(meta) or date_from_path(item.path) or cli_pub_date
+    rows: list[ErrorRow] = []
+    if replaced:
+        rows.append(Warnings.REPLACED_BYTES.row(source, count=replaced, encoding=encoding))
+    meta, pub_date = _sidecar(item, source, rows)
+    pub_date = pub_date or date_from_path(item.path) or cli_pub_date
     if item.source_format == "jsonl":
-        return _read_jsonl(source, text, encoding, pub_date, item.first_line)
+        documents, refused = _read_jsonl(source, text, encoding, pub_date, item.first_line)
+        return documents, rows + refused
     try:
         if item.source_format == "html":
-            return [_read_html(source, text, encoding, pub_date)], []
-        return [_document(source, item.source_format, encoding, text, sidecar_title(meta), pub_date)], []
+            documents = [_read_html(source, text, encoding, pub_date)]
+        else:
+            documents = [_document(source, item.source_format, encoding, text, sidecar_title(meta), pub_date)]
     except IngestError as error:
-        return [], [error.row(source)]
+        return [], rows + [error.row(source)]
+    return documents, rows + _undated(documents)
+
+
+def _sidecar(item: InputFile, source: str, rows: list[ErrorRow]) -> tuple[Optional[dict], Optional[date]]:
+    """The sidecar's fields and its pub_date; what is wrong with them becomes a warning row."""
+    sidecar = read_sidecar(item.path)
+    if sidecar.problem:
+        rows.append(Warnings.BAD_SIDECAR.row(source, name=sidecar.name, reason=sidecar.problem))
+    reading = sidecar_pub_date(sidecar.meta)
+    if reading.problem:
+        assert sidecar.meta is not None
+        rows.append(Warnings.UNREAD_PUB_DATE.row(source, where=f"sidecar {sidecar.name}: ",
+                                                 value=sidecar.meta["pub_date"], reason=reading.problem))
+    return sidecar.meta, reading.value
+
+
+def _undated(documents: list[RawDocument]) -> list[ErrorRow]:
+    return [Warnings.NO_PUB_DATE.row(document.source) for document in documents if document.pub_date is None]
 
 
 def _document(source: str, source_format: str, encoding: str, text: str,
@@ -70,19 +97,23 @@ def _read_jsonl(source: str, text: str, encoding: str, fallback_date: Optional[d
                 first_line: int = 1) -> tuple[list[RawDocument], list[ErrorRow]]:
     """Each line is a document; the file's own date applies where a line has none."""
     documents: list[RawDocument] = []
-    errors: list[ErrorRow] = []
+    rows: list[ErrorRow] = []
     for number, line in enumerate(text.split("\n"), start=first_line):
         if not line.strip():
             continue
         line_source = f"{source}#L{number}"
         try:
-            documents.append(_jsonl_document(line_source, line, encoding, fallback_date))
+            document = _jsonl_document(line_source, line, encoding, fallback_date, rows)
         except IngestError as error:
-            errors.append(error.row(line_source, where=f"line {number}: "))
-    return documents, errors
+            rows.append(error.row(line_source, where=f"line {number}: "))
+            continue
+        documents.append(document)
+        rows.extend(_undated([document]))
+    return documents, rows
 
 
-def _jsonl_document(source: str, line: str, encoding: str, fallback_date: Optional[date]) -> RawDocument:
+def _jsonl_document(source: str, line: str, encoding: str, fallback_date: Optional[date],
+                    rows: list[ErrorRow]) -> RawDocument:
     try:
         record = json.loads(line)
     except json.JSONDecodeError as error:
@@ -94,9 +125,11 @@ def _jsonl_document(source: str, line: str, encoding: str, fallback_date: Option
         raise IngestError(Refusals.MISSING_TEXT)
     pub_date = fallback_date
     if record.get("pub_date") not in (None, ""):
-        pub_date = parse_iso_date(str(record["pub_date"]))
-        if pub_date is None:
-            raise IngestError(Refusals.BAD_PUB_DATE, value=record["pub_date"])
+        reading = read_pub_date(record["pub_date"])
+        pub_date = reading.value
+        if reading.problem:  # the text is worth keeping; its relative dates stay unresolved
+            rows.append(Warnings.UNREAD_PUB_DATE.row(source, where="", value=record["pub_date"],
+                                                     reason=reading.problem))
     title = record.get("title") if isinstance(record.get("title"), str) else None
     external_id = str(record["id"]) if record.get("id") is not None else None
     if isinstance(record.get("source"), str) and record["source"].strip():

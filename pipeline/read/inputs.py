@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Union
 
-from pipeline.errors import Refusals
+from pipeline.errors import Refusals, Warnings
 from pipeline.read.metadata import SIDECAR_SUFFIXES
 from pipeline.types import ErrorRow
 
@@ -62,8 +62,9 @@ def discover_inputs(paths: Iterable[Union[str, Path]]) -> tuple[list[InputFile],
     """Files named or found below the folders named, in a stable order.
 
     Symlinked folders are followed once (a loop cannot make the walk endless);
-    files whose extension is not a known format are passed over silently when
-    found in a folder, and refused when named directly.
+    files whose extension is not a known format are skipped with a warning row
+    when found in a folder (hidden files and sidecars without one), and refused
+    when named directly.
     """
     found: dict[str, InputFile] = {}
     errors: list[ErrorRow] = []
@@ -71,7 +72,9 @@ def discover_inputs(paths: Iterable[Union[str, Path]]) -> tuple[list[InputFile],
         path = Path(given)
         if path.is_dir():
             for file in _walk(path):
-                _add_file(file, found)
+                if not _add_file(file, found) and _worth_a_warning(file):
+                    errors.append(Warnings.SKIPPED_FILE.row(str(file), suffix=file.suffix or file.name,
+                                                            supported=", ".join(sorted(FORMATS))))
         elif path.is_file():
             if _format_of(path) is None:
                 errors.append(Refusals.UNSUPPORTED_FORMAT.row(str(path), suffix=path.suffix or path.name,
@@ -103,7 +106,15 @@ def _format_of(path: Path) -> Optional[str]:
     return FORMATS.get(path.suffix.lower())
 
 
-def _add_file(path: Path, found: dict[str, InputFile]) -> None:
+def _add_file(path: Path, found: dict[str, InputFile]) -> bool:
     source_format = _format_of(path)
     if source_format is not None and path.is_file():
         found.setdefault(str(path), InputFile(path, source_format))
+        return True
+    return False
+
+
+def _worth_a_warning(path: Path) -> bool:
+    """A skipped file the user may have meant as input: not a sidecar (it is read with its
+    page) and not a hidden file (.DS_Store, an editor's swap file)."""
+    return not path.name.lower().endswith(SIDECAR_SUFFIXES) and not path.name.startswith(".")

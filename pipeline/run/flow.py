@@ -37,7 +37,8 @@ from prefect.futures import PrefectFuture  # noqa: E402
 
 from pipeline import __version__  # noqa: E402
 from pipeline.config import Config, use_tables  # noqa: E402
-from pipeline.errors import EXIT_OK, EXIT_REFUSED, ConfigError, OutputError, stage_failure  # noqa: E402
+from pipeline.errors import (EXIT_OK, EXIT_REFUSED, ERROR, WARNING, ConfigError, OutputError,  # noqa: E402
+                             stage_failure)
 from pipeline.extract.measures.stage import measure_documents  # noqa: E402
 from pipeline.extract.stage import extract_documents  # noqa: E402
 from pipeline.extract.workers import nlp_for, stop_workers  # noqa: E402
@@ -96,8 +97,16 @@ class RunSummary:
     repeats: list[Repeat] = field(default_factory=list)  # not errors: they leave the exit status alone
 
     @property
+    def refused(self) -> list[ErrorRow]:
+        return [row for row in self.errors if row.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[ErrorRow]:
+        return [row for row in self.errors if row.severity == WARNING]
+
+    @property
     def exit_code(self) -> int:
-        return EXIT_REFUSED if self.errors else EXIT_OK
+        return EXIT_REFUSED if self.refused else EXIT_OK
 
 
 def doc_id_for(raw: RawDocument) -> str:
@@ -149,13 +158,13 @@ def _sort_by_earlier_runs(batch: Batch, raw: RawDocument, known: KnownSources) -
 
 
 @task(name="ingest", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def ingest_task(batch: Batch, cli_pub_date: Optional[date], known: KnownSources) -> Batch:
+def ingest_task(batch: Batch, config: Config, cli_pub_date: Optional[date], known: KnownSources) -> Batch:
     """Reads and decodes the batch's files; text written by an earlier run is skipped or recorded as a repeat."""
     # A retry runs on the same Batch: without a fresh start a file read before
     # the failure would be there twice, the second copy taken for a repeat of itself.
     batch.raws, batch.repeats, batch.errors, batch.n_skipped = [], [], [], 0
     for item in batch.items:
-        documents, refused = read_input(item, cli_pub_date)
+        documents, refused = read_input(item, cli_pub_date, config.ingest.bad_bytes)
         for raw in documents:
             _sort_by_earlier_runs(batch, raw, known)
         batch.errors.extend(refused)
@@ -278,7 +287,7 @@ def make_batches(items: list[InputFile], config: Config) -> list[list[InputFile]
 
 def submit_batch(batch: Batch, config: Config, cli_pub_date: Optional[date], known: KnownSources) -> PrefectFuture:
     """Submits the stages for one batch, each a task run fed by the one before."""
-    future = ingest_task.submit(batch, cli_pub_date, known)
+    future = ingest_task.submit(batch, config, cli_pub_date, known)
     for stage in (normalize_task, layout_task, articles_task, sentences_task):
         future = stage.submit(future, config)
     return measures_task.submit(extract_task.submit(future, config), config)
@@ -355,8 +364,9 @@ def extraction_flow(inputs: list[str], out: str, config: Config, config_sha256: 
     except OutputError as error:
         raise output.stopped(error, len(batches)) from None
     totals.publish()
-    logger.info("run %s: %d new document(s), %d repeat(s) of a kept document recorded, %d skipped, %d error(s)",
-                summary.run_id, summary.n_documents, len(summary.repeats), summary.n_skipped, len(summary.errors))
+    logger.info("run %s: %d new document(s), %d repeat(s) of a kept document recorded, %d skipped, %d error(s), "
+                "%d warning(s)", summary.run_id, summary.n_documents, len(summary.repeats), summary.n_skipped,
+                len(summary.refused), len(summary.warnings))
     return summary
 
 

@@ -56,9 +56,10 @@ def scheduled_extraction(inputs: list[str], out: str, config_path: Optional[str]
                            cli_pub_date=date.fromisoformat(pub_date) if pub_date else None)
     logger = get_run_logger()
     for error in summary.errors:
-        logger.warning("refused %s [%s/%s]: %s", error.source, error.stage, error.error_type, error.message)
+        logger.warning("%s %s [%s/%s]: %s", "refused" if error.severity == "error" else "warning", error.source,
+                       error.stage, error.error_type, error.message)
     return {"run_id": summary.run_id, "n_documents": summary.n_documents, "n_skipped": summary.n_skipped,
-            "n_errors": len(summary.errors)}
+            "n_errors": len(summary.refused), "n_warnings": len(summary.warnings)}
 
 
 def deployment_parameters(inputs: Sequence[Path | str], out: Path, config_path: Optional[Path],

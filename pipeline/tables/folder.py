@@ -36,11 +36,12 @@ from typing import Any, Callable, Iterable, Optional
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.errors import OutputError, PartlyWrittenError
+from pipeline.errors import ERROR, WARNING, OutputError, PartlyWrittenError
 from pipeline.tables.claim import CSV_FOLDER, is_own_temporary
 from pipeline.tables.manifest import Damage, Manifest, Part, bytes_digest, damage_of
 from pipeline.tables.rows import article_rows, document_rows, measure_rows, mention_rows, sentence_rows
-from pipeline.tables.schemas import BATCH_TABLES, COMPATIBLE_VERSIONS, SCHEMA_VERSION, SCHEMAS, TABLES, to_table
+from pipeline.tables.schemas import (BATCH_TABLES, COMPATIBLE_VERSIONS, SCHEMA_VERSION, SCHEMAS, TABLES,
+                                     schema_written_by, to_table)
 from pipeline.types import Document
 
 log = logging.getLogger(__name__)
@@ -259,7 +260,8 @@ class OutputFolder:
         """The run's errors and repeats and its final runs row, committed together."""
         assert self._run is not None, "begin_run first"
         run_id = self._run["run_id"]
-        run = {**self._run, "finished_at": finished_at, "n_errors": len(errors)}
+        run = {**self._run, "finished_at": finished_at, "n_errors": sum(row["severity"] == ERROR for row in errors),
+               "n_warnings": sum(row["severity"] == WARNING for row in errors)}
         manifest = self.manifest.copy()
         written: list[Path] = []
         try:
@@ -421,7 +423,7 @@ def _schema_problem(table: str, part: Path) -> Optional[str]:
     version = (schema.metadata or {}).get(b"schema_version", b"").decode()
     if version not in COMPATIBLE_VERSIONS:
         return f"was written with schema version {version or '(none)'}"
-    expected = SCHEMAS[table]
+    expected = schema_written_by(table, version)
     if not schema.remove_metadata().equals(expected):
         return (f"has the columns {', '.join(f'{f.name} ({f.type})' for f in schema)} instead of "
                 f"{', '.join(f'{f.name} ({f.type})' for f in expected)}")

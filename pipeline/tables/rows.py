@@ -87,6 +87,7 @@ def mention_rows(document: Document) -> list[dict[str, Any]]:
             "norm": m.norm, "value": _float(m.value), "value_max": _float(m.value_max), "unit": m.unit,
             "currency": m.currency, "qualifier": m.qualifier, "date_value": m.date_value,
             "date_start": m.date_start, "date_end": m.date_end, "grain": m.grain, "source": m.source,
+            "place_code": m.place_code, "province": m.province, "city": m.city, "county": m.county,
         })
     return rows
 
@@ -117,11 +118,11 @@ def repeat_rows(repeats: Iterable[Repeat], run_id: str) -> list[dict[str, Any]]:
 
 def error_rows(errors: Iterable[ErrorRow], run_id: str) -> list[dict[str, Any]]:
     return [{"run_id": run_id, "source": e.source, "stage": e.stage, "error_type": e.error_type,
-             "message": e.message} for e in errors]
+             "message": e.message, "severity": e.severity} for e in errors]
 
 
 def run_row(run_id: str, started_at: datetime, finished_at: datetime, n_inputs: int, n_documents: int,
             n_errors: int, config_sha256: str, pipeline_version: str) -> dict[str, Any]:
     return {"run_id": run_id, "started_at": started_at, "finished_at": finished_at, "n_inputs": n_inputs,
             "n_documents": n_documents, "n_errors": n_errors, "config_sha256": config_sha256,
-            "pipeline_version": pipeline_version}
+            "pipeline_version": pipeline_version, "n_warnings": 0}

@@ -1,14 +1,20 @@
-"""The eight contract tables' schemas (schema version 3) and a table built to one."""
+"""The eight contract tables' schemas (schema version 4) and a table built to one."""
 from __future__ import annotations
 
 from typing import Any
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "3"
-# Versions whose parts this one appends to as they are: version 2 added the
-# repeats table, version 3 the measures table; neither changed a column of the others.
-COMPATIBLE_VERSIONS = ("1", "2", SCHEMA_VERSION)
+SCHEMA_VERSION = "4"
+# Versions whose parts this one appends to: version 2 added the repeats table,
+# version 3 the measures table, version 4 columns (COLUMNS_ADDED).
+COMPATIBLE_VERSIONS = ("1", "2", "3", SCHEMA_VERSION)
+# Columns a version added to a table: a part written before it lacks them and is
+# read with them null (an older errors row is an error, its severity unknown).
+COLUMNS_ADDED: dict[str, dict[str, tuple[str, ...]]] = {
+    "4": {"errors": ("severity",), "runs": ("n_warnings",),
+          "entities": ("place_code", "province", "city", "county")},  # a GPE's place (names/hierarchy.py)
+}
 TABLES = ("documents", "repeats", "articles", "sentences", "entities", "measures", "runs", "errors")
 BATCH_TABLES = ("articles", "sentences", "entities", "measures", "documents")  # documents last: the commit
 
@@ -26,18 +32,29 @@ SCHEMAS: dict[str, pa.Schema] = {
                            ("label", _S), ("text", _S), ("start", _I), ("end", _I), ("norm", _S),
                            ("value", _F), ("value_max", _F), ("unit", _S), ("currency", _S), ("qualifier", _S),
                            ("date_value", _S), ("date_start", _D), ("date_end", _D), ("grain", _S),
-                           ("source", _S)]),
+                           ("source", _S), ("place_code", _S), ("province", _S), ("city", _S), ("county", _S)]),
     "measures": pa.schema([("measure_id", _S), ("doc_id", _S), ("article_id", _S), ("sentence_id", _S),
                            ("entity_id", _S), ("indicator", _S), ("indicator_start", _I), ("indicator_end", _I),
                            ("kind", _S), ("direction", _S), ("basis", _S), ("target", _B), ("period", _S),
                            ("period_start", _D), ("period_end", _D), ("place", _S)]),
     "runs": pa.schema([("run_id", _S), ("started_at", pa.timestamp("us", tz="UTC")),
                        ("finished_at", pa.timestamp("us", tz="UTC")), ("n_inputs", _I), ("n_documents", _I),
-                       ("n_errors", _I), ("config_sha256", _S), ("pipeline_version", _S)]),
-    "errors": pa.schema([("run_id", _S), ("source", _S), ("stage", _S), ("error_type", _S), ("message", _S)]),
+                       ("n_errors", _I), ("config_sha256", _S), ("pipeline_version", _S), ("n_warnings", _I)]),
+    "errors": pa.schema([("run_id", _S), ("source", _S), ("stage", _S), ("error_type", _S), ("message", _S),
+                         ("severity", _S)]),
 }
 
 
 def to_table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
     schema = SCHEMAS[name].with_metadata({"schema_version": SCHEMA_VERSION})
     return pa.Table.from_pylist(rows, schema=schema)
+
+
+def schema_written_by(table: str, version: str) -> pa.Schema:
+    """The columns a part of ``table`` written with schema ``version`` holds."""
+    schema = SCHEMAS[table]
+    for added_in, tables in COLUMNS_ADDED.items():
+        if version.isdigit() and int(version) < int(added_in):
+            for name in tables.get(table, ()):
+                schema = schema.remove(schema.get_field_index(name))
+    return schema

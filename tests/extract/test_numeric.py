@@ -380,7 +380,7 @@ def test_a_big5_page_keeps_its_amounts():
     from pipeline.read.encodings import decode_bytes
 
     page = "本報訊 市政府今年編列預算三億元，另撥壹佰萬圓補助清寒學生，每人可領新臺幣5,000元。"
-    text, encoding = decode_bytes(page.encode("big5"))
+    text, encoding, _ = decode_bytes(page.encode("big5"))
     found = [(m.text, m.value, m.currency) for m in extract_numeric(normalize_text(text), PUB)
              if m.label == "MONEY"]
     assert encoding.startswith("big5") and found == [

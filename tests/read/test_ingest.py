@@ -1,5 +1,6 @@
 import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -12,9 +13,23 @@ TEXT = "本报讯 3月11日，我市召开2024年度人才工作述职会。会�
 
 
 def read_one(path, cli_pub_date=None):
-    items, errors = discover_inputs([path])
-    assert not errors
+    """The documents and the refusals (warnings apart: read_one_with_warnings)."""
+    documents, rows = read_one_with_warnings(path, cli_pub_date)
+    return documents, refused(rows)
+
+
+def read_one_with_warnings(path, cli_pub_date=None):
+    items, rows = discover_inputs([path])
+    assert not rows
     return read_input(items[0], cli_pub_date)
+
+
+def refused(rows):
+    return [row for row in rows if row.severity == "error"]
+
+
+def warned(rows):
+    return [(row.error_type, row.message) for row in rows if row.severity == "warning"]
 
 
 @pytest.mark.parametrize("encoding, expected", [
@@ -124,7 +139,8 @@ def test_folders_are_walked_in_order_without_sidecars_and_symlink_loops_end(tmp_
     names = [item.path.name for item in items]
     assert names.count("1.txt") >= 1 and "2.txt" in names
     assert "1.meta.json" not in names and "notes.docx" not in names
-    assert not errors
+    assert [(row.error_type, row.severity, Path(row.source).name) for row in errors] == [
+        ("skipped_file", "warning", "notes.docx")]
 
 
 def test_named_missing_and_unsupported_inputs_are_errors(tmp_path):
@@ -150,9 +166,9 @@ def test_a_large_jsonl_feed_is_read_in_chunks_of_whole_lines(tmp_path):
     assert len(chunks) > 5
     documents, errors = [], []
     for chunk in chunks:
-        found, refused = read_input(chunk, None)
+        found, rows = read_input(chunk, None)
         documents += found
-        errors += refused
+        errors += refused(rows)
     assert [d.external_id for d in documents] == [str(i) for i in range(1, 101) if i != 42]
     assert [e.source.rsplit("#", 1)[1] for e in errors] == ["L42"]
     assert documents[-1].source.endswith("#L100")
@@ -161,8 +177,9 @@ def test_a_large_jsonl_feed_is_read_in_chunks_of_whole_lines(tmp_path):
 def test_a_truncated_utf8_file_stays_utf8(tmp_path):
     path = tmp_path / "cut.txt"
     path.write_bytes((TEXT * 3).encode()[:-1])  # the last character cut mid-sequence
-    documents, errors = read_one(path)
-    assert not errors and documents[0].encoding == "utf_8"
+    documents, rows = read_one_with_warnings(path, date(2025, 3, 12))
+    assert not refused(rows) and documents[0].encoding == "utf_8"
+    assert warned(rows) == [("replaced_bytes", "1 byte sequence(s) not valid utf_8 were replaced with U+FFFD")]
     assert documents[0].text.startswith(TEXT) and documents[0].text.endswith("\ufffd")
 
 
@@ -171,3 +188,110 @@ def test_nul_and_control_characters_in_a_text_file(tmp_path):
     path.write_bytes(("第一句。\x00\x07" + TEXT + "\x1b").encode())
     documents, errors = read_one(path)
     assert not errors and TEXT in documents[0].text
+
+
+# --- nothing silent (issue 23.7, 23.8; issue 19.6) ----------------------------------
+
+
+def test_a_gbk_page_with_one_bad_byte_is_read_with_it_replaced_and_a_warning(tmp_path):
+    path = tmp_path / "gbk.txt"
+    page = (TEXT * 4).encode("gbk")
+    path.write_bytes(page[:40] + b"\xff" + page[40:])
+    documents, rows = read_one_with_warnings(path, date(2025, 3, 12))
+    assert not refused(rows)
+    assert documents[0].encoding == "gb18030" and documents[0].text.count("\ufffd") == 1
+    assert TEXT[-10:] in documents[0].text
+    assert [kind for kind, _ in warned(rows)] == ["replaced_bytes"]
+
+
+def test_a_gbk_page_cut_mid_character_is_read(tmp_path):
+    path = tmp_path / "cut-gbk.txt"
+    path.write_bytes((TEXT * 4).encode("gbk")[:-1])
+    documents, rows = read_one_with_warnings(path, date(2025, 3, 12))
+    assert not refused(rows) and documents[0].text.startswith(TEXT)
+    assert [kind for kind, _ in warned(rows)] == ["replaced_bytes"]
+
+
+def test_more_damage_than_the_config_allows_is_refused(tmp_path):
+    from pipeline.config import BadBytes
+
+    path = tmp_path / "damaged.txt"
+    page = (TEXT * 4).encode("gbk")
+    path.write_bytes(page[:40] + b"\xff" + page[40:])
+    items, _ = discover_inputs([path])
+    documents, rows = read_input(items[0], date(2025, 3, 12), BadBytes(share=0, at_least=0))
+    assert not documents and [row.error_type for row in refused(rows)] == ["undecodable"]
+
+
+@pytest.mark.parametrize("sidecar, reason", [
+    ('{"pub_date": "2025-03-12",', "not JSON or YAML"),
+    ('["2025-03-12"]', "holds a list"),
+])
+def test_a_broken_sidecar_is_a_warning_naming_it(tmp_path, sidecar, reason):
+    path = tmp_path / "page.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    (tmp_path / "page.meta.json").write_text(sidecar, encoding="utf-8")
+    documents, rows = read_one_with_warnings(path, date(2001, 2, 3))
+    assert documents[0].pub_date == date(2001, 2, 3)  # the next source of a date still counts
+    ((kind, message),) = warned(rows)
+    assert kind == "bad_sidecar" and "page.meta.json" in message and reason in message
+
+
+def test_an_impossible_sidecar_date_is_a_warning_and_the_page_is_undated(tmp_path):
+    path = tmp_path / "page.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    (tmp_path / "page.meta.json").write_text('{"pub_date": "2025-02-30"}', encoding="utf-8")
+    documents, rows = read_one_with_warnings(path)
+    assert documents[0].pub_date is None
+    assert [kind for kind, _ in warned(rows)] == ["unread_pub_date", "no_pub_date"]
+    assert "'2025-02-30'" in warned(rows)[0][1] and "no such day" in warned(rows)[0][1]
+
+
+@pytest.mark.parametrize("written, expected", [
+    ("2025-03-15", date(2025, 3, 15)),
+    ("2025/3/15", date(2025, 3, 15)),
+    ("2025.03.15", date(2025, 3, 15)),
+    ("2025年3月15日", date(2025, 3, 15)),
+    ("20250315", date(2025, 3, 15)),
+    ("15/03/2025", date(2025, 3, 15)),
+    ("03/15/2025", date(2025, 3, 15)),
+    ("2025-03-15T08:30:00+08:00", date(2025, 3, 15)),
+    ("2025-03-15 08:30", date(2025, 3, 15)),
+])
+def test_a_feed_reads_common_date_spellings(tmp_path, written, expected):
+    path = tmp_path / "feed.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": TEXT, "pub_date": written}, ensure_ascii=False), encoding="utf-8")
+    documents, rows = read_one_with_warnings(path)
+    assert documents[0].pub_date == expected and rows == []
+
+
+@pytest.mark.parametrize("written, reason", [
+    ("03/04/2025", "either way round"),
+    ("2025-13-01", "no such day"),
+    ("last Tuesday", "not a date spelling"),
+])
+def test_a_feed_line_with_an_unreadable_date_keeps_its_text_with_a_warning(tmp_path, written, reason):
+    path = tmp_path / "feed.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": TEXT, "pub_date": written}, ensure_ascii=False), encoding="utf-8")
+    documents, rows = read_one_with_warnings(path)
+    assert documents[0].text == TEXT and documents[0].pub_date is None
+    assert [kind for kind, _ in warned(rows)] == ["unread_pub_date", "no_pub_date"]
+    assert reason in warned(rows)[0][1] and not refused(rows)
+
+
+def test_a_page_without_any_date_is_a_warning_and_a_dated_one_is_not(tmp_path):
+    path = tmp_path / "page.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    assert [kind for kind, _ in warned(read_one_with_warnings(path)[1])] == ["no_pub_date"]
+    assert read_one_with_warnings(path, date(2025, 3, 12))[1] == []
+
+
+def test_a_pdf_in_a_folder_is_a_skipped_file_warning_and_hidden_files_are_not(tmp_path):
+    (tmp_path / "page.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "page-3.pdf").write_bytes(b"%PDF-1.7")
+    (tmp_path / ".DS_Store").write_bytes(b"\0")
+    items, rows = discover_inputs([tmp_path])
+    assert [item.path.name for item in items] == ["page.txt"]
+    assert [(row.error_type, row.severity, Path(row.source).name) for row in rows] == [
+        ("skipped_file", "warning", "page-3.pdf")]
+    assert "'.pdf' is not a supported input format" in rows[0].message

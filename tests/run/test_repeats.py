@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 from pipeline.cli import main
 from pipeline.config import parse_config
 from pipeline.run.flow import RunSummary, run_pipeline
-from pipeline.tables.schemas import SCHEMA_VERSION
+from pipeline.tables.schemas import SCHEMA_VERSION, schema_written_by
 
 TEXT = "本报讯 我市召开会议。会议指出，成效明显。"
 OTHER = "第二篇文章，市民政局发放3135.7万元。"
@@ -62,8 +62,10 @@ def test_a_feed_with_a_repeated_record_exits_0_with_one_document_and_the_repeat_
     repeats = pd.read_parquet(out / "repeats")
     assert repeats[["doc_id", "source", "source_format", "pub_date", "title"]].values.tolist() == [
         [kept.doc_id.iloc[0], f"{feed}#L3", "jsonl", date(2025, 3, 12), "再登"]]
-    assert pd.read_parquet(out / "errors").empty
-    assert pd.read_parquet(out / "runs").n_errors.tolist() == [0]
+    errors = pd.read_parquet(out / "errors")  # the second record has no pub_date: a warning, not a refusal
+    assert errors[["source", "error_type", "severity"]].values.tolist() == [[f"{feed}#L2", "no_pub_date", "warning"]]
+    runs = pd.read_parquet(out / "runs")
+    assert (runs.n_errors.tolist(), runs.n_warnings.tolist()) == ([0], [1])
     csv = pd.read_csv(out / "csv" / "repeats.csv", encoding="utf-8-sig", dtype=str)
     assert csv[["doc_id", "source", "pub_date"]].values.tolist() == [[kept.doc_id.iloc[0], f"{feed}#L3", "2025-03-12"]]
     joined = duckdb.sql(f"select r.source, d.source as kept from '{out}/repeats/*.parquet' r "
@@ -121,7 +123,7 @@ def test_copies_of_a_refused_text_are_each_refused_and_no_repeat_of_nothing_is_r
     feed = write_feed(tmp_path / "in" / "feed.jsonl", [{"text": "\u0001\u0002"}, {"text": "\u0001\u0002"}])
     summary = run([feed], tmp_path / "out")
     assert summary.exit_code == 1 and summary.repeats == []
-    assert sorted(e.source for e in summary.errors) == [f"{feed}#L1", f"{feed}#L2"]
+    assert sorted(e.source for e in summary.refused) == [f"{feed}#L1", f"{feed}#L2"]
     assert pd.read_parquet(tmp_path / "out" / "repeats").empty
 
 
@@ -134,7 +136,7 @@ def as_written_by_version_1(out: Path) -> None:
         if part.parent.name in ("repeats", "measures"):
             part.unlink()
         else:
-            table_data = pq.read_table(part)
+            table_data = pq.read_table(part).select(schema_written_by(part.parent.name, "1").names)
             pq.write_table(table_data.replace_schema_metadata({"schema_version": "1"}), part)
     for table in ("repeats", "measures"):
         (out / table).rmdir()

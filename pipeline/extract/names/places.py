@@ -9,28 +9,6 @@ from pipeline.extract.names.spans import sits_on_word_boundaries
 from pipeline.extract.names.tables import NameTables
 
 
-def _chain_unit_at(text: str, pos: int, tables: NameTables) -> Optional[int]:
-    """End of an administrative unit (冠山镇, 杨家沟社区) starting at pos, if any."""
-    match = tables.chain_unit_pattern.match(text, pos)
-    if match is None:
-        return None
-    body = match.group(1)
-    unit = match.group(0)
-    if body.startswith(tables.chain_stop_starts) or unit in tables.chain_generic_units:
-        return None
-    if set(body) & tables.chain_body_stop_chars or unit.endswith(tables.chain_unit_not_endings):
-        return None  # 张北县 + 地震灾区的北京军区 is no chain
-    if tables.org_body_stop_pattern.search(body):
-        return None  # 河南省 + 还要求各市: a clause word is in no unit's name
-    if unit.endswith(tables.institution_suffixes):  # 西藏 + 军区 is a body, not a district
-        return None
-    if unit.endswith(tables.compound_suffixes):  # 佳禾小区 is a compound, not a district
-        return None
-    if text[match.end() - 1:match.end() + 1] in tables.unit_char_words:  # 上海市 + 常务副|市长
-        return None
-    return match.end()
-
-
 def find_places(text: str, tables: NameTables) -> Iterator[tuple[int, int, str]]:
     """Administrative chains from a known anchor, and a compound right after one.
     A chain whose next link is itself an anchor is one place (阳泉市 + 郊区荫营镇);
@@ -56,7 +34,7 @@ def _places_from_anchors(text: str, tables: NameTables) -> Iterator[tuple[int, i
             continue
         start, end = match
         units = 0
-        while (unit_end := _chain_unit_at(text, end, tables)) is not None:
+        while (unit_end := tables.chain_unit_end(text, end)) is not None:
             end, units = unit_end, units + 1
         if units or text[start:match[1]] not in tables.anchors_needing_chain:
             if not units:

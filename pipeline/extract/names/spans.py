@@ -1,5 +1,6 @@
 """What every name rule shares: a span made a mention with its ``norm``
-(configs/names/home.yaml resolves 我市 -> 阳泉市, 市民政局 -> 阳泉市民政局),
+(configs/names/home.yaml resolves 我市 -> 阳泉市, 市民政局 -> 阳泉市民政局) and, for
+a GPE, its place in the hierarchy (阳泉 -> 阳泉市, code 140300, 山西省; hierarchy.py),
 whether a span sits on word boundaries, and overlaps settled with the rules
 preferred."""
 from __future__ import annotations
@@ -8,6 +9,7 @@ import re
 import unicodedata
 from functools import partial
 
+from pipeline.extract.names.hierarchy import Place, load_hierarchy, place_of
 from pipeline.extract.names.tables import HAN_CHAR, NameTables
 from pipeline.text import resolve_overlaps as resolve_spans
 from pipeline.types import Mention
@@ -28,7 +30,13 @@ def fold_text(text: str, tables: NameTables) -> str:
 
 def canonical_name(text: str, label: str, tables: NameTables) -> str:
     """The `norm` of a name (docs/entities.md): folded, then home place resolved; an
-    organisation's short form is its full name (orgs.yaml full_names: 央行 -> 中国人民银行)."""
+    organisation's short form is its full name (orgs.yaml full_names: 央行 -> 中国人民银行),
+    a place's its full standard name (阳泉 -> 阳泉市)."""
+    name = _folded_and_home_resolved(text, label, tables)
+    return place_named(name, tables).norm if label == "GPE" else name
+
+
+def _folded_and_home_resolved(text: str, label: str, tables: NameTables) -> str:
     name = fold_text(text, tables)
     if label == "ORG" and name in tables.org_full_names:
         return tables.org_full_names[name]
@@ -43,10 +51,29 @@ def canonical_name(text: str, label: str, tables: NameTables) -> str:
     return name
 
 
+def place_named(name: str, tables: NameTables) -> Place:
+    """The place a GPE's (folded, home-resolved) name names; where the table's units end
+    before the name does, the rest must be units below them (杨家沟社区), or the name
+    is no administrative place (海南 + 自由贸易港) and keeps no code."""
+    place = tables.resolved_places.get(name)
+    if place is None:
+        reading = load_hierarchy().reading(name)
+        if reading.end < len(name) and not tables.are_chain_units(name[reading.end:]):
+            place = Place(name)
+        else:
+            place = place_of(name, reading, tables.home_units)
+        tables.resolved_places[name] = place
+    return place
+
+
 def name_mention(label: str, start: int, end: int, text: str, source: str, tables: NameTables) -> Mention:
     surface = text[start:end]
-    return Mention(label=label, start=start, end=end, text=surface, source=source,
-                   norm=canonical_name(surface, label, tables))
+    if label != "GPE":
+        return Mention(label=label, start=start, end=end, text=surface, source=source,
+                       norm=canonical_name(surface, label, tables))
+    place = place_named(_folded_and_home_resolved(surface, label, tables), tables)
+    return Mention(label=label, start=start, end=end, text=surface, source=source, norm=place.norm,
+                   place_code=place.place_code, province=place.province, city=place.city, county=place.county)
 
 
 def on_word_boundaries(text: str, mention: Mention, tables: NameTables) -> bool:

@@ -2,16 +2,19 @@
 
 Every pattern the organisation, place and person rules match with is built
 here, in :class:`NameTables`, from orgs.yaml, places.yaml, people.yaml,
-home.yaml, t2s.tsv, place_names.tsv and not_in_org_names.txt.
+home.yaml, t2s.tsv, place_names.tsv and not_in_org_names.txt; the division and
+country tables are read by hierarchy.py.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 from pipeline.config import load_table, per_tables, table_file
+from pipeline.extract.names.hierarchy import Place, Unit, load_hierarchy
 from pipeline.extract.numerals import numeral_tables
 from pipeline.text import HAN_RANGE, trie_alternation
 
@@ -193,6 +196,40 @@ class NameTables:
         self.count_characters = set(self.places["count_characters_before_unit"])
         self.not_places = set(self.places["not_places"])
         self.unit_char_words = set(self.places["unit_char_words"])
+        self.resolved_places: dict[str, Place] = {}  # a GPE's name -> its place (spans.place_named)
+
+    @cached_property
+    def home_units(self) -> list[Unit]:
+        """The home place's units in the division table, deepest first (it settles 郊区)."""
+        return load_hierarchy().home_units(self.home.province, self.home.city, self.home.county)
+
+    def chain_unit_end(self, text: str, pos: int) -> Optional[int]:
+        """End of an administrative unit (冠山镇, 杨家沟社区) starting at pos, if any."""
+        match = self.chain_unit_pattern.match(text, pos)
+        if match is None:
+            return None
+        body = match.group(1)
+        unit = match.group(0)
+        if body.startswith(self.chain_stop_starts) or unit in self.chain_generic_units:
+            return None
+        if set(body) & self.chain_body_stop_chars or unit.endswith(self.chain_unit_not_endings):
+            return None  # 张北县 + 地震灾区的北京军区 is no chain
+        if self.org_body_stop_pattern.search(body):
+            return None  # 河南省 + 还要求各市: a clause word is in no unit's name
+        if unit.endswith(self.institution_suffixes):  # 西藏 + 军区 is a body, not a district
+            return None
+        if unit.endswith(self.compound_suffixes):  # 佳禾小区 is a compound, not a district
+            return None
+        if text[match.end() - 1:match.end() + 1] in self.unit_char_words:  # 上海市 + 常务副|市长
+            return None
+        return match.end()
+
+    def are_chain_units(self, text: str) -> bool:
+        """Whether the whole text is administrative units one after another (冠山镇杨家沟社区)."""
+        pos = 0
+        while pos < len(text) and (end := self.chain_unit_end(text, pos)) is not None:
+            pos = end
+        return pos == len(text)
 
 
 def org_full_names(orgs: dict) -> dict[str, str]:
