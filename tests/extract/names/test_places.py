@@ -13,7 +13,9 @@ from pipeline.extract.names.hierarchy import load_hierarchy
 from pipeline.extract.names.rules import find_rule_mentions
 from pipeline.extract.names.spans import RULES_SOURCE, name_mention
 from pipeline.extract.names.tables import load_tables
-from pipeline.types import Mention
+from pipeline.tables.rows import mention_rows
+from pipeline.tables.schemas import to_table
+from pipeline.types import Document, Mention
 from pipeline.extract.nlp import get_mentions
 from tests.conftest import SAMPLES
 from tests.extract.names.test_names import HOME, _nlp, needs_model
@@ -150,6 +152,14 @@ def test_an_article_agreed_label_brings_its_place_along():
     agreed = [name_mention("GPE", start, start + 2, "阳泉" * 6, RULES_SOURCE, load_tables(*HOME)) for start in (0, 4)]
     relabelled = with_agreed_labels([(0, 12)], agreed + [ner])[-1]
     assert (relabelled.label, relabelled.norm, relabelled.place_code) == ("GPE", "阳泉市", "140300")
+
+
+def test_the_entities_table_holds_the_place_columns():
+    mention = name_mention("GPE", 0, 2, "阳泉", RULES_SOURCE, load_tables(*HOME))
+    document = Document("d", "s", "txt", "utf_8", None, None, "阳泉", "", mentions=[mention])
+    row = to_table("entities", mention_rows(document)).to_pylist()[0]
+    assert {k: row[k] for k in ("norm", "place_code", "province", "city", "county")} == {
+        "norm": "阳泉市", "place_code": "140300", "province": "山西省", "city": "阳泉市", "county": None}
 
 
 def test_the_tables_are_read_from_the_run_configs_tables_folder(tmp_path: Path):
