@@ -174,3 +174,22 @@ def test_a_folder_this_version_cannot_append_to_is_exit_2_and_gets_no_new_part(t
     assert main(["run", str(inputs), "--out", str(out), "--config", str(config)]) == 2
     assert str(part) in capsys.readouterr().err
     assert sorted(out.rglob("*")) == before
+
+
+def test_a_folder_of_version_3_takes_the_place_columns_and_its_older_entities_read_them_as_null(tmp_path):
+    # Version 4 added entities.place_code, province, city and county (issue 20.4): an older
+    # folder is appended to, and a reader that unions the parts by name sees nulls in its rows.
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    names = {"extract": {"components": ["numeric", "rules"]}}
+    write_text(inputs / "a.txt", "阳泉市召开会议。")
+    run([inputs], out, **names)
+    for name in (".pipeline-output.json", ".pipeline.lock", "manifest.json"):
+        (out / name).unlink()
+    for part in out.rglob("part-*.parquet"):
+        older = pq.read_table(part).select(schema_written_by(part.parent.name, "3").names)
+        pq.write_table(older.replace_schema_metadata({"schema_version": "3"}), part)
+    write_text(inputs / "b.txt", "北京召开会议。")
+    assert run([inputs], out, **names).exit_code == 0
+    rows = duckdb.sql(f"select text, norm, place_code from read_parquet('{out}/entities/*.parquet', "
+                      "union_by_name = true) where label = 'GPE' order by text").fetchall()
+    assert rows == [("北京", "北京市", "110000"), ("阳泉市", "阳泉市", None)]
