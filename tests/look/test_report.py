@@ -191,7 +191,7 @@ def documented_queries() -> list[str]:
 
 def test_the_documented_duckdb_queries_agree_with_the_tables(small_run: Path):
     duckdb = pytest.importorskip("duckdb", reason="duckdb is optional; install it to test the dashboard queries")
-    series_query, mentions_query = documented_queries()
+    series_query, mentions_query, places_query = documented_queries()
     run = lambda query: duckdb.sql(query.replace("'out/", f"'{small_run}/")).df()  # noqa: E731
     series = run(series_query)
     tables = load_tables(small_run)
@@ -205,6 +205,11 @@ def test_the_documented_duckdb_queries_agree_with_the_tables(small_run: Path):
     orgs = tables.entities[tables.entities["label"] == "ORG"]
     assert mentions["mentions"].sum() == len(orgs)
     assert "阳泉市财政局" in set(mentions["organisation"])
+    places = run(places_query)
+    gpe = tables.entities[(tables.entities["label"] == "GPE") & tables.entities["province"].notna()]
+    assert places["mentions"].sum() == len(gpe)
+    if len(gpe):  # the sample page is there: 我市 is 阳泉市
+        assert ("山西省", "阳泉市") in set(zip(places["province"], places["city"]))
 
 
 # --- the commands ---------------------------------------------------------------------------------------
