@@ -14,9 +14,10 @@ folder travels with the Config to worker processes).
 from __future__ import annotations
 
 import hashlib
+from contextlib import contextmanager
 from functools import lru_cache, wraps
 from pathlib import Path
-from typing import Any, Callable, Literal, Optional, TypeVar
+from typing import Any, Callable, Iterator, Literal, Optional, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -34,9 +35,33 @@ class _Strict(BaseModel):
 
 
 class Home(_Strict):
+    """A paper's home place (我市 -> its city), full standard names of configs/names/divisions.tsv."""
+
     province: Optional[str] = None
     city: Optional[str] = None
     county: Optional[str] = None
+
+    def written(self) -> str:
+        """The home as one name (河南省洛阳市), or 'none'."""
+        return "".join(name for name in (self.province, self.city, self.county) if name) or "none"
+
+
+class FolderHome(Home):
+    """The home of the pages under one input folder: several papers in one run."""
+
+    folder: Path
+
+    @field_validator("folder")
+    @classmethod
+    def _existing_folder(cls, folder: Path) -> Path:
+        folder = folder.expanduser().resolve()
+        if not folder.is_dir():  # a misspelt folder would leave its pages with the default home
+            raise ValueError(f"no folder at {folder}")
+        return folder
+
+    @property
+    def place(self) -> Home:
+        return Home(province=self.province, city=self.city, county=self.county)
 
 
 class Output(_Strict):
@@ -79,7 +104,9 @@ class Extract(_Strict):
 
 
 class Config(_Strict):
+    # The default home place; a page's own (sidecar, feed) or its folder's (homes) comes first.
     home: Home = Field(default_factory=Home)
+    homes: list[FolderHome] = Field(default_factory=list)
     output: Output = Field(default_factory=Output)
     runner: Runner = Field(default_factory=Runner)
     batching: Batching = Field(default_factory=Batching)
@@ -105,9 +132,27 @@ class Config(_Strict):
             raise ValueError(f"{', '.join(unknown)} in {folder} replace(s) no table in configs/")
         return folder
 
+    @field_validator("homes")
+    @classmethod
+    def _one_home_per_folder(cls, homes: list[FolderHome]) -> list[FolderHome]:
+        folders = [home.folder for home in homes]
+        twice = sorted({str(folder) for folder in folders if folders.count(folder) > 1})
+        if twice:
+            raise ValueError(f"{', '.join(twice)} named more than once")
+        return homes
+
     @property
     def models_dir(self) -> Path:
         return self.extract.models_dir or MODELS_DIR
+
+    def home_for(self, path: Path) -> Home:
+        """The home of a page at ``path`` unless it names its own: that of the deepest
+        folder of ``homes`` holding it, else ``home``."""
+        resolved = Path(path).resolve()
+        holding = [home for home in self.homes if resolved.is_relative_to(home.folder)]
+        if not holding:
+            return self.home
+        return max(holding, key=lambda home: len(home.folder.parts)).place
 
 
 def _describe(error: ValidationError) -> str:
@@ -127,9 +172,23 @@ def parse_config(data: object, origin: str = "config") -> Config:
     if not isinstance(data, dict):
         raise ConfigError(f"{origin}: the top level must be a mapping of keys, not {type(data).__name__}")
     try:
-        return Config.model_validate(data)
+        config = Config.model_validate(data)
     except ValidationError as error:
         raise ConfigError(f"{origin}: {_describe(error)}") from None
+    _check_homes(config, origin)
+    return config
+
+
+def _check_homes(config: Config, origin: str) -> None:
+    """Every configured home is a place of the division table, each level inside the one above."""
+    from pipeline.extract.names.homes import home_problem  # reads the division table, so not at import
+
+    homes = [("home", config.home)] + [(f"homes.{i}", home.place) for i, home in enumerate(config.homes)]
+    with tables_of(config):
+        for key, home in homes:
+            problem = home_problem(home)
+            if problem is not None:
+                raise ConfigError(f"{origin}: key '{key}.{problem.field}': {problem.message}")
 
 
 def load_config(path: Optional[Path]) -> tuple[Config, str]:
@@ -167,6 +226,17 @@ def use_tables(config: "Config") -> None:
     on; every process that runs a stage calls this with its Config first."""
     global _tables_folder
     _tables_folder = config.tables
+
+
+@contextmanager
+def tables_of(config: "Config") -> Iterator[None]:
+    """Tables read from ``config.tables`` inside the block (a config checked before its run)."""
+    global _tables_folder
+    previous, _tables_folder = _tables_folder, config.tables
+    try:
+        yield
+    finally:
+        _tables_folder = previous
 
 
 def per_tables(build: Callable[..., T]) -> Callable[..., T]:
