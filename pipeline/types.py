@@ -8,7 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
+
+if TYPE_CHECKING:  # pipeline.config imports pipeline.errors, which imports this module
+    from pipeline.config import Home
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,7 @@ class RawDocument:
     pub_date: Optional[date] = None
     external_id: Optional[str] = None
     content_sha256: str = ""
+    home: Optional[Home] = None  # its home place (sidecar, feed, its folder's or the config's)
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,8 @@ class Document:
     # layout notes: (start, end, kind) regions of the text that are not running
     # text (markers, bylines, credits, captions) or cuts left unjoined.
     regions: list[tuple[int, int, str]] = field(default_factory=list)
+    # its home place (我市 -> its city); None: the run config's home
+    home: Optional[Home] = None
 
 
 @dataclass(frozen=True)
