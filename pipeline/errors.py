@@ -134,6 +134,8 @@ class Warnings:
                                                   "the text is kept without it")
     NO_PUB_DATE = _warning("no_pub_date", "no publication date (sidecar, feed, path or --pub-date): "
                                           "relative dates such as 今年 stay unresolved")
+    BAD_HOME = _warning("bad_home", "{where}home {value} is not a place of the division table ({reason}); "
+                                    "the page's home is {used}")
 
     @classmethod
     def all(cls) -> list[Refusal]:

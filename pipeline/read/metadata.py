@@ -1,5 +1,5 @@
-"""A document's publication date and title from outside its text: a sidecar
-file ``NAME.meta.json``/``NAME.meta.yaml`` beside it, or a date in its path."""
+"""A document's publication date, title and home place from outside its text: a
+sidecar file ``NAME.meta.json``/``NAME.meta.yaml`` beside it, or a date in its path."""
 from __future__ import annotations
 
 import re
@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import NamedTuple, Optional
 
 import yaml
+from pydantic import ValidationError
 
-from pipeline.config import load_table, per_tables
+from pipeline.config import Home, load_table, per_tables
+from pipeline.extract.names.homes import home_problem
 
 SIDECAR_SUFFIXES = (".meta.json", ".meta.yaml", ".meta.yml")
 
@@ -116,3 +118,33 @@ def sidecar_pub_date(meta: Optional[dict]) -> DateReading:
 def sidecar_title(meta: Optional[dict]) -> Optional[str]:
     title = meta.get("title") if meta else None
     return title if isinstance(title, str) else None
+
+
+class HomeReading(NamedTuple):
+    """A written home place, or why it cannot be used."""
+
+    value: Optional[Home]
+    problem: str = ""
+
+
+def read_home(value: object) -> HomeReading:
+    """A sidecar's or a feed's ``home`` ({"province": "河南省", "city": "洛阳市"}), shaped
+    like the config's and checked against the division table as the config's is."""
+    if not isinstance(value, dict):
+        return HomeReading(None, f"a {type(value).__name__}, not an object of province, city and county")
+    try:
+        home = Home.model_validate(value)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        wrong = "unknown field" if first["type"] == "extra_forbidden" else first["msg"]
+        return HomeReading(None, f"{field}: {wrong}")
+    problem = home_problem(home)
+    if problem is not None:
+        return HomeReading(None, f"{problem.field}: {problem.message}")
+    return HomeReading(home)
+
+
+def has_home(fields: Optional[dict]) -> bool:
+    """Whether a sidecar or a feed line names a home (an empty one names none)."""
+    return bool(fields) and fields.get("home") not in (None, "", {})

@@ -164,7 +164,7 @@ def ingest_task(batch: Batch, config: Config, cli_pub_date: Optional[date], know
     # the failure would be there twice, the second copy taken for a repeat of itself.
     batch.raws, batch.repeats, batch.errors, batch.n_skipped = [], [], [], 0
     for item in batch.items:
-        documents, refused = read_input(item, cli_pub_date, config.ingest.bad_bytes)
+        documents, refused = read_input(item, cli_pub_date, config.ingest.bad_bytes, config.home_for(item.path))
         for raw in documents:
             _sort_by_earlier_runs(batch, raw, known)
         batch.errors.extend(refused)
@@ -183,7 +183,7 @@ def normalize_task(batch: Batch, config: Config) -> Batch:
             raise ValueError("nothing left after normalization (only control characters or spaces)")
         return Staged(Document(doc_id=doc_id_for(raw), source=raw.source, source_format=raw.source_format,
                                encoding=raw.encoding, pub_date=raw.pub_date, title=raw.title, text=text,
-                               content_sha256=raw.content_sha256))
+                               content_sha256=raw.content_sha256, home=raw.home))
 
     batch.staged = _each("normalize", batch.raws, normalize, lambda raw: raw.source, batch.errors)
     batch.raws = []
