@@ -4,7 +4,8 @@ Every entity component is a spaCy component registered with
 ``@Language.factory`` that appends :class:`pipeline.types.Mention` objects to
 ``doc._.mentions`` (character offsets into ``doc.text``, so spans stay exact
 even where the segmenter's tokens disagree).  The publication date travels on
-``doc._.pub_date``.  Overlaps between components are settled afterwards by
+``doc._.pub_date`` and the page's home place on ``doc._.home`` (None: the run
+config's ``home``, the default every component is built with).  Overlaps between components are settled afterwards by
 :func:`pipeline.extract.stage.resolve_overlaps`.
 
 The validated run config reaches the components through spaCy's own config:
@@ -32,6 +33,8 @@ if not Doc.has_extension("mentions"):
     Doc.set_extension("mentions", default=None)
 if not Doc.has_extension("pub_date"):
     Doc.set_extension("pub_date", default=None)
+if not Doc.has_extension("home"):
+    Doc.set_extension("home", default=None)
 
 # extract.components' names -> the spaCy factories that make them.  spaCy's own
 # names ("ner") are taken, so the config's names are aliases of ours.

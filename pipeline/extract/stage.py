@@ -41,7 +41,8 @@ def _layout_people(document: Document) -> list[Mention]:
 def extract_documents(documents: list[Document], config: Config) -> None:
     """Fills ``document.mentions`` for every document in the batch."""
     jobs = [(document, offset, text) for document in documents for offset, text in _segments(document)]
-    found_in_segments = segment_mentions(config, [(text, document.pub_date) for document, _offset, text in jobs])
+    found_in_segments = segment_mentions(config, [(text, document.pub_date, document.home)
+                                                  for document, _offset, text in jobs])
     found: dict[str, list[Mention]] = {document.doc_id: _layout_people(document) for document in documents}
     for (document, offset, _text), mentions in zip(jobs, found_in_segments):
         for mention in mentions:

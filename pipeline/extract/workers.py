@@ -24,7 +24,7 @@ from typing import Iterator, Optional
 
 from spacy.language import Language
 
-from pipeline.config import Config
+from pipeline.config import Config, Home
 from pipeline.extract.nlp import build_nlp, carrier_doc, get_mentions
 from pipeline.run.shutdown import follow_parent
 from pipeline.types import Mention
@@ -53,15 +53,17 @@ def nlp_for(config: Config):
     return _nlp_for(config.model_dump_json())
 
 
-Segment = tuple[str, Optional[date]]  # a text the components read, and its publication date
+# a text the components read, its publication date and home place (None: the config's)
+Segment = tuple[str, Optional[date], Optional[Home]]
 
 
 def mentions_in(nlp: Language, segments: list[Segment]) -> list[list[Mention]]:
     """Every component's mentions in each segment, offsets into the segment."""
     def docs():
-        for text, pub_date in segments:
+        for text, pub_date, home in segments:
             doc = carrier_doc(nlp, text)
             doc._.pub_date = pub_date
+            doc._.home = home
             yield doc
 
     return [get_mentions(doc) for doc in nlp.pipe(docs(), batch_size=PIPE_BATCH)]
@@ -154,7 +156,7 @@ def _mentions_on_workers(config: Config, segments: list[Segment], workers: int) 
 
 def segment_mentions(config: Config, segments: list[Segment]) -> list[list[Mention]]:
     workers = worker_count(config)
-    if workers > 1 and sum(len(text) for text, _ in segments) >= MIN_CHARS_FOR_WORKERS:
+    if workers > 1 and sum(len(segment[0]) for segment in segments) >= MIN_CHARS_FOR_WORKERS:
         return _mentions_on_workers(config, segments, workers)
     return _mentions_here(config, segments)
 

@@ -90,7 +90,7 @@ def test_worker_processes_find_the_same_mentions_as_the_flow_process(monkeypatch
     import pipeline.extract.workers as workers
 
     config = parse_config({"home": {"province": "山西省", "city": "阳泉市"}, "extract": {"processes": 2}})
-    segments = [(line, date(2025, 3, 12)) for line in sample_text.splitlines() if line.strip()]
+    segments = [(line, date(2025, 3, 12), None) for line in sample_text.splitlines() if line.strip()]
     in_process = workers.mentions_in(nlp_for(config), segments)
     monkeypatch.setattr(workers, "MIN_CHARS_FOR_WORKERS", 0)
     monkeypatch.setattr(workers, "WORKER_CHUNK", 7)  # several pieces per worker, returned in order
@@ -116,7 +116,7 @@ def test_a_batch_whose_worker_dies_runs_in_the_flow_process(monkeypatch):
     import pipeline.extract.workers as workers
 
     config = parse_config({"extract": {"components": ["numeric"], "processes": 2}})
-    segments = [("2024年增长12.5%。", None)] * 40
+    segments = [("2024年增长12.5%。", None, None)] * 40
     monkeypatch.setattr(workers, "MIN_CHARS_FOR_WORKERS", 0)
     monkeypatch.setattr(workers, "_worker_mentions", _die)  # pickled by name: the workers run it too
     try:

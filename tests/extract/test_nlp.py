@@ -7,7 +7,7 @@ import pytest
 import spacy
 from spacy.language import Language
 
-from pipeline.config import Config, parse_config
+from pipeline.config import Config, Home, parse_config
 from pipeline.errors import ConfigError
 from pipeline.extract import nlp as nlp_module
 from pipeline.extract import workers
@@ -76,5 +76,7 @@ def test_an_unknown_component_is_a_config_error():
 def test_a_worker_process_builds_its_pipeline_from_the_config():
     """What each worker runs: the config crosses to it as JSON and the pipeline is built from it."""
     config = parse_config({"home": HOME, "extract": {"components": ["rules"]}})
-    [mentions] = workers._worker_mentions(config.model_dump_json(), [("我县", None)])
-    assert [(m.text, m.norm) for m in mentions] == [("我县", "平定县")]
+    luoyang = Home(province="河南省", city="洛阳市", county="嵩县")
+    configured, own = workers._worker_mentions(config.model_dump_json(), [("我县", None, None), ("我县", None, luoyang)])
+    assert [(m.text, m.norm) for m in configured] == [("我县", "平定县")]
+    assert [(m.text, m.norm) for m in own] == [("我县", "嵩县")]  # a page's own home crosses to the worker

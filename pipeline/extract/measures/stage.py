@@ -11,7 +11,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 from typing import Optional
 
-from pipeline.config import Config
+from pipeline.config import Config, Home
 from pipeline.extract.measures.clauses import SentenceParts, first_clause_start, split_sentence
 from pipeline.extract.measures.context import (Period, PlaceResolver, date_in_clause, is_base, opening_date,
                                                past_years_period, period_of)
@@ -24,10 +24,13 @@ PLACE_LABELS = ("GPE",)
 
 
 def measure_documents(documents: list[Document], config: Config) -> None:
-    """Fills ``document.measures`` for every document in the batch."""
+    """Fills ``document.measures`` for every document in the batch; 全市 and a figure with
+    no place are the document's home place (its own, else the config's)."""
     cues = measure_cues()
-    places = PlaceResolver(config.home, cues)
+    resolvers: dict[Home, PlaceResolver] = {}
     for document in documents:
+        home = document.home or config.home
+        places = resolvers.get(home) or resolvers.setdefault(home, PlaceResolver(home, cues))
         document.measures = measure_document(document, cues, places)
 
 

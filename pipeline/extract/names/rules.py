@@ -10,7 +10,7 @@ from pipeline.extract.names.people import find_people
 from pipeline.extract.names.places import find_gazetteer_places, find_places, find_self_references
 from pipeline.extract.names.spans import RULES_SOURCE, name_mention, on_word_boundaries, resolve_overlaps
 from pipeline.extract.names.tables import NameTables, load_tables
-from pipeline.config import Config
+from pipeline.config import Home
 from pipeline.extract.nlp import DEFAULT_SETTINGS, add_mentions, doc_text, run_config
 from pipeline.types import Mention
 
@@ -35,21 +35,27 @@ def find_rule_mentions(text: str, tables: NameTables) -> list[Mention]:
 
 
 class NameRules:
-    def __init__(self, tables: NameTables):
-        self.tables = tables
+    def __init__(self, default_home: Home):
+        self.default_home = default_home
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
-        add_mentions(doc, find_rule_mentions(text, self.tables))
+        add_mentions(doc, find_rule_mentions(text, tables_of_doc(doc, self.default_home)))
         return doc
 
 
-def tables_for(config: Config) -> NameTables:
-    """The name tables with the run's home place filled in (我县 -> its county)."""
-    home = config.home
+def tables_for(home: Home) -> NameTables:
+    """The name tables with ``home`` filled in (我县 -> its county), built once per home."""
     return load_tables(home.province or "", home.city or "", home.county or "")
+
+
+def tables_of_doc(doc: Doc, default_home: Home) -> NameTables:
+    """The tables of the doc's own home place (``doc._.home``), else of the run config's."""
+    return tables_for(doc._.home or default_home)
 
 
 @Language.factory("zh_name_rules", default_config={"settings": DEFAULT_SETTINGS})
 def make_name_rules(nlp: Language, name: str, settings: dict) -> NameRules:
-    return NameRules(tables_for(run_config(settings)))
+    default_home = run_config(settings).home
+    tables_for(default_home)  # built now, so that the first page does not pay for it
+    return NameRules(default_home)

@@ -15,8 +15,8 @@ from pipeline.errors import MissingModelError
 from pipeline.extract.names.cleanup import model_mentions
 from pipeline.extract.names.model import MODEL_FILE, Entity, NameModel
 from pipeline.extract.names.spans import RULES_SOURCE, resolve_overlaps
-from pipeline.extract.names.rules import tables_for
-from pipeline.extract.names.tables import NameTables
+from pipeline.config import Home
+from pipeline.extract.names.rules import tables_for, tables_of_doc
 from pipeline.extract.nlp import DEFAULT_SETTINGS, add_mentions, doc_text, run_config
 from pipeline.types import Mention
 
@@ -64,13 +64,13 @@ MODEL_BATCH = 2048
 
 
 class StatisticalNames:
-    def __init__(self, model: NameModel, tables: NameTables, batch_size: int = MODEL_BATCH):
+    def __init__(self, model: NameModel, default_home: Home, batch_size: int = MODEL_BATCH):
         self.model = model
-        self.tables = tables
+        self.default_home = default_home
         self.batch_size = batch_size
 
     def _finish(self, doc: Doc, text: str, entities: list[Entity]) -> Doc:
-        found = model_mentions(text, entities, self.tables)
+        found = model_mentions(text, entities, tables_of_doc(doc, self.default_home))
         existing = doc._.mentions or []
         rules = _without_places_the_model_reads_as_orgs(
             [m for m in existing if m.source == RULES_SOURCE], found)
@@ -94,4 +94,5 @@ class StatisticalNames:
 @Language.factory("zh_statistical_names", default_config={"settings": DEFAULT_SETTINGS})
 def make_statistical_names(nlp: Language, name: str, settings: dict) -> StatisticalNames:
     config = run_config(settings)
-    return StatisticalNames(load_name_model(str(config.models_dir)), tables_for(config))
+    tables_for(config.home)  # built now, so that the first page does not pay for it
+    return StatisticalNames(load_name_model(str(config.models_dir)), config.home)
