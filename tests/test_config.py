@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.config import (CONFIG_DIR, Config, ConfigError, load_config, load_table, parse_config, table_file,
+from pipeline.config import (CONFIG_DIR, Config, ConfigError, Home, load_config, load_table, parse_config, table_file,
                              use_tables)
 from pipeline.extract.numeric.mentions import extract_numeric
 from pipeline.extract.numeric.patterns import numeric_rules
@@ -79,3 +79,42 @@ def test_importing_the_rules_reads_no_table():
             "print(load_table.cache_info().currsize)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert result.stdout.strip() == "0"
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"home": {"province": "山西省", "city": "洛阳市"}}, "key 'home.city': 洛阳市 is in 河南省, not 山西省; cities of 山西省: "),
+    ({"home": {"province": "河南省", "city": "洛阳"}}, "key 'home.city': 洛阳 is a short form: write 洛阳市"),
+    ({"home": {"province": "河楠省"}}, "key 'home.province': no province 河楠省 in the division table; provinces: 河南省"),
+    ({"homes": [{"folder": "{tmp}", "province": "河南省", "city": "郑州"}]}, "key 'homes.0.city': 郑州 is a short form"),
+    ({"homes": [{"folder": "{tmp}/nowhere", "city": "郑州市"}]}, "key 'homes.0.folder'"),
+    ({"homes": [{"folder": "{tmp}", "city": "郑州市"}, {"folder": "{tmp}/", "city": "洛阳市"}]}, "named more than once"),
+    ({"homes": [{"folder": "{tmp}", "town": "郑州市"}]}, "unknown key 'homes.0.town'"),
+])
+def test_a_home_outside_the_division_table_is_refused_naming_the_key(tmp_path, data, message):
+    data = yaml.safe_load(yaml.safe_dump(data, allow_unicode=True).replace("{tmp}", str(tmp_path)))
+    with pytest.raises(ConfigError, match=message.replace(".", r"\.")) as refused:
+        parse_config(data, "my.yaml")
+    assert "\n" not in str(refused.value)
+
+
+def test_a_page_takes_the_home_of_the_deepest_folder_holding_it(tmp_path):
+    (tmp_path / "henan" / "luoyang").mkdir(parents=True)
+    config = parse_config({"home": {"province": "山西省", "city": "阳泉市"}, "homes": [
+        {"folder": str(tmp_path / "henan"), "province": "河南省"},
+        {"folder": str(tmp_path / "henan" / "luoyang"), "province": "河南省", "city": "洛阳市"}]})
+    assert config.home_for(tmp_path / "henan" / "luoyang" / "a.txt").city == "洛阳市"
+    assert config.home_for(tmp_path / "henan" / "b.txt") == Home(province="河南省")
+    assert config.home_for(tmp_path / "henanese.txt").city == "阳泉市"  # a name sharing a prefix is no subfolder
+    assert config.home_for(ROOT / "data" / "samples" / "c.txt") == config.home
+
+
+def test_a_run_with_a_home_outside_its_province_is_exit_2_before_any_work(tmp_path, capsys):
+    from pipeline.cli import main
+
+    config = tmp_path / "luoyang.yaml"
+    config.write_text("home: {province: 山西省, city: 洛阳市}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", str(ROOT / "data" / "samples"), "--out", str(out), "--config", str(config)]) == 2
+    message = capsys.readouterr().err.strip()
+    assert "key 'home.city'" in message and "洛阳市 is in 河南省" in message and len(message.splitlines()) == 1
+    assert not out.exists()
