@@ -27,6 +27,12 @@ class RawDocument:
     external_id: Optional[str] = None
     content_sha256: str = ""
     home: Optional[Home] = None  # its home place (sidecar, feed, its folder's or the config's)
+    url: Optional[str] = None  # a feed record's url
+
+    @property
+    def source_id(self) -> str:
+        """What a page is known by across runs: a feed's id, else its url, else the source (path, path#Ln)."""
+        return self.external_id or self.url or self.source
 
 
 @dataclass(frozen=True)
@@ -131,6 +137,8 @@ class Document:
     # layout notes: (start, end, kind) regions of the text that are not running
     # text (markers, bylines, credits, captions) or cuts left unjoined.
     regions: list[tuple[int, int, str]] = field(default_factory=list)
+    source_id: str = ""  # RawDocument.source_id; empty: the source itself
+    url: Optional[str] = None
     # its home place (我市 -> its city); None: the run config's home
     home: Optional[Home] = None
 
@@ -150,6 +158,8 @@ class Repeat:
     encoding: str
     pub_date: Optional[date]
     title: Optional[str]
+    source_id: str = ""  # RawDocument.source_id; empty: the source itself
+    url: Optional[str] = None
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from datetime import date
 from typing import Optional
 
@@ -153,8 +154,9 @@ def _jsonl_document(source: str, line: str, encoding: str, fallback_date: Option
             rows.append(Warnings.UNREAD_PUB_DATE.row(source, where="", value=record["pub_date"],
                                                      reason=reading.problem))
     title = record.get("title") if isinstance(record.get("title"), str) else None
-    external_id = str(record["id"]) if record.get("id") is not None else None
+    external_id = str(record["id"]) if record.get("id") not in (None, "") else None
+    url = (record["url"].strip() or None) if isinstance(record.get("url"), str) else None
     home = _own_home(record, "", source, fallback_home, rows)
     if isinstance(record.get("source"), str) and record["source"].strip():
         source = f"{source} ({record['source'].strip()})"
-    return _document(source, "jsonl", encoding, body, title, pub_date, external_id, home)
+    return replace(_document(source, "jsonl", encoding, body, title, pub_date, external_id, home), url=url)
