@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -51,6 +52,7 @@ def add_run_arguments(run: argparse.ArgumentParser) -> None:
     run.add_argument("--config", type=Path, metavar="FILE", help="YAML configuration")
     run.add_argument("--pub-date", type=_iso_date, metavar="YYYY-MM-DD",
                      help="publication date for inputs with no sidecar, JSONL field or date in their path")
+    run.add_argument("--verbose", action="store_true", help="also show Prefect's INFO lines (each task run)")
 
 
 def add_serve_command(commands: argparse._SubParsersAction) -> None:
@@ -80,6 +82,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for chatty in ("httpx", "httpcore"):  # one line per request to Prefect's API
         logging.getLogger(chatty).setLevel(logging.WARNING)
+    if not getattr(args, "verbose", True):
+        # Prefect reads its level when it is first imported, in this process and in its server's
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     if args.command in ("run", "serve") and not any(Path(name).exists() for name in args.inputs):
         print(f"pipeline: no such input: {', '.join(map(str, args.inputs))}", file=sys.stderr)
         return EXIT_USAGE
@@ -158,12 +163,27 @@ def print_warnings(warnings: Sequence[ErrorRow]) -> None:
                   "severity 'warning')", file=sys.stderr)
 
 
+def _start_prefect_server_early() -> None:
+    """With no Prefect API configured, the run's temporary server starts now, while this
+    process imports the stages and loads its models: the two start-ups overlap."""
+    from pipeline.run.prefect_env import configure_prefect
+
+    configure_prefect()  # before the server inherits the environment
+    from prefect.settings import get_current_settings
+
+    if not get_current_settings().api.url:
+        from pipeline.run.prefect_server import launch_early
+
+        launch_early()
+
+
 def run_command(args: argparse.Namespace) -> int:
     try:
         config, config_sha256 = load_config(args.config)
     except ConfigError as error:
         print(f"pipeline: configuration error: {error}", file=sys.stderr)
         return error.exit_status
+    _start_prefect_server_early()
     from pipeline.run.flow import run_pipeline
 
     try:

@@ -52,18 +52,22 @@ def _launch(port: int) -> subprocess.Popen:
                             env=env)
 
 
-def start_temporary_server(timeout_s: float) -> TemporaryServer:
-    """Starts the server and waits until it answers; a server that ends first is a PrefectServerError."""
+def launch_temporary_server() -> TemporaryServer:
+    """Starts a server process without waiting for it to answer."""
+    port = free_port()
+    return TemporaryServer(_launch(port), port)
+
+
+def wait_until_ready(server: TemporaryServer, timeout_s: float) -> TemporaryServer:
+    """The server once it answers (another one if its port was taken); one that ends first is a PrefectServerError."""
     import httpx
 
-    port = free_port()
-    server = TemporaryServer(_launch(port), port)
     deadline = time.monotonic() + timeout_s
     with httpx.Client() as client:
         while time.monotonic() < deadline:
             status = server.process.poll()
             if status == PORT_IN_USE:
-                server = TemporaryServer(_launch(port := free_port()), port)
+                server = launch_temporary_server()
                 continue
             if status is not None:
                 raise PrefectServerError(f"the temporary Prefect server did not start (exit status {status})")
@@ -77,22 +81,54 @@ def start_temporary_server(timeout_s: float) -> TemporaryServer:
     raise PrefectServerError(f"the temporary Prefect server did not answer within {timeout_s:.0f} s")
 
 
+def start_temporary_server(timeout_s: float) -> TemporaryServer:
+    """Starts the server and waits until it answers."""
+    return wait_until_ready(launch_temporary_server(), timeout_s)
+
+
 _server: Optional[TemporaryServer] = None
+_server_ready = False
+_stop_registered = False
+
+
+def launch_early() -> None:
+    """Starts this process's temporary server now and leaves it starting: a run calls this
+    before it imports and loads its components, so the server's start-up (seconds: a
+    Python process importing Prefect's server) overlaps theirs on another core."""
+    global _server, _server_ready
+    if _server is None or _server.process.poll() is not None:
+        _server, _server_ready = launch_temporary_server(), False
+        _stop_at_exit()
 
 
 def temporary_server(timeout_s: float) -> TemporaryServer:
-    """This process's temporary server: started on first use, stopped when the process exits.
+    """This process's temporary server, answering: started on first use (or by launch_early),
+    stopped when the process exits.
 
     One per process, as Prefect keeps its own: a process that runs the flow
     several times (tests, a notebook) pays the start-up once.  Prefect's log
     and event services send what they hold at interpreter shutdown, before
     the exit handler that stops the server.
     """
-    global _server
+    global _server, _server_ready
     if _server is None or _server.process.poll() is not None:
-        _server = start_temporary_server(timeout_s)
-        atexit.register(stop_temporary_server, _server)
+        _server, _server_ready = launch_temporary_server(), False
+        _stop_at_exit()
+    if not _server_ready:
+        _server, _server_ready = wait_until_ready(_server, timeout_s), True
     return _server
+
+
+def _stop_at_exit() -> None:
+    global _stop_registered
+    if not _stop_registered:
+        atexit.register(_stop_current)
+        _stop_registered = True
+
+
+def _stop_current() -> None:
+    if _server is not None:
+        stop_temporary_server(_server)
 
 
 def stop_temporary_server(server: TemporaryServer) -> None:
