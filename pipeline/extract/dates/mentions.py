@@ -15,7 +15,7 @@ from datetime import date
 from typing import Optional
 
 from pipeline.extract.dates.forms import find_calendar_forms
-from pipeline.extract.dates.patterns import RULES, DateRules
+from pipeline.extract.dates.patterns import DateRules, date_rules
 from pipeline.extract.dates.periods import (UNRESOLVED_YEAR, Period, day_period, month_period, nearest_month,
                                             nearest_year, valid_day, xun_of, year_period)
 from pipeline.extract.dates.reading import Found, read_match, small_number, years_from_day
@@ -25,8 +25,10 @@ from pipeline.types import Mention
 SOURCE = "numeric"
 
 
-def find_dates(text: str, pub_date: Optional[date], rules: DateRules = RULES) -> list[Mention]:
-    """All DATE mentions in ``text``; ranges (2024年1月至9月) are one mention."""
+def find_dates(text: str, pub_date: Optional[date], rules: Optional[DateRules] = None) -> list[Mention]:
+    """All DATE mentions in ``text``; ranges (2024年1月至9月) are one mention (with the tables'
+    rules of this process unless ``rules`` are given)."""
+    rules = rules or date_rules()
     try:
         return _find_dates(text, pub_date, rules)
     except (ValueError, OverflowError):

@@ -348,9 +348,3 @@ def date_rules() -> DateRules:
     """The date patterns of this process's tables, compiled on first use."""
     return DateRules()
 
-
-def __getattr__(name: str) -> DateRules:
-    # RULES: for dates/mentions.py until it calls date_rules(); built on first use
-    if name == "RULES":
-        return date_rules()
-    raise AttributeError(name)

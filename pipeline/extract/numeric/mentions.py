@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 from pipeline.extract.dates.mentions import find_dates
 from pipeline.extract.nlp import DEFAULT_SETTINGS, add_mentions, doc_text
 from pipeline.extract.numeric.matches import read_match, spaced_from_a_number
-from pipeline.extract.numeric.patterns import RULES, SPACED_CONTEXT, NumericRules
+from pipeline.extract.numeric.patterns import SPACED_CONTEXT, NumericRules, numeric_rules
 from pipeline.extract.numeric.percent import percent_words
 from pipeline.text import resolve_overlaps
 from pipeline.types import Mention
@@ -30,7 +30,7 @@ _PRIORITY = {"DATE": 0, "MONEY": 1, "PERCENT": 2, "QUANTITY": 3}
 
 
 def extract_numeric(text: str, pub_date: Optional[date] = None,
-                    rules: NumericRules = RULES) -> list[Mention]:
+                    rules: Optional[NumericRules] = None) -> list[Mention]:
     """DATE, MONEY, PERCENT and QUANTITY mentions in ``text``, in order.
 
     Spans never overlap: where readings compete the longer one wins, then
@@ -38,6 +38,7 @@ def extract_numeric(text: str, pub_date: Optional[date] = None,
     """
     if not text:
         return []
+    rules = rules or numeric_rules()
     candidates = find_dates(text, pub_date)
     candidates.extend(_amounts(text, rules))
     if rules.currency_words.search(text):
@@ -118,8 +119,8 @@ def _label_rank(mention: Mention) -> int:
 class NumericEntities:
     """Adds the mentions of :func:`extract_numeric` to ``doc._.mentions``."""
 
-    def __init__(self, rules: NumericRules = RULES) -> None:
-        self.rules = rules
+    def __init__(self, rules: Optional[NumericRules] = None) -> None:
+        self.rules = rules or numeric_rules()
 
     def __call__(self, doc: Doc) -> Doc:
         add_mentions(doc, extract_numeric(doc_text(doc), doc._.pub_date, self.rules))

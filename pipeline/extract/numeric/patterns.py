@@ -234,9 +234,3 @@ def numeric_rules() -> NumericRules:
     """The amount patterns of this process's tables, compiled on first use."""
     return NumericRules()
 
-
-def __getattr__(name: str) -> NumericRules:
-    # RULES: for numeric/mentions.py until it calls numeric_rules(); built on first use
-    if name == "RULES":
-        return numeric_rules()
-    raise AttributeError(name)
