@@ -2,7 +2,7 @@ from datetime import date
 
 from hypothesis import given, settings, strategies as st
 
-from pipeline.config import parse_config
+from pipeline.config import Home, parse_config
 from pipeline.extract.nlp import get_mentions
 from pipeline.extract.stage import extract_documents, resolve_overlaps
 from pipeline.extract.workers import nlp_for
@@ -90,7 +90,9 @@ def test_worker_processes_find_the_same_mentions_as_the_flow_process(monkeypatch
     import pipeline.extract.workers as workers
 
     config = parse_config({"home": {"province": "山西省", "city": "阳泉市"}, "extract": {"processes": 2}})
-    segments = [(line, date(2025, 3, 12), None) for line in sample_text.splitlines() if line.strip()]
+    luoyang = Home(province="河南省", city="洛阳市")  # every other segment from another paper: its home is pickled
+    segments = [(line, date(2025, 3, 12), luoyang if i % 2 else None)
+                for i, line in enumerate(line for line in sample_text.splitlines() if line.strip())]
     in_process = workers.mentions_in(nlp_for(config), segments)
     monkeypatch.setattr(workers, "MIN_CHARS_FOR_WORKERS", 0)
     monkeypatch.setattr(workers, "WORKER_CHUNK", 7)  # several pieces per worker, returned in order
@@ -102,6 +104,8 @@ def test_worker_processes_find_the_same_mentions_as_the_flow_process(monkeypatch
     assert not workers._pools
     assert on_workers == in_process
     assert sum(map(len, on_workers)) > 100
+    norms = {m.norm for mentions in on_workers for m in mentions if m.text == "我市"}
+    assert norms == {"阳泉市", "洛阳市"}
 
 
 def test_worker_processes_only_for_the_local_runner():
