@@ -21,7 +21,8 @@ between the two, no spans overlap: the longer span wins and the rules win ties
 - ``tables``: configs/names/ read and compiled (every pattern below);
 - ``spans``: a span as a mention (its norm), word boundaries, overlaps;
 - ``orgs``, ``places``, ``people``: the rules of each kind of name;
-- ``rules``: the rules' component;
+- ``rules``: the rules' component, reading the tables of each page's home place (``doc._.home``);
+- ``homes``: a home place checked against the division table;
 - ``features``, ``model``: the name model (numpy inference);
 - ``cleanup``: the model's entities cleaned with the tables;
 - ``statistical``: the model's component.
