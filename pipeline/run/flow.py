@@ -53,7 +53,7 @@ from pipeline.run.progress import RunProgress  # noqa: E402
 from pipeline.run.runner import batches_in_flight, shared_prefect_api, task_runner_for  # noqa: E402
 from pipeline.tables.claim import check_owned, claimed_folder  # noqa: E402
 from pipeline.tables.folder import KnownSources, OutputFolder  # noqa: E402
-from pipeline.tables.rows import error_rows, repeat_rows, run_row  # noqa: E402
+from pipeline.tables.rows import error_rows, run_row  # noqa: E402
 from pipeline.types import Document, ErrorRow, RawDocument, Repeat  # noqa: E402
 
 T = TypeVar("T")
@@ -93,6 +93,8 @@ class RunSummary:
     n_inputs: int = 0
     n_documents: int = 0
     n_skipped: int = 0
+    n_replaced: int = 0  # sources whose earlier version this run replaced (tables/versions.py)
+    n_reprocessed: int = 0  # documents extracted again with the same text (--reprocess)
     errors: list[ErrorRow] = field(default_factory=list)
     repeats: list[Repeat] = field(default_factory=list)  # not errors: they leave the exit status alone
 
@@ -115,7 +117,11 @@ def doc_id_for(raw: RawDocument) -> str:
 
 def repeat_of(doc_id: str, copy: RawDocument | Document) -> Repeat:
     return Repeat(doc_id=doc_id, source=copy.source, source_format=copy.source_format, encoding=copy.encoding,
-                  pub_date=copy.pub_date, title=copy.title)
+                  pub_date=copy.pub_date, title=copy.title, source_id=copy.source_id or copy.source, url=copy.url)
+
+
+def repeat_from_row(row: dict) -> Repeat:
+    return Repeat(**{name: row[name] for name in Repeat.__dataclass_fields__})
 
 
 def _each(stage: str, items: list[T], work: Callable[[T], U], source: Callable[[T], str],
@@ -140,17 +146,22 @@ def _staged_source(item: Staged) -> str:
 # cache key this pipeline never uses; the content hash already skips re-work.
 
 
-def _sort_by_earlier_runs(batch: Batch, raw: RawDocument, known: KnownSources) -> None:
+def _sort_by_earlier_runs(batch: Batch, raw: RawDocument, known: KnownSources, reprocess: bool = False) -> None:
     """New text goes on through the stages; text an earlier run wrote goes no further.
 
-    From a source already recorded for it, it is unchanged and skipped (a
-    re-run changes no table); from a new source, it is a repeat.  A repeat
-    recorded of a document ``pipeline repair`` dropped is skipped too, while
-    the document's own source brings it back.
+    The text its source (source_id) holds now is unchanged and skipped (a
+    re-run changes no table), unless ``reprocess`` asks for a document's own
+    source to be extracted again; from another source it is a repeat.  A new
+    text for a known source is a new version (tables/versions.py replaces the
+    old one when it is written).  A repeat recorded of a document ``pipeline
+    repair`` dropped is skipped too, while the document's own source brings it back.
     """
     doc_id = doc_id_for(raw)
-    if known.read_from(doc_id, raw.source):
-        batch.n_skipped += 1
+    if known.held_by(raw.source_id) == doc_id:
+        if reprocess and known.owner(doc_id) == raw.source_id:
+            batch.raws.append(raw)
+        else:
+            batch.n_skipped += 1
     elif not known.holds(doc_id):
         batch.raws.append(raw)
     else:
@@ -158,7 +169,8 @@ def _sort_by_earlier_runs(batch: Batch, raw: RawDocument, known: KnownSources) -
 
 
 @task(name="ingest", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def ingest_task(batch: Batch, config: Config, cli_pub_date: Optional[date], known: KnownSources) -> Batch:
+def ingest_task(batch: Batch, config: Config, cli_pub_date: Optional[date], known: KnownSources,
+                reprocess: bool = False) -> Batch:
     """Reads and decodes the batch's files; text written by an earlier run is skipped or recorded as a repeat."""
     # A retry runs on the same Batch: without a fresh start a file read before
     # the failure would be there twice, the second copy taken for a repeat of itself.
@@ -166,7 +178,7 @@ def ingest_task(batch: Batch, config: Config, cli_pub_date: Optional[date], know
     for item in batch.items:
         documents, refused = read_input(item, cli_pub_date, config.ingest.bad_bytes, config.home_for(item.path))
         for raw in documents:
-            _sort_by_earlier_runs(batch, raw, known)
+            _sort_by_earlier_runs(batch, raw, known, reprocess)
         batch.errors.extend(refused)
     if batch.n_skipped:
         get_run_logger().info("batch %d: %d document(s) unchanged since an earlier run, skipped",
@@ -183,7 +195,8 @@ def normalize_task(batch: Batch, config: Config) -> Batch:
             raise ValueError("nothing left after normalization (only control characters or spaces)")
         return Staged(Document(doc_id=doc_id_for(raw), source=raw.source, source_format=raw.source_format,
                                encoding=raw.encoding, pub_date=raw.pub_date, title=raw.title, text=text,
-                               content_sha256=raw.content_sha256, home=raw.home))
+                               content_sha256=raw.content_sha256, home=raw.home, source_id=raw.source_id,
+                               url=raw.url))
 
     batch.staged = _each("normalize", batch.raws, normalize, lambda raw: raw.source, batch.errors)
     batch.raws = []
@@ -255,8 +268,8 @@ def measures_task(batch: Batch, config: Config) -> Batch:
 
 @task(name="write", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def write_task(output: OutputFolder, batch: Batch, run_id: str) -> int:
-    if batch.documents:
-        output.commit_batch(batch.documents, run_id)
+    # Also without documents: the batch's repeats may replace versions (a page that now repeats another).
+    output.commit_batch(batch.documents, run_id)
     return len(batch.documents)
 
 
@@ -285,9 +298,10 @@ def make_batches(items: list[InputFile], config: Config) -> list[list[InputFile]
     return batches
 
 
-def submit_batch(batch: Batch, config: Config, cli_pub_date: Optional[date], known: KnownSources) -> PrefectFuture:
+def submit_batch(batch: Batch, config: Config, cli_pub_date: Optional[date], known: KnownSources,
+                 reprocess: bool = False) -> PrefectFuture:
     """Submits the stages for one batch, each a task run fed by the one before."""
-    future = ingest_task.submit(batch, config, cli_pub_date, known)
+    future = ingest_task.submit(batch, config, cli_pub_date, known, reprocess)
     for stage in (normalize_task, layout_task, articles_task, sentences_task):
         future = stage.submit(future, config)
     return measures_task.submit(extract_task.submit(future, config), config)
@@ -312,7 +326,8 @@ def _keep_first_copies(batch: Batch, written: set[str]) -> Batch:
 
 @flow(name="newspaper-extraction", validate_parameters=False)
 def extraction_flow(inputs: list[str], out: str, config: Config, config_sha256: str,
-                    cli_pub_date: Optional[date] = None, run_id: Optional[str] = None) -> RunSummary:
+                    cli_pub_date: Optional[date] = None, run_id: Optional[str] = None,
+                    reprocess: bool = False) -> RunSummary:
     logger = get_run_logger()
     started_at = datetime.now(timezone.utc)
     summary = RunSummary(run_id=run_id or new_run_id(started_at))
@@ -337,8 +352,8 @@ def extraction_flow(inputs: list[str], out: str, config: Config, config_sha256: 
     def write_next() -> None:
         batch = _keep_first_copies(in_flight.popleft().result(), written)
         summary.errors.extend(batch.errors)
-        summary.repeats.extend(batch.repeats)
         summary.n_skipped += batch.n_skipped
+        output.add_repeats(batch.repeats, summary.run_id)
         try:
             summary.n_documents += write_task(output, batch, summary.run_id)
         except OutputError as error:  # a full disk: say what this run committed and what it did not
@@ -350,15 +365,17 @@ def extraction_flow(inputs: list[str], out: str, config: Config, config_sha256: 
     # A few batches in flight keep every worker busy while memory stays bounded;
     # results are written in batch order, so output is the same for any runner.
     for seq, items_in_batch in enumerate(batches):
-        in_flight.append(submit_batch(Batch(seq, items_in_batch), config, cli_pub_date, known))
+        in_flight.append(submit_batch(Batch(seq, items_in_batch), config, cli_pub_date, known, reprocess))
         if len(in_flight) >= batches_in_flight(config):
             write_next()
     while in_flight:
         write_next()
     progress.close()
     try:
-        output.finish_run(error_rows(summary.errors, summary.run_id), repeat_rows(summary.repeats, summary.run_id),
-                          datetime.now(timezone.utc))
+        output.finish_run(error_rows(summary.errors, summary.run_id), datetime.now(timezone.utc), summary.n_skipped)
+        summary.repeats = [repeat_from_row(row) for row in output.written_repeats]
+        summary.n_replaced = output.committed_run["n_replaced"]
+        summary.n_reprocessed = output.committed_run["n_reprocessed"]
         if "csv" in config.output.formats:
             output.write_csv()
     except OutputError as error:
@@ -389,8 +406,9 @@ def new_run_id(started_at: datetime) -> str:
 
 
 def run_pipeline(inputs: list[str], out: str, config: Config, config_sha256: str,
-                 cli_pub_date: Optional[date] = None, wait: bool = False) -> RunSummary:
-    """The flow on the configured runner, holding the output folder (``wait``: for the run that holds it).
+                 cli_pub_date: Optional[date] = None, wait: bool = False, reprocess: bool = False) -> RunSummary:
+    """The flow on the configured runner, holding the output folder (``wait``: for the run that holds it;
+    ``reprocess``: documents already written from the same source and text are extracted again and replace their rows).
 
     The folder is claimed, locked and checked before the Prefect server
     starts, so a refusal takes no 10-30 s.
@@ -398,15 +416,15 @@ def run_pipeline(inputs: list[str], out: str, config: Config, config_sha256: str
     check_before_starting(out, config)
     with claimed_folder(Path(out), wait=wait):
         OutputFolder(Path(out)).prepare()
-        return _run_flow(inputs, out, config, config_sha256, cli_pub_date)
+        return _run_flow(inputs, out, config, config_sha256, cli_pub_date, reprocess)
 
 
 def _run_flow(inputs: list[str], out: str, config: Config, config_sha256: str,
-              cli_pub_date: Optional[date]) -> RunSummary:
+              cli_pub_date: Optional[date], reprocess: bool = False) -> RunSummary:
     with shared_prefect_api():
         configured = extraction_flow.with_options(task_runner=task_runner_for(config))
         try:
             return configured(inputs=inputs, out=out, config=config, config_sha256=config_sha256,
-                              cli_pub_date=cli_pub_date)
+                              cli_pub_date=cli_pub_date, reprocess=reprocess)
         finally:
             stop_workers()

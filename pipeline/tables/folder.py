@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional
@@ -39,10 +40,12 @@ import pyarrow.parquet as pq
 from pipeline.errors import ERROR, WARNING, OutputError, PartlyWrittenError
 from pipeline.tables.claim import CSV_FOLDER, is_own_temporary
 from pipeline.tables.manifest import Damage, Manifest, Part, bytes_digest, damage_of
-from pipeline.tables.rows import article_rows, document_rows, measure_rows, mention_rows, sentence_rows
+from pipeline.tables.rows import (article_rows, document_rows, measure_rows, mention_rows, repeat_rows,
+                                  sentence_rows)
 from pipeline.tables.schemas import (BATCH_TABLES, COMPATIBLE_VERSIONS, SCHEMA_VERSION, SCHEMAS, TABLES,
                                      schema_written_by, to_table)
-from pipeline.types import Document
+from pipeline.tables.versions import Holding, KnownSources, Plan, Versions, source_id_of
+from pipeline.types import Document, Repeat
 
 log = logging.getLogger(__name__)
 
@@ -62,32 +65,6 @@ def repair_command(root: Path) -> str:
     return f"pipeline repair {root}"
 
 
-class KnownSources:
-    """The documents earlier runs committed, and every source their text was read from.
-
-    A document is held only by its ``documents`` row; ``repeats`` add sources.
-    A plain class, not a dict: Prefect walks dicts passed to a task entry by entry.
-    """
-
-    def __init__(self) -> None:
-        self._documents: set[str] = set()
-        self._sources: dict[str, set[str]] = {}
-
-    def __len__(self) -> int:
-        return len(self._documents)
-
-    def holds(self, doc_id: str) -> bool:
-        return doc_id in self._documents
-
-    def read_from(self, doc_id: str, source: str) -> bool:
-        return source in self._sources.get(doc_id, ())
-
-    def add(self, doc_id: str, source: str, is_document: bool = True) -> None:
-        if is_document:
-            self._documents.add(doc_id)
-        self._sources.setdefault(doc_id, set()).add(source)
-
-
 class OutputFolder:
     def __init__(self, root: Path):
         self.root = Path(root)
@@ -96,6 +73,11 @@ class OutputFolder:
         self._run_committed = False
         self._batches_committed = 0
         self._run_finished = False
+        self._versions: Optional[Versions] = None
+        self._pending: list[Holding] = []  # this run's repeats, written when it finishes
+        self._order = 0  # this run's holdings in the order they were read
+        self._n_superseded_parts = 0
+        self.written_repeats: list[dict[str, Any]] = []  # the repeats rows the run's finish wrote
 
     # --- before a run ------------------------------------------------------------
 
@@ -111,6 +93,7 @@ class OutputFolder:
         # Before any removal: a folder of another layout is left exactly as it is.
         self.check_schemas()
         self._manifest = manifest if manifest is not None else self.adopt()
+        self._versions = None  # read again from what is committed now
         self._remove_uncommitted()
         self._restore_runs_parts()
 
@@ -155,7 +138,7 @@ class OutputFolder:
             for path in sorted((self.root / table).glob("part-*.parquet")):
                 key = part_key(path)
                 if table not in BATCH_TABLES:
-                    manifest.add(self.root, path, None, key)
+                    manifest.add(self.root, path, None, key.split(".")[0])  # part-<run_id>[.<rewrite>]
                 elif key in documents:
                     manifest.add(self.root, path, key, run_of_batch[key])
         for path in sorted((self.root / "runs").glob("part-*.parquet")):
@@ -200,20 +183,35 @@ class OutputFolder:
         return self._manifest
 
     def known_sources(self) -> KnownSources:
-        """The documents earlier runs committed, with every source their text was read from."""
-        known = KnownSources()
+        """The documents earlier runs committed, and the text each source holds now."""
+        return self.versions.known()
+
+    @property
+    def versions(self) -> Versions:
+        """Every committed document and repeat by source_id (versions.py), read once and kept up to date."""
+        if self._versions is None:
+            self._versions = self._read_versions()
+        return self._versions
+
+    def _read_versions(self) -> Versions:
+        versions = Versions()
+        starts = {run_id: _iso(row.get("started_at")) for run_id, row in self.manifest.runs.items()}
         for table in ("documents", "repeats"):
             for part in self.manifest.in_table(table):
-                columns = pq.read_table(self.root / part.path, columns=["doc_id", "source"]).to_pydict()
-                for doc_id, source in zip(columns["doc_id"], columns["source"]):
-                    known.add(doc_id, source, is_document=table == "documents")
-        return known
+                path = self.root / part.path
+                columns = [name for name in pq.read_schema(path).names if name not in ("text",)]
+                for row in pq.read_table(path, columns=columns).to_pylist():
+                    run_id = row.get("run_id") or part.run_id or ""
+                    versions.add(Holding(source_id_of(row), row["doc_id"], table == "documents",
+                                         (starts.get(run_id, ""), run_id, 0), row, part.path))
+        return versions
 
     # --- a run's commits ---------------------------------------------------------
 
     def begin_run(self, row: dict[str, Any]) -> None:
         """The runs row of the run about to commit (no documents yet); it is written with the run's first commit."""
-        self._run = {**row, "n_documents": 0}
+        self._run = {**row, "n_documents": 0, "n_replaced": 0, "n_reprocessed": 0}
+        self._pending, self._order, self._n_superseded_parts = [], 0, 0
         self._run_committed = False
         self._batches_committed = 0
         self._run_finished = False
@@ -228,44 +226,74 @@ class OutputFolder:
             manifest.runs.update((row["run_id"], row) for row in rows)
         self._commit(manifest, [path])
 
+    @property
+    def committed_run(self) -> dict[str, Any]:
+        """The runs row of the run in progress, as last committed."""
+        assert self._run is not None, "begin_run first"
+        return self._run
+
+    def add_repeats(self, repeats: list[Repeat], run_id: str) -> None:
+        """This run's repeats, in input order: they settle versions with each commit and are written when it finishes."""
+        for row in repeat_rows(repeats, run_id):
+            self._pending.append(Holding(source_id_of(row), row["doc_id"], False, self._rank(run_id), row))
+
     def commit_batch(self, documents: list[Document], run_id: str) -> None:
-        """The batch's parts, its run's row with the counts so far, then the manifest: the commit."""
-        key = batch_key(document.doc_id for document in documents)
+        """The batch's parts, the parts rewritten without the versions it replaces, its run's row, then the
+        manifest: the commit.  Nothing is written when the batch neither adds nor replaces anything."""
+        order = self._order
+        new = [Holding(source_id_of(row), row["doc_id"], True, self._rank(run_id, order + seq),
+                       {key: value for key, value in row.items() if key != "text"})
+               for seq, row in enumerate(r for d in documents for r in document_rows(d, run_id))]
+        plan = self.versions.settle(new, self._pending)
+        if not documents and not plan:
+            return
+        kept = [moved_document(d, plan) for d in documents if d.doc_id not in plan.drop_new]
+        key = batch_key(document.doc_id for document in kept)
         rows = {
-            "articles": [r for d in documents for r in article_rows(d)],
-            "sentences": [r for d in documents for r in sentence_rows(d)],
-            "entities": [r for d in documents for r in mention_rows(d)],
-            "measures": [r for d in documents for r in measure_rows(d)],
-            "documents": [r for d in documents for r in document_rows(d, run_id)],
+            "articles": [r for d in kept for r in article_rows(d, run_id)],
+            "sentences": [r for d in kept for r in sentence_rows(d, run_id)],
+            "entities": [r for d in kept for r in mention_rows(d, run_id)],
+            "measures": [r for d in kept for r in measure_rows(d, run_id)],
+            "documents": [r for d in kept for r in document_rows(d, run_id)],
         }
         manifest = self.manifest.copy()
         written: list[Path] = []
-        run = self._run_after(run_id, len(documents))
+        run = self._run_after(run_id, len(kept), plan)
         try:
-            for table in BATCH_TABLES:
+            for table in BATCH_TABLES if kept else ():
                 written.append(self._write_file(table, key, rows[table]))
                 manifest.add(self.root, written[-1], key, run_id)
+            renamed = self._rewrite_for(plan, manifest, written, run_id)
             if run is not None:
                 written.append(self._write_run(manifest, run))
         except OutputError:
             self._undo(written)
             raise
         self._commit(manifest, written)
-        self._batches_committed += 1
+        self._order = order + len(new)
+        self._settled(plan, renamed, [Holding(h.source_id, h.doc_id, True, h.rank, h.row,
+                                              (self._part_path("documents", key).relative_to(self.root).as_posix()))
+                                      for h in new if h.doc_id not in plan.drop_new])
+        self._batches_committed += 1 if kept else 0
         if run is not None:
             self._run, self._run_committed = run, True
 
-    def finish_run(self, errors: list[dict[str, Any]], repeats: list[dict[str, Any]],
-                   finished_at: datetime) -> None:
+    def finish_run(self, errors: list[dict[str, Any]], finished_at: datetime, n_unchanged: int = 0) -> None:
         """The run's errors and repeats and its final runs row, committed together."""
         assert self._run is not None, "begin_run first"
         run_id = self._run["run_id"]
-        run = {**self._run, "finished_at": finished_at, "n_errors": sum(row["severity"] == ERROR for row in errors),
-               "n_warnings": sum(row["severity"] == WARNING for row in errors)}
+        plan = self.versions.settle([], self._pending)
         manifest = self.manifest.copy()
         written: list[Path] = []
         try:
-            for table, rows in (("errors", errors), ("repeats", repeats)):
+            renamed = self._rewrite_for(plan, manifest, written, run_id)
+            dropped = {id(holding) for holding in plan.drop_repeats}
+            repeats = [holding for holding in self._pending if id(holding) not in dropped]
+            run = {**self._counted(self._run, plan), "finished_at": finished_at,
+                   "n_errors": sum(row["severity"] == ERROR for row in errors),
+                   "n_warnings": sum(row["severity"] == WARNING for row in errors),
+                   "n_repeats": len(repeats), "n_unchanged": n_unchanged}
+            for table, rows in (("errors", errors), ("repeats", [holding.row for holding in repeats])):
                 written.append(self._write_file(table, run_id, rows))
                 manifest.add(self.root, written[-1], None, run_id)
             written.append(self._write_run(manifest, run))
@@ -273,13 +301,107 @@ class OutputFolder:
             self._undo(written)
             raise
         self._commit(manifest, written)
+        self._settled(plan, renamed, [])
+        repeats_part = self._part_path("repeats", run_id).relative_to(self.root).as_posix()
+        for holding in repeats:
+            holding.part = repeats_part
+        self._pending = []
+        self.written_repeats = [holding.row for holding in repeats]
         self._run, self._run_committed, self._run_finished = run, True, True
 
-    def _run_after(self, run_id: str, n_documents: int) -> Optional[dict[str, Any]]:
+    # --- versions ----------------------------------------------------------------
+
+    def _rank(self, run_id: str, order: Optional[int] = None) -> tuple[str, str, int]:
+        if order is None:
+            order = self._order
+            self._order += 1
+        started = _iso(self._run["started_at"]) if self._run is not None and self._run["run_id"] == run_id else ""
+        return (started or "~", run_id, order)  # "~": after every start, for parts written without a run
+
+    def _rewrite_for(self, plan: Plan, manifest: Manifest, written: list[Path], run_id: str) -> dict[str, str]:
+        """The committed parts that hold rows ``plan`` drops or moves, rewritten under new names, and the
+        superseded rows: each added to ``manifest`` (the old parts dropped from it).  Returns old path -> new path."""
+        renamed: dict[str, str] = {}
+        doc_parts = {h.doc_id: h.part for h in self.versions.holdings() if h.is_document and h.part}
+        batches = {manifest.parts[doc_parts[doc_id]].batch for doc_id in plan.drop | set(plan.move)
+                   if doc_id in doc_parts and doc_parts[doc_id] in manifest.parts}
+        for batch in sorted(b for b in batches if b is not None):
+            renamed.update(self._rewrite_batch(manifest, batch, plan, written))
+        repeat_parts: dict[str, list[Holding]] = {}
+        for holding in plan.drop_repeats:
+            if holding.part is not None:
+                repeat_parts.setdefault(holding.part, []).append(holding)
+        for path, dropped in sorted(repeat_parts.items()):
+            renamed[path] = self._rewrite_repeats(manifest, manifest.parts[path], dropped, written)
+        if plan.superseded:
+            self._n_superseded_parts += 1
+            rows = [superseded_row(old, by, reason, run_id) for old, by, reason in plan.superseded]
+            written.append(self._write_file("superseded", f"{run_id}.{self._n_superseded_parts:04d}", rows))
+            manifest.add(self.root, written[-1], None, run_id)
+        return renamed
+
+    def _rewrite_batch(self, manifest: Manifest, batch: str, plan: Plan, written: list[Path]) -> dict[str, str]:
+        """One committed batch without the dropped documents' rows and with the moved ones' new source fields."""
+        parts = manifest.batch_parts(batch)
+        tables = {part.path: _edited(part.table, pq.read_table(self.root / part.path), plan) for part in parts}
+        documents = next((tables[part.path] for part in parts if part.table == "documents"), None)
+        remaining = sorted(documents.column("doc_id").to_pylist()) if documents is not None else []
+        new_key = hashlib.sha256("\n".join([batch, *remaining]).encode()).hexdigest()[:20]
+        renamed: dict[str, str] = {}
+        for part in parts:
+            manifest.drop(part.path)
+            if not remaining:
+                continue  # every document of the batch is superseded: the batch goes
+            target = self._part_path(part.table, new_key)
+            self._atomic(target, lambda tmp, data=tables[part.path]: pq.write_table(data, tmp, compression="zstd"))
+            written.append(target)
+            renamed[part.path] = manifest.add(self.root, target, new_key, part.run_id).path
+        return renamed
+
+    def _rewrite_repeats(self, manifest: Manifest, part: Part, dropped: list[Holding], written: list[Path]) -> str:
+        """A repeats part without the rows of sources that now hold another text, under a new name."""
+        gone = {(h.doc_id, h.row["source"]) for h in dropped}
+        data = pq.read_table(self.root / part.path)
+        rows = [row for row in data.to_pylist() if (row["doc_id"], row["source"]) not in gone]
+        suffix = hashlib.sha256("\n".join([part.path, *sorted(s for _, s in gone)]).encode()).hexdigest()[:8]
+        target = self._part_path("repeats", f"{part.run_id or part_key(self.root / part.path)}.{suffix}")
+        self._atomic(target, lambda tmp: pq.write_table(pa.Table.from_pylist(rows, schema=data.schema), tmp,
+                                                        compression="zstd"))
+        written.append(target)
+        manifest.drop(part.path)
+        return manifest.add(self.root, target, None, part.run_id).path
+
+    def _settled(self, plan: Plan, renamed: dict[str, str], new: list[Holding]) -> None:
+        """The index after a commit: replaced holdings out, heirs in as documents, new documents in, parts renamed."""
+        versions = self.versions
+        documents = {h.doc_id: h for h in (*versions.holdings(), *new) if h.is_document}
+        for old, _, _ in plan.superseded:
+            versions.remove(old)
+        dropped = {id(holding) for holding in plan.drop_repeats}
+        self._pending = [holding for holding in self._pending if id(holding) not in dropped]
+        for holding in plan.drop_repeats:
+            versions.remove(holding)
+        for heir in plan.heirs:
+            inherited = documents[heir.doc_id]
+            versions.add(Holding(heir.source_id, heir.doc_id, True, heir.rank,
+                                 {**inherited.row, **plan.move[heir.doc_id]}, inherited.part))
+        for holding in new:
+            if holding.doc_id not in plan.move:
+                versions.add(holding)
+        for holding in versions.holdings():
+            if holding.part:
+                holding.part = renamed.get(holding.part, holding.part)
+
+    def _run_after(self, run_id: str, n_documents: int, plan: Plan) -> Optional[dict[str, Any]]:
         if self._run is None or self._run["run_id"] != run_id:
             return None  # parts written without a run (tests, tools): no runs row to keep
-        return {**self._run, "n_documents": self._run["n_documents"] + n_documents,
-                "finished_at": datetime.now(timezone.utc)}
+        return {**self._counted(self._run, plan), "n_documents": self._run["n_documents"] + n_documents,
+                "n_repeats": len(self._pending), "finished_at": datetime.now(timezone.utc)}
+
+    @staticmethod
+    def _counted(run: dict[str, Any], plan: Plan) -> dict[str, Any]:
+        return {**run, "n_replaced": run["n_replaced"] + plan.n_replaced,
+                "n_reprocessed": run["n_reprocessed"] + plan.n_reprocessed}
 
     def _write_run(self, manifest: Manifest, row: dict[str, Any]) -> Path:
         path = self._write_file("runs", row["run_id"], [row])
@@ -288,12 +410,17 @@ class OutputFolder:
         return path
 
     def _commit(self, manifest: Manifest, written: list[Path]) -> None:
+        """Saves the manifest (the commit), then removes the parts it no longer names (rewritten or dropped:
+        a run killed before that leaves them to the next run's start, which removes what no manifest names)."""
         try:
             manifest.save(self.root)
         except OutputError:
             self._undo(written)
             raise
+        replaced = set(self.manifest.parts) - set(manifest.parts)
         self._manifest = manifest
+        for path in sorted(replaced):
+            (self.root / path).unlink(missing_ok=True)
 
     def _undo(self, written: list[Path]) -> None:
         """Back to the last commit: new parts removed, the run's runs part rewritten as committed."""
@@ -398,6 +525,41 @@ class OutputFolder:
             temporary.unlink(missing_ok=True)
             raise OutputError(f"cannot write {target}: {error.strerror or error}") from None
         return temporary
+
+
+def moved_document(document: Document, plan: Plan) -> Document:
+    """A document of this commit as written: with the source fields of the repeat that inherits it, if one does."""
+    fields = plan.move.get(document.doc_id)
+    if fields is None:
+        return document
+    return replace(document, **fields)
+
+
+def _edited(table: str, data: pa.Table, plan: Plan) -> pa.Table:
+    """A committed part's table without the dropped documents' rows, moved documents taking their new source
+    fields (pub_date in every table; the rest in documents), in the part's own schema and version."""
+    names = set(data.schema.names)
+    rows = []
+    for row in data.to_pylist():
+        if row["doc_id"] in plan.drop:
+            continue
+        fields = plan.move.get(row["doc_id"])
+        if fields is not None:
+            row.update({key: value for key, value in fields.items() if key in names
+                        and (key == "pub_date" or table == "documents")})
+        rows.append(row)
+    return pa.Table.from_pylist(rows, schema=data.schema)
+
+
+def superseded_row(old: Holding, superseded_by: str, reason: str, run_id: str) -> dict[str, Any]:
+    return {"doc_id": old.doc_id, "source_id": old.source_id, "source": old.row.get("source"),
+            "pub_date": old.row.get("pub_date"), "run_id": old.row.get("run_id") or run_id,
+            "superseded_by": superseded_by, "reason": reason, "superseded_run_id": run_id,
+            "superseded_at": datetime.now(timezone.utc)}
+
+
+def _iso(value: Any) -> str:
+    return value.isoformat() if isinstance(value, datetime) else str(value or "")
 
 
 def _first_run_id(documents_part: Path) -> Optional[str]:

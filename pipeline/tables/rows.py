@@ -25,21 +25,28 @@ def document_rows(document: Document, run_id: str) -> list[dict[str, Any]]:
         "doc_id": document.doc_id, "source": document.source, "source_format": document.source_format,
         "encoding": document.encoding, "pub_date": document.pub_date, "title": document.title,
         "n_chars": len(document.text), "text": document.text, "run_id": run_id,
+        "source_id": document.source_id or document.source, "url": document.url,
     }]
 
 
-def article_rows(document: Document) -> list[dict[str, Any]]:
+def _stamp(document: Document, run_id: Optional[str]) -> dict[str, Any]:
+    """The columns every table of a document's rows carries, so a nightly load filters each on its own."""
+    return {"pub_date": document.pub_date, "run_id": run_id}
+
+
+def article_rows(document: Document, run_id: Optional[str] = None) -> list[dict[str, Any]]:
     return [{
         "doc_id": document.doc_id, "article_id": a.article_id, "seq": a.seq, "title": a.title,
         "start": a.start, "end": a.end, "authors": AUTHOR_SEPARATOR.join(a.authors) or None,
-        "continued_from": a.continued_from,
+        "continued_from": a.continued_from, **_stamp(document, run_id),
     } for a in document.articles]
 
 
-def sentence_rows(document: Document) -> list[dict[str, Any]]:
+def sentence_rows(document: Document, run_id: Optional[str] = None) -> list[dict[str, Any]]:
     return [{
         "doc_id": document.doc_id, "article_id": s.article_id, "sentence_id": s.sentence_id, "seq": s.seq,
         "start": s.start, "end": s.end, "text": s.text, "duplicate_of": s.duplicate_of, "layout": s.layout or None,
+        **_stamp(document, run_id),
     } for s in document.sentences]
 
 
@@ -77,7 +84,7 @@ def _containing(spans: list, starts: list[int], mention: Mention):
     return None
 
 
-def mention_rows(document: Document) -> list[dict[str, Any]]:
+def mention_rows(document: Document, run_id: Optional[str] = None) -> list[dict[str, Any]]:
     rows = []
     for row in entity_rows(document):
         m = row.mention
@@ -88,11 +95,12 @@ def mention_rows(document: Document) -> list[dict[str, Any]]:
             "currency": m.currency, "qualifier": m.qualifier, "date_value": m.date_value,
             "date_start": m.date_start, "date_end": m.date_end, "grain": m.grain, "source": m.source,
             "place_code": m.place_code, "province": m.province, "city": m.city, "county": m.county,
+            **_stamp(document, run_id),
         })
     return rows
 
 
-def measure_rows(document: Document) -> list[dict[str, Any]]:
+def measure_rows(document: Document, run_id: Optional[str] = None) -> list[dict[str, Any]]:
     """One row per measure, pointing at its number's row in ``entities``."""
     ids = {(row.mention.label, row.mention.start, row.mention.end): row for row in entity_rows(document)}
     rows = []
@@ -106,14 +114,15 @@ def measure_rows(document: Document) -> list[dict[str, Any]]:
             "indicator_start": measure.indicator_start, "indicator_end": measure.indicator_end,
             "kind": measure.kind, "direction": measure.direction, "basis": measure.basis, "target": measure.target,
             "period": measure.period, "period_start": measure.period_start, "period_end": measure.period_end,
-            "place": measure.place,
+            "place": measure.place, **_stamp(document, run_id),
         })
     return rows
 
 
 def repeat_rows(repeats: Iterable[Repeat], run_id: str) -> list[dict[str, Any]]:
     return [{"doc_id": r.doc_id, "source": r.source, "source_format": r.source_format, "encoding": r.encoding,
-             "pub_date": r.pub_date, "title": r.title, "run_id": run_id} for r in repeats]
+             "pub_date": r.pub_date, "title": r.title, "run_id": run_id, "source_id": r.source_id or r.source,
+             "url": r.url} for r in repeats]
 
 
 def error_rows(errors: Iterable[ErrorRow], run_id: str) -> list[dict[str, Any]]:
@@ -125,4 +134,5 @@ def run_row(run_id: str, started_at: datetime, finished_at: datetime, n_inputs: 
             n_errors: int, config_sha256: str, pipeline_version: str) -> dict[str, Any]:
     return {"run_id": run_id, "started_at": started_at, "finished_at": finished_at, "n_inputs": n_inputs,
             "n_documents": n_documents, "n_errors": n_errors, "config_sha256": config_sha256,
-            "pipeline_version": pipeline_version, "n_warnings": 0}
+            "pipeline_version": pipeline_version, "n_warnings": 0, "n_repeats": 0, "n_unchanged": 0,
+            "n_replaced": 0, "n_reprocessed": 0}

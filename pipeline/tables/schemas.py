@@ -1,4 +1,4 @@
-"""The eight contract tables' schemas (schema version 4) and a table built to one."""
+"""The nine contract tables' schemas (schema version 4) and a table built to one."""
 from __future__ import annotations
 
 from typing import Any
@@ -12,36 +12,50 @@ COMPATIBLE_VERSIONS = ("1", "2", "3", SCHEMA_VERSION)
 # Columns a version added to a table: a part written before it lacks them and is
 # read with them null (an older errors row is an error, its severity unknown).
 COLUMNS_ADDED: dict[str, dict[str, tuple[str, ...]]] = {
-    "4": {"errors": ("severity",), "runs": ("n_warnings",),
-          "entities": ("place_code", "province", "city", "county")},  # a GPE's place (names/hierarchy.py)
+    "4": {"errors": ("severity",),
+          "entities": ("place_code", "province", "city", "county",  # a GPE's place (names/hierarchy.py)
+                       "pub_date", "run_id"),
+          # a page's identity across runs (tables/versions.py), and columns a nightly load filters on
+          "documents": ("source_id", "url"), "repeats": ("source_id", "url"),
+          "articles": ("pub_date", "run_id"), "sentences": ("pub_date", "run_id"), "measures": ("pub_date", "run_id"),
+          "runs": ("n_warnings", "n_repeats", "n_unchanged", "n_replaced", "n_reprocessed")},
 }
-TABLES = ("documents", "repeats", "articles", "sentences", "entities", "measures", "runs", "errors")
+TABLES = ("documents", "repeats", "articles", "sentences", "entities", "measures", "runs", "errors", "superseded")
 BATCH_TABLES = ("articles", "sentences", "entities", "measures", "documents")  # documents last: the commit
 
 _S, _I, _F, _D, _B = pa.string(), pa.int64(), pa.float64(), pa.date32(), pa.bool_()
 SCHEMAS: dict[str, pa.Schema] = {
     "documents": pa.schema([("doc_id", _S), ("source", _S), ("source_format", _S), ("encoding", _S),
-                            ("pub_date", _D), ("title", _S), ("n_chars", _I), ("text", _S), ("run_id", _S)]),
+                            ("pub_date", _D), ("title", _S), ("n_chars", _I), ("text", _S), ("run_id", _S),
+                            ("source_id", _S), ("url", _S)]),
     "repeats": pa.schema([("doc_id", _S), ("source", _S), ("source_format", _S), ("encoding", _S),
-                          ("pub_date", _D), ("title", _S), ("run_id", _S)]),
+                          ("pub_date", _D), ("title", _S), ("run_id", _S), ("source_id", _S), ("url", _S)]),
     "articles": pa.schema([("doc_id", _S), ("article_id", _S), ("seq", _I), ("title", _S), ("start", _I),
-                           ("end", _I), ("authors", _S), ("continued_from", _S)]),
+                           ("end", _I), ("authors", _S), ("continued_from", _S), ("pub_date", _D),
+                           ("run_id", _S)]),
     "sentences": pa.schema([("doc_id", _S), ("article_id", _S), ("sentence_id", _S), ("seq", _I), ("start", _I),
-                            ("end", _I), ("text", _S), ("duplicate_of", _S), ("layout", _S)]),
+                            ("end", _I), ("text", _S), ("duplicate_of", _S), ("layout", _S), ("pub_date", _D),
+                            ("run_id", _S)]),
     "entities": pa.schema([("doc_id", _S), ("article_id", _S), ("sentence_id", _S), ("entity_id", _S),
                            ("label", _S), ("text", _S), ("start", _I), ("end", _I), ("norm", _S),
                            ("value", _F), ("value_max", _F), ("unit", _S), ("currency", _S), ("qualifier", _S),
                            ("date_value", _S), ("date_start", _D), ("date_end", _D), ("grain", _S),
-                           ("source", _S), ("place_code", _S), ("province", _S), ("city", _S), ("county", _S)]),
+                           ("source", _S), ("place_code", _S), ("province", _S), ("city", _S), ("county", _S), ("pub_date", _D), ("run_id", _S)]),
     "measures": pa.schema([("measure_id", _S), ("doc_id", _S), ("article_id", _S), ("sentence_id", _S),
                            ("entity_id", _S), ("indicator", _S), ("indicator_start", _I), ("indicator_end", _I),
                            ("kind", _S), ("direction", _S), ("basis", _S), ("target", _B), ("period", _S),
-                           ("period_start", _D), ("period_end", _D), ("place", _S)]),
+                           ("period_start", _D), ("period_end", _D), ("place", _S), ("pub_date", _D),
+                           ("run_id", _S)]),
     "runs": pa.schema([("run_id", _S), ("started_at", pa.timestamp("us", tz="UTC")),
                        ("finished_at", pa.timestamp("us", tz="UTC")), ("n_inputs", _I), ("n_documents", _I),
-                       ("n_errors", _I), ("config_sha256", _S), ("pipeline_version", _S), ("n_warnings", _I)]),
+                       ("n_errors", _I), ("config_sha256", _S), ("pipeline_version", _S), ("n_warnings", _I),
+                       ("n_repeats", _I), ("n_unchanged", _I), ("n_replaced", _I), ("n_reprocessed", _I)]),
     "errors": pa.schema([("run_id", _S), ("source", _S), ("stage", _S), ("error_type", _S), ("message", _S),
                          ("severity", _S)]),
+    # a version a source no longer holds (tables/versions.py): its rows left every other table
+    "superseded": pa.schema([("doc_id", _S), ("source_id", _S), ("source", _S), ("pub_date", _D), ("run_id", _S),
+                             ("superseded_by", _S), ("reason", _S), ("superseded_run_id", _S),
+                             ("superseded_at", pa.timestamp("us", tz="UTC"))]),
 }
 
 

@@ -9,13 +9,13 @@ import pytest
 
 from pipeline.tables.folder import OutputError, OutputFolder
 from pipeline.tables.rows import document_rows, repeat_rows
-from pipeline.tables.schemas import SCHEMAS, to_table
+from pipeline.tables.schemas import SCHEMAS, schema_written_by, to_table
 from pipeline.types import Article, Document, Mention, Repeat, Sentence
 
 
-def make_document(doc_id="d1"):
+def make_document(doc_id="d1", source="x.txt"):
     text = "2024年，我市发放津贴3135.7万元。"
-    document = Document(doc_id=doc_id, source="x.txt", source_format="txt", encoding="utf_8",
+    document = Document(doc_id=doc_id, source=source, source_format="txt", encoding="utf_8",
                         pub_date=date(2025, 3, 12), title="标题", text=text, content_sha256="0" * 64)
     document.articles = [Article(f"{doc_id}-a001", 1, "标题", 0, len(text), ("张三", "李四"), "第一版")]
     document.sentences = [Sentence(f"{doc_id}-s00001", f"{doc_id}-a001", 1, 0, len(text), text)]
@@ -62,7 +62,7 @@ def test_parts_of_a_batch_that_never_committed_are_removed(tmp_path):
     assert not (tmp_path / "entities" / "part-deadbeef.parquet").exists()
     assert not list(tmp_path.rglob("*.tmp"))
     known = folder.known_sources()
-    assert len(known) == 1 and known.holds("d1") and known.read_from("d1", "x.txt")
+    assert len(known) == 1 and known.holds("d1") and known.held_by("x.txt") == "d1"
 
 
 def test_an_unwritable_output_folder_is_a_clear_error(tmp_path):
@@ -77,9 +77,9 @@ def test_known_sources_are_the_documents_and_their_recorded_repeats(tmp_path):
     folder.prepare()
     folder.commit_batch([make_document("d1")], "run1")
     folder.write_part("repeats", "run2", repeat_rows([Repeat("d1", "y.txt", "txt", "utf_8", None, None)], "run2"))
-    known = folder.known_sources()
-    assert known.read_from("d1", "x.txt") and known.read_from("d1", "y.txt")
-    assert not known.read_from("d1", "z.txt") and not known.holds("d2")
+    known = OutputFolder(tmp_path).known_sources()
+    assert known.held_by("x.txt") == known.held_by("y.txt") == "d1" and known.owner("d1") == "x.txt"
+    assert known.held_by("z.txt") is None and not known.holds("d2")
 
 
 def write_part_as(folder: Path, table: str, name: str, table_data, version: str) -> Path:
@@ -91,12 +91,12 @@ def write_part_as(folder: Path, table: str, name: str, table_data, version: str)
 
 def test_a_folder_of_schema_version_1_is_appended_to_as_it_is(tmp_path):
     # What version 1 left: the six tables, no repeats folder.
-    old = write_part_as(tmp_path, "documents", "old", to_table("documents", document_rows(make_document("d0"), "r0")),
-                        "1")
+    rows = to_table("documents", document_rows(make_document("d0"), "r0"))
+    old = write_part_as(tmp_path, "documents", "old", rows.select(schema_written_by("documents", "1").names), "1")
     before = old.read_bytes()
     folder = OutputFolder(tmp_path)
     folder.prepare()
-    folder.commit_batch([make_document("d1")], "run1")
+    folder.commit_batch([make_document("d1", source="y.txt")], "run1")
     assert old.read_bytes() == before and (tmp_path / "repeats").is_dir()
     assert sorted(pd.read_parquet(tmp_path / "documents").doc_id) == ["d0", "d1"]
 
