@@ -18,11 +18,14 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import TYPE_CHECKING, Optional, Sequence
 
 from pipeline.config import load_config
 from pipeline.errors import EXIT_OK, EXIT_USAGE, ConfigError, GoldError, PipelineError
 from pipeline.types import ErrorRow
+
+if TYPE_CHECKING:  # the flow imports Prefect, which a CLI that only reports or fails on usage does not need
+    from pipeline.run.flow import RunSummary
 
 
 def _iso_date(value: str) -> date:
@@ -39,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_run_arguments(run)
     run.add_argument("--wait", action="store_true",
                      help="if another run holds the output folder, wait for it to end instead of refusing")
+    run.add_argument("--reprocess", action="store_true",
+                     help="extract again the documents earlier runs wrote from the same source and text, replacing "
+                          "their rows (after a configuration change)")
     add_serve_command(commands)
     repair = commands.add_parser("repair", help="drop the batches of an output folder whose parts are damaged")
     repair.add_argument("out", type=Path, metavar="OUT", help="output folder of earlier runs")
@@ -177,6 +183,13 @@ def _start_prefect_server_early() -> None:
         launch_early()
 
 
+def _versions_note(summary: RunSummary) -> str:
+    """What the summary line adds when a run replaced earlier versions: said only then, so the usual line stays."""
+    notes = [f"{summary.n_replaced} earlier version(s) replaced"] if summary.n_replaced else []
+    notes += [f"{summary.n_reprocessed} reprocessed"] if summary.n_reprocessed else []
+    return "; " + ", ".join(notes) if notes else ""
+
+
 def run_command(args: argparse.Namespace) -> int:
     try:
         config, config_sha256 = load_config(args.config)
@@ -188,7 +201,8 @@ def run_command(args: argparse.Namespace) -> int:
 
     try:
         summary = run_pipeline(inputs=[str(name) for name in args.inputs], out=str(args.out), config=config,
-                                  config_sha256=config_sha256, cli_pub_date=args.pub_date, wait=args.wait)
+                                  config_sha256=config_sha256, cli_pub_date=args.pub_date, wait=args.wait,
+                                  reprocess=args.reprocess)
     except ConfigError as error:
         print(f"pipeline: configuration error: {error}", file=sys.stderr)
         return error.exit_status
@@ -200,5 +214,5 @@ def run_command(args: argparse.Namespace) -> int:
     print_warnings(summary.warnings)
     print(f"run {summary.run_id}: {summary.n_documents} document(s) written, {len(summary.repeats)} repeat(s) "
           f"recorded, {summary.n_skipped} unchanged, {len(summary.refused)} refused, {len(summary.warnings)} "
-          f"warning(s) -> {args.out}")
+          f"warning(s){_versions_note(summary)} -> {args.out}")
     return summary.exit_code
