@@ -69,7 +69,7 @@ MENTIONS: list[tuple[str, str, dict[str, Any]]] = [
     ("GPE", "中国", {**name("中国"), **OPT}),          # in the slogan 美丽中国
     ("MONEY", "20元", cny(20)),
     ("QUANTITY", "三年", qty(3, "年")),
-    ("GPE", "西藏定日县", name("西藏定日县")),
+    ("GPE", "西藏定日县", name("西藏自治区定日县")),  # norm: the full standard name (docs/entities.md)
     # 我市召开2024年度人才工作述职会
     ("GPE", "我市", HOME),
     ("DATE", "2024年度", year(2024)),
@@ -143,7 +143,7 @@ MENTIONS: list[tuple[str, str, dict[str, Any]]] = [
     ("PERSON", "苏景云", name("苏景云")),
     ("GPE", "共和国", {**name("共和国"), **OPT}),
     ("DATE", "2019年", year(2019)),
-    ("GPE", "中华人民共和国", name("中华人民共和国")),
+    ("GPE", "中华人民共和国", name("中国")),  # a country: its standard Chinese name (CLDR)
     ("QUANTITY", "70周年", qty(70, "周年")),
     ("ORG", "市委党史研究室", name("阳泉市委党史研究室")),
     ("ORG", "市地方志研究室", name("阳泉市地方志研究室")),
