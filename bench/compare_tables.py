@@ -63,11 +63,12 @@ from typing import Any, Optional, Sequence
 import pyarrow.parquet as pq
 
 PER_RUN_EVERYWHERE = frozenset({"run_id"})
-PER_RUN_IN_TABLE = {"runs": frozenset({"started_at", "finished_at"})}
+PER_RUN_IN_TABLE = {"runs": frozenset({"started_at", "finished_at"}),
+                    "superseded": frozenset({"superseded_run_id", "superseded_at"})}
 # A row's identity where the table has one; the other tables compare whole rows.
 KEYS = {"documents": ("doc_id",), "repeats": ("doc_id", "source"), "articles": ("article_id",),
         "sentences": ("sentence_id",), "entities": ("entity_id",)}
-RUN_TABLES = ("runs", "errors", "repeats")  # one part per run, named by its run_id
+RUN_TABLES = ("runs", "errors", "repeats", "superseded")  # parts per run, named by its run_id
 BOM = b"\xef\xbb\xbf"
 CELL_WIDTH = 80
 DEFAULT_EXAMPLES = 10

@@ -248,7 +248,7 @@ class OutputFolder:
         if not documents and not plan:
             return
         kept = [moved_document(d, plan) for d in documents if d.doc_id not in plan.drop_new]
-        key = batch_key(document.doc_id for document in kept)
+        key = self._new_batch_key([document.doc_id for document in kept], run_id)
         rows = {
             "articles": [r for d in kept for r in article_rows(d, run_id)],
             "sentences": [r for d in kept for r in sentence_rows(d, run_id)],
@@ -296,6 +296,9 @@ class OutputFolder:
             for table, rows in (("errors", errors), ("repeats", [holding.row for holding in repeats])):
                 written.append(self._write_file(table, run_id, rows))
                 manifest.add(self.root, written[-1], None, run_id)
+            if not self._n_superseded_parts:  # a part per run, empty when nothing is, so a glob always finds one
+                written.append(self._write_file("superseded", run_id, []))
+                manifest.add(self.root, written[-1], None, run_id)
             written.append(self._write_run(manifest, run))
         except OutputError:
             self._undo(written)
@@ -317,6 +320,14 @@ class OutputFolder:
             self._order += 1
         started = _iso(self._run["started_at"]) if self._run is not None and self._run["run_id"] == run_id else ""
         return (started or "~", run_id, order)  # "~": after every start, for parts written without a run
+
+    def _new_batch_key(self, doc_ids: list[str], run_id: str) -> str:
+        """The batch's key; one its documents' earlier batch already has (--reprocess) takes the run's id too,
+        so a committed part is never written over."""
+        key = batch_key(doc_ids)
+        if self._part_path("documents", key).relative_to(self.root).as_posix() in self.manifest.parts:
+            key = batch_key([*doc_ids, run_id])
+        return key
 
     def _rewrite_for(self, plan: Plan, manifest: Manifest, written: list[Path], run_id: str) -> dict[str, str]:
         """The committed parts that hold rows ``plan`` drops or moves, rewritten under new names, and the

@@ -106,12 +106,11 @@ def test_a_copy_of_an_earlier_runs_document_is_recorded_once_and_runs_split_any_
     assert (second.n_documents, second.n_skipped, second.exit_code) == (1, 1, 0)
     assert [(r.source, r.run_id) for r in pd.read_parquet(out / "repeats").itertuples()] == [
         (str(inputs / "day2" / "c.txt"), second.run_id)]
-    parts_before = sorted(p.name for p in out.rglob("part-*.parquet") if p.parent.name not in ("runs", "errors",
-                                                                                               "repeats"))
+    per_run = ("runs", "errors", "repeats", "superseded")
+    parts_before = sorted(p.name for p in out.rglob("part-*.parquet") if p.parent.name not in per_run)
     third = run([inputs], out)  # the same inputs again: nothing new, no row twice
     assert (third.n_documents, third.n_skipped, third.repeats) == (0, 3, [])
-    assert sorted(p.name for p in out.rglob("part-*.parquet") if p.parent.name not in ("runs", "errors",
-                                                                                       "repeats")) == parts_before
+    assert sorted(p.name for p in out.rglob("part-*.parquet") if p.parent.name not in per_run) == parts_before
     assert len(pd.read_parquet(out / "repeats")) == 1
     at_once = run([inputs], tmp_path / "at_once")
     for name in ("documents", "repeats"):
@@ -193,3 +192,164 @@ def test_a_folder_of_version_3_takes_the_place_columns_and_its_older_entities_re
     rows = duckdb.sql(f"select text, norm, place_code from read_parquet('{out}/entities/*.parquet', "
                       "union_by_name = true) where label = 'GPE' order by text").fetchall()
     assert rows == [("北京", "北京市", "110000"), ("阳泉市", "阳泉市", None)]
+
+
+# --- versions: one text per source_id (pipeline/tables/versions.py, issue 19.2) ------------------------------
+
+PAGE = "本报讯 市民政局发放津贴3135.7万元。会议指出，成效明显。"
+CORRECTED = "本报讯 市民政局发放津贴3135.8万元。会议指出，成效明显。"
+BATCH_TABLES = ("documents", "articles", "sentences", "entities", "measures")
+
+
+def doc_ids(out: Path, name: str) -> set[str]:
+    return set(pd.read_parquet(out / name, columns=["doc_id"]).doc_id)
+
+
+def by_id(out: Path, name: str) -> pd.DataFrame:
+    """A table's rows by their id, without the run that wrote them."""
+    key = {"entities": "entity_id", "sentences": "sentence_id"}[name]
+    return pd.read_parquet(out / name).drop(columns="run_id").sort_values(key).reset_index(drop=True)
+
+
+def money_total(out: Path) -> float:
+    return duckdb.sql(f"select sum(value) from '{out}/entities/*.parquet' where label = 'MONEY'").fetchall()[0][0]
+
+
+def committed_parts_are_the_files(out: Path) -> bool:
+    listed = {part["path"] for part in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["parts"]}
+    return listed == {p.relative_to(out).as_posix() for p in out.rglob("part-*.parquet")}
+
+
+def test_a_corrected_page_run_twice_leaves_one_version_in_every_table_and_every_sum(tmp_path, capsys):
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    page = write_text(inputs / "page.txt", PAGE)
+    write_text(inputs / "other.txt", OTHER)
+    config = tmp_path / "config.yaml"
+    config.write_text(json.dumps(FAST), encoding="utf-8")
+    assert main(["run", str(inputs), "--out", str(out), "--config", str(config)]) == 0
+    first = dict(zip(*pd.read_parquet(out / "documents", columns=["source", "doc_id"]).to_dict("list").values()))
+    assert money_total(out) == 31357000.0 + 31357000.0  # this page's and the other one's
+    write_text(page, CORRECTED)
+    assert main(["run", str(inputs), "--out", str(out), "--config", str(config)]) == 0
+    line = capsys.readouterr().out.strip().splitlines()[-1]
+    assert "1 document(s) written, 0 repeat(s) recorded, 1 unchanged" in line
+    assert "1 earlier version(s) replaced" in line
+    documents = pd.read_parquet(out / "documents")
+    assert sorted(documents.source) == sorted([str(page), str(inputs / "other.txt")])
+    assert documents.source_id.tolist() == documents.source.tolist()  # files: the path
+    new = documents.loc[documents.source == str(page), "doc_id"].item()
+    old = first[str(page)]
+    assert new != old
+    for name in BATCH_TABLES:
+        assert old not in doc_ids(out, name) and new in doc_ids(out, name), name
+    assert money_total(out) == 31358000.0 + 31357000.0
+    superseded = pd.read_parquet(out / "superseded")
+    assert superseded[["doc_id", "source_id", "superseded_by", "reason"]].values.tolist() == [
+        [old, str(page), new, "new_version"]]
+    runs = pd.read_parquet(out / "runs").sort_values("started_at")
+    assert runs[["n_documents", "n_unchanged", "n_replaced", "n_repeats"]].values.tolist() == [[2, 0, 0, 0],
+                                                                                             [1, 1, 1, 0]]
+    assert committed_parts_are_the_files(out)
+    csv = pd.read_csv(out / "csv" / "entities.csv", encoding="utf-8-sig")
+    assert old not in set(csv.doc_id)
+    third = run([inputs], out)  # nothing new: nothing rewritten
+    assert (third.n_documents, third.n_skipped, third.n_replaced) == (0, 2, 0)
+
+
+def test_a_feed_keeps_id_and_url_and_a_record_sent_again_with_a_new_text_replaces_its_old_version(tmp_path):
+    feed, out = tmp_path / "in" / "feed.jsonl", tmp_path / "out"
+    write_feed(feed, [{"id": "rmrb-1", "url": "https://paper.example/1.html", "text": PAGE},
+                      {"url": "https://paper.example/2.html", "text": OTHER}, {"text": TEXT}])
+    run([feed], out)
+    documents = pq.read_table(out / "documents", columns=["source", "source_id", "url"]).to_pylist()
+    assert sorted(list(row.values()) for row in documents) == [
+        [f"{feed}#L1", "rmrb-1", "https://paper.example/1.html"],
+        [f"{feed}#L2", "https://paper.example/2.html", "https://paper.example/2.html"],
+        [f"{feed}#L3", f"{feed}#L3", None]]
+    # The next night's feed sends record rmrb-1 again, corrected, on another line.
+    write_feed(feed, [{"text": TEXT}, {"url": "https://paper.example/2.html", "text": OTHER},
+                      {"id": "rmrb-1", "url": "https://paper.example/1.html", "text": CORRECTED}])
+    second = run([feed], out)
+    assert (second.n_documents, second.n_replaced) == (1, 1)
+    documents = pd.read_parquet(out / "documents")
+    assert sorted(documents.source_id) == sorted(["rmrb-1", "https://paper.example/2.html", f"{feed}#L3"])
+    assert documents.set_index("source_id").loc["rmrb-1", "source"] == f"{feed}#L3"
+    assert money_total(out) == 31358000.0 + 31357000.0
+
+
+def test_reprocess_extracts_documents_again_and_their_rows_replace_the_old_ones(tmp_path, capsys):
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    write_text(inputs / "page.txt", PAGE)
+    write_text(inputs / "copy.txt", PAGE)  # a repeat: it stays one
+    run([inputs], out)
+    before = {name: by_id(out, name) for name in ("entities", "sentences")}
+    config = tmp_path / "config.yaml"
+    config.write_text(json.dumps(FAST), encoding="utf-8")
+    assert main(["run", str(inputs), "--out", str(out), "--config", str(config), "--reprocess"]) == 0
+    assert "1 document(s) written, 0 repeat(s) recorded, 1 unchanged, 0 refused, 2 warning(s); 1 reprocessed" in (
+        capsys.readouterr().out)
+    for name, frame in before.items():
+        pd.testing.assert_frame_equal(frame, by_id(out, name))  # the same rows, once
+    runs = pd.read_parquet(out / "runs").sort_values("started_at")
+    assert set(pd.read_parquet(out / "entities").run_id) == {runs.run_id.iloc[-1]}
+    assert runs.n_reprocessed.tolist() == [0, 1] and runs.n_replaced.tolist() == [0, 0]
+    assert pd.read_parquet(out / "superseded").reason.tolist() == ["reprocessed"]
+    assert len(pd.read_parquet(out / "repeats")) == 1
+    assert committed_parts_are_the_files(out)
+
+
+def test_every_table_carries_pub_date_and_run_id(tmp_path):
+    feed, out = tmp_path / "in" / "feed.jsonl", tmp_path / "out"
+    write_feed(feed, [{"text": PAGE, "pub_date": "2025-03-12", "title": "标题"}])
+    summary = run([feed], out)
+    for name in ("articles", "sentences", "entities", "measures"):
+        frame = pd.read_parquet(out / name)
+        assert len(frame) and set(frame.pub_date) == {date(2025, 3, 12)} and set(frame.run_id) == {summary.run_id}, name
+    january = duckdb.sql(f"select count(*) from '{out}/entities/*.parquet' where pub_date >= date '2025-03-01'")
+    assert january.fetchall()[0][0] == len(pd.read_parquet(out / "entities"))
+
+
+def test_a_corrected_wire_story_stays_the_document_of_the_paper_that_reprinted_it(tmp_path):
+    # Paper A's story, reprinted by paper B (a repeat); A corrects its own: B's copy is still the text.
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    a = write_text(inputs / "a" / "page.txt", PAGE)
+    write_text(inputs / "b" / "page.txt", PAGE)
+    run([inputs], out, batching={"max_chars": 1000, "max_documents": 1})
+    original = doc_ids(out, "documents")
+    write_text(a, CORRECTED)
+    second = run([inputs], out, batching={"max_chars": 1000, "max_documents": 1})
+    assert second.n_replaced == 1
+    documents = pd.read_parquet(out / "documents").sort_values("source")
+    assert documents.source.tolist() == [str(a), str(inputs / "b" / "page.txt")]
+    assert documents.doc_id.iloc[1] in original and original <= doc_ids(out, "entities") | {documents.doc_id.iloc[0]}
+    assert pd.read_parquet(out / "repeats").empty  # b holds the text as its document now
+    assert money_total(out) == 31358000.0 + 31357000.0
+    assert committed_parts_are_the_files(out)
+
+
+def test_a_folder_of_version_3_is_appended_to_and_its_old_version_leaves_its_parts_in_their_layout(tmp_path):
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    page = write_text(inputs / "page.txt", PAGE)
+    write_text(inputs / "other.txt", OTHER)
+    run([inputs], out)
+    for name in (".pipeline-output.json", ".pipeline.lock", "manifest.json"):
+        (out / name).unlink()
+    for part in out.rglob("part-*.parquet"):
+        if part.parent.name == "superseded":
+            part.unlink()
+            continue
+        older = pq.read_table(part).select(schema_written_by(part.parent.name, "3").names)
+        pq.write_table(older.replace_schema_metadata({"schema_version": "3"}), part)
+    write_text(page, CORRECTED)
+    summary = run([inputs], out)
+    assert (summary.n_documents, summary.n_replaced, summary.n_skipped) == (1, 1, 1)
+    versions = {p.parent.name: pq.read_schema(p).metadata[b"schema_version"] for p in out.rglob("part-*.parquet")
+                if p.parent.name == "entities"}
+    assert set(versions.values()) <= {b"3", SCHEMA_VERSION.encode()}
+    rows = duckdb.sql(f"select source, source_id from read_parquet('{out}/documents/*.parquet', union_by_name = true)"
+                      " order by source").fetchall()
+    assert rows == [(str(inputs / "other.txt"), None), (str(page), str(page))]  # the older row: null source_id
+    assert money_total(out) is not None and duckdb.sql(
+        f"select sum(value) from read_parquet('{out}/entities/*.parquet', union_by_name = true) "
+        "where label = 'MONEY'").fetchall()[0][0] == 31358000.0 + 31357000.0
+    assert committed_parts_are_the_files(out)
