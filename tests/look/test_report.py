@@ -67,6 +67,7 @@ def small_run(tmp_path_factory) -> Path:
     copies = [Repeat("hostile000000000", f"in/copy{n}.txt", "txt", "utf_8", None, None) for n in (1, 2)]
     folder.write_part("repeats", "run-1", repeat_rows(copies, "run-1"))
     folder.write_part("runs", "run-1", [run_row("run-1", now, now, 3, len(documents), 1, "0" * 64, "test")])
+    folder.write_part("superseded", "run-1", [])  # as a run's finish writes it: nothing replaced
     return out
 
 
@@ -191,7 +192,7 @@ def documented_queries() -> list[str]:
 
 def test_the_documented_duckdb_queries_agree_with_the_tables(small_run: Path):
     duckdb = pytest.importorskip("duckdb", reason="duckdb is optional; install it to test the dashboard queries")
-    series_query, mentions_query, places_query = documented_queries()
+    series_query, mentions_query, places_query, months_query, month_query = documented_queries()
     run = lambda query: duckdb.sql(query.replace("'out/", f"'{small_run}/")).df()  # noqa: E731
     series = run(series_query)
     tables = load_tables(small_run)
@@ -210,6 +211,12 @@ def test_the_documented_duckdb_queries_agree_with_the_tables(small_run: Path):
     assert places["mentions"].sum() == len(gpe)
     if len(gpe):  # the sample page is there: 我市 is 阳泉市
         assert ("山西省", "阳泉市") in set(zip(places["province"], places["city"]))
+    months = run(months_query)  # run-1's documents: the sample page's March, the made-up page's February
+    assert months["month"].tolist() == sorted({d.strftime("%Y-%m") for d in tables.documents["pub_date"]})
+    march = run(month_query)
+    in_march = tables.entities[tables.entities["doc_id"].isin(
+        tables.documents.loc[tables.documents["pub_date"].astype(str).str.startswith("2025-03"), "doc_id"])]
+    assert len(march) == len(in_march) and set(march["source_id"]) <= set(tables.documents["source"])
 
 
 # --- the commands ---------------------------------------------------------------------------------------
