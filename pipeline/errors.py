@@ -136,6 +136,9 @@ class Warnings:
                                           "relative dates such as 今年 stay unresolved")
     BAD_HOME = _warning("bad_home", "{where}home {value} is not a place of the division table ({reason}); "
                                     "the page's home is {used}")
+    # a feed's id is its page's identity (tables/versions.py): a later record of one batch wins
+    DUPLICATE_ID = _warning("duplicate_id", "{source_id!r} is the source_id of another text later in the same "
+                                            "input ({later}); that later one is kept as the page's version")
 
     @classmethod
     def all(cls) -> list[Refusal]:

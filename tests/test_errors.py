@@ -60,7 +60,7 @@ def test_each_error_type_is_named_once():
     types = [refusal.error_type for refusal in Refusals.all() if refusal is not Refusals.UNDECODABLE_SHARE]
     assert len(types) == len(set(types)) == 9  # undecodable has two messages: a failed guess, too much damage
     warnings = [warning.error_type for warning in Warnings.all()]
-    assert len(warnings) == len(set(warnings)) == 6 and not set(warnings) & set(types)
+    assert len(warnings) == len(set(warnings)) == 7 and not set(warnings) & set(types)
     assert {warning.severity for warning in Warnings.all()} == {"warning"}
     assert "empty" in types and "malformed_json" in types
 

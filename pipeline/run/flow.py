@@ -38,7 +38,7 @@ from prefect.futures import PrefectFuture  # noqa: E402
 from pipeline import __version__  # noqa: E402
 from pipeline.config import Config, use_tables  # noqa: E402
 from pipeline.errors import (EXIT_OK, EXIT_REFUSED, ERROR, WARNING, ConfigError, OutputError,  # noqa: E402
-                             stage_failure)
+                             Warnings, stage_failure)
 from pipeline.extract.measures.stage import measure_documents  # noqa: E402
 from pipeline.extract.stage import extract_documents  # noqa: E402
 from pipeline.extract.workers import nlp_for, stop_workers  # noqa: E402
@@ -168,6 +168,21 @@ def _sort_by_earlier_runs(batch: Batch, raw: RawDocument, known: KnownSources, r
         batch.repeats.append(repeat_of(doc_id, raw))
 
 
+def _last_text_of_each_source(documents: list[RawDocument], errors: list[ErrorRow]) -> list[RawDocument]:
+    """One text per source_id in an input: a later record with the same feed id is that page's version.
+
+    Without this an earlier record and a later one would replace each other on
+    every run (each looks like a new version of what the other left).
+    """
+    last = {raw.source_id: raw for raw in documents}
+    for raw in documents:
+        later = last[raw.source_id]
+        if later is not raw and later.content_sha256 != raw.content_sha256:
+            errors.append(Warnings.DUPLICATE_ID.row(raw.source, source_id=raw.source_id, later=later.source))
+    return [raw for raw in documents if last[raw.source_id] is raw or
+            last[raw.source_id].content_sha256 == raw.content_sha256]
+
+
 @task(name="ingest", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def ingest_task(batch: Batch, config: Config, cli_pub_date: Optional[date], known: KnownSources,
                 reprocess: bool = False) -> Batch:
@@ -177,7 +192,7 @@ def ingest_task(batch: Batch, config: Config, cli_pub_date: Optional[date], know
     batch.raws, batch.repeats, batch.errors, batch.n_skipped = [], [], [], 0
     for item in batch.items:
         documents, refused = read_input(item, cli_pub_date, config.ingest.bad_bytes, config.home_for(item.path))
-        for raw in documents:
+        for raw in _last_text_of_each_source(documents, batch.errors):
             _sort_by_earlier_runs(batch, raw, known, reprocess)
         batch.errors.extend(refused)
     if batch.n_skipped:

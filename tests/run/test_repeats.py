@@ -353,3 +353,15 @@ def test_a_folder_of_version_3_is_appended_to_and_its_old_version_leaves_its_par
         f"select sum(value) from read_parquet('{out}/entities/*.parquet', union_by_name = true) "
         "where label = 'MONEY'").fetchall()[0][0] == 31358000.0 + 31357000.0
     assert committed_parts_are_the_files(out)
+
+
+def test_one_feed_id_twice_in_an_input_keeps_the_later_text_with_a_warning_and_a_rerun_changes_nothing(tmp_path):
+    feed, out = tmp_path / "in" / "feed.jsonl", tmp_path / "out"
+    write_feed(feed, [{"id": "7", "text": PAGE}, {"id": "7", "text": CORRECTED}])
+    first = run([feed], out)
+    assert first.n_documents == 1 and [(w.source, w.error_type) for w in first.warnings if w.error_type
+                                       == "duplicate_id"] == [(f"{feed}#L1", "duplicate_id")]
+    assert money_total(out) == 31358000.0
+    again = run([feed], out)  # the two records must not replace each other night after night
+    assert (again.n_documents, again.n_replaced, again.n_skipped) == (0, 0, 1)
+    assert pd.read_parquet(out / "superseded").empty
