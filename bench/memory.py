@@ -8,7 +8,8 @@ content to the pipeline; four copies make about 25 MB), runs ``pipeline run``
 on it as a separate process (Parquet only, the default configuration
 otherwise) and samples the resident memory of that process and all its
 children (extract workers, Prefect's temporary server) every 0.2 s with
-psutil.  Prints the wall time and the peaks; the issue's bound is 2 GB.
+psutil.  Prints the wall time and the peaks; the issue's bound is 2 GB.  ``--one-page 6``
+measures instead one page of 6 million characters with no line break.
 """
 from __future__ import annotations
 
@@ -41,6 +42,16 @@ def write_feed(path: Path, copies: int) -> dict[str, int]:
     return {"articles": copies * len(articles), "chars": n_chars, "bytes": path.stat().st_size}
 
 
+def write_one_page(path: Path, n_chars: int) -> dict[str, int]:
+    """The month's prose run together into one page of ``n_chars`` characters with no line
+    break (repeated from the start where the month is shorter): a pathological page."""
+    prose = "".join(paragraph for article in read_articles(shared_data() / PD_RELATIVE)
+                    for paragraph in article.paragraphs)
+    page = (prose * (n_chars // len(prose) + 1))[:n_chars]
+    path.write_text(page, encoding="utf-8")
+    return {"articles": 1, "chars": len(page), "bytes": path.stat().st_size}
+
+
 def run_and_sample(feed: Path, out: Path, config: Path) -> dict[str, Any]:
     import psutil
 
@@ -71,6 +82,8 @@ def run_and_sample(feed: Path, out: Path, config: Path) -> dict[str, Any]:
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.memory", description=__doc__.split("\n\n")[0])
     parser.add_argument("--copies", type=int, default=4, help="copies of the month in the feed (default 4, ~25 MB)")
+    parser.add_argument("--one-page", type=float, metavar="MCHARS",
+                        help="instead, one page of this many million characters without a line break")
     parser.add_argument("--json", type=Path, help="write the results to this file")
     args = parser.parse_args(argv)
     if not (shared_data() / PD_RELATIVE).exists():
@@ -78,9 +91,13 @@ def main(argv: Optional[list[str]] = None) -> int:
         return 2
     with tempfile.TemporaryDirectory(prefix="pipeline-memory-") as folder:
         work = Path(folder)
-        feed = work / "feed.jsonl"
-        corpus = write_feed(feed, args.copies)
         config = work / "config.yaml"
+        if args.one_page:
+            feed = work / "page.txt"
+            corpus = write_one_page(feed, int(args.one_page * 1_000_000))
+        else:
+            feed = work / "feed.jsonl"
+            corpus = write_feed(feed, args.copies)
         config.write_text("output: {formats: [parquet]}\n", encoding="utf-8")
         print(f"feed: {corpus['bytes'] / 1e6:.1f} MB, {corpus['articles']:,} articles, {corpus['chars']:,} characters")
         result = {**corpus, **run_and_sample(feed, work / "out", config)}

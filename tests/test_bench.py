@@ -84,6 +84,19 @@ def test_the_memory_run_feeds_every_copy_as_new_content_and_samples_the_process_
     assert 0 < result["peak_rss_pipeline_process_mib"] <= result["peak_rss_tree_mib"] < 2048
 
 
+def test_the_one_page_run_is_one_page_without_line_breaks_of_the_size_asked(tmp_path, monkeypatch):
+    from bench.memory import write_one_page
+
+    corpus = tmp_path / "shared" / "peoples-daily-1998"
+    corpus.mkdir(parents=True)
+    (corpus / "199801.utf8.txt").write_text(TAGGED, encoding="utf-8")
+    monkeypatch.setenv("PIPELINE_SHARED_DATA", str(tmp_path / "shared"))
+    result = write_one_page(tmp_path / "page.txt", 5_000)
+    page = (tmp_path / "page.txt").read_text(encoding="utf-8")
+    assert result["chars"] == len(page) == 5_000 and "\n" not in page
+    assert page.startswith("迈向充满希望的新世纪")
+
+
 def test_the_corpus_command_writes_one_feed_a_day_into_an_empty_folder_only(tmp_path, monkeypatch, capsys):
     from bench.corpus import main
 
