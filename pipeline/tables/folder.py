@@ -96,6 +96,7 @@ class OutputFolder:
         self._versions = None  # read again from what is committed now
         self._remove_uncommitted()
         self._restore_runs_parts()
+        self._upgrade_older_parts()
 
     def _make_folders(self) -> None:
         try:
@@ -174,6 +175,30 @@ class OutputFolder:
         if manifest.parts != self.manifest.parts:
             manifest.save(self.root)
             self._manifest = manifest
+
+    def _upgrade_older_parts(self) -> None:
+        """Parts an older schema version wrote, rewritten with this version's columns (null where they
+        had none) and committed like any rewrite: pandas.read_parquet and a plain DuckDB glob take the
+        first part's columns, so a folder of mixed layouts would hide the newer columns from them."""
+        manifest = self.manifest.copy()
+        written: list[Path] = []
+        for path, part in sorted(self.manifest.parts.items()):
+            if _schema_version(self.root / path) == SCHEMA_VERSION:
+                continue
+            data = pq.read_table(self.root / path, schema=SCHEMAS[part.table])
+            data = data.replace_schema_metadata({"schema_version": SCHEMA_VERSION})
+            # a runs part keeps its name (the manifest's runs row restores it); the others take a new one,
+            # so that the old file stays what the old manifest names until the new one is saved
+            key = part_key(self.root / path) if part.table == "runs" else f"{part_key(self.root / path)}.v{SCHEMA_VERSION}"
+            target = self._part_path(part.table, key)
+            self._atomic(target, lambda tmp, data=data: pq.write_table(data, tmp, compression="zstd"))
+            written.append(target)
+            manifest.drop(path)
+            manifest.add(self.root, target, part.batch, part.run_id)
+        if written:
+            log.info("%s: %d part(s) of an older schema version rewritten as version %s", self.root, len(written),
+                     SCHEMA_VERSION)
+            self._commit(manifest, written)
 
     @property
     def manifest(self) -> Manifest:
@@ -584,6 +609,10 @@ def _rows_or_none(part: Path, columns: Optional[list[str]] = None) -> Optional[l
         return pq.read_table(part, columns=columns).to_pylist()
     except (OSError, pa.ArrowException):
         return None
+
+
+def _schema_version(part: Path) -> str:
+    return ((pq.read_schema(part).metadata or {}).get(b"schema_version", b"")).decode()
 
 
 def _schema_problem(table: str, part: Path) -> Optional[str]:

@@ -153,8 +153,12 @@ def test_a_folder_written_by_schema_version_1_takes_the_repeats_table_and_stays_
     assert summary.exit_code == 0 and [r.source for r in summary.repeats] == [str(inputs / "b.txt")]
     for name in ("documents", "repeats", "articles", "sentences", "entities", "runs", "errors"):
         duckdb.sql(f"select * from '{out}/{name}/*.parquet'").fetchall()  # one column layout per table
-    versions = {pq.read_schema(p).metadata[b"schema_version"] for p in (out / "runs").glob("*.parquet")}
-    assert versions == {b"1", SCHEMA_VERSION.encode()}
+    # the older parts are rewritten with this version's columns, so every reader sees one layout
+    versions = {pq.read_schema(p).metadata[b"schema_version"] for p in out.rglob("part-*.parquet")}
+    assert versions == {SCHEMA_VERSION.encode()}
+    runs = pd.read_parquet(out / "runs")
+    assert "n_warnings" in runs and runs.n_warnings.isna().sum() == 1  # the version-1 run's count is unknown
+    assert committed_parts_are_the_files(out)
     assert pd.read_csv(out / "csv" / "repeats.csv", encoding="utf-8-sig").source.tolist() == [str(inputs / "b.txt")]
 
 
@@ -192,6 +196,7 @@ def test_a_folder_of_version_3_takes_the_place_columns_and_its_older_entities_re
     rows = duckdb.sql(f"select text, norm, place_code from read_parquet('{out}/entities/*.parquet', "
                       "union_by_name = true) where label = 'GPE' order by text").fetchall()
     assert rows == [("北京", "北京市", "110000"), ("阳泉市", "阳泉市", None)]
+    assert "place_code" in pd.read_parquet(out / "entities")  # every part has the column now
 
 
 # --- versions: one text per source_id (pipeline/tables/versions.py, issue 19.2) ------------------------------
@@ -345,7 +350,7 @@ def test_a_folder_of_version_3_is_appended_to_and_its_old_version_leaves_its_par
     assert (summary.n_documents, summary.n_replaced, summary.n_skipped) == (1, 1, 1)
     versions = {p.parent.name: pq.read_schema(p).metadata[b"schema_version"] for p in out.rglob("part-*.parquet")
                 if p.parent.name == "entities"}
-    assert set(versions.values()) <= {b"3", SCHEMA_VERSION.encode()}
+    assert set(versions.values()) == {SCHEMA_VERSION.encode()}
     rows = duckdb.sql(f"select source, source_id from read_parquet('{out}/documents/*.parquet', union_by_name = true)"
                       " order by source").fetchall()
     assert rows == [(str(inputs / "other.txt"), None), (str(page), str(page))]  # the older row: null source_id

@@ -9,7 +9,8 @@ import pytest
 
 from pipeline.tables.folder import OutputError, OutputFolder
 from pipeline.tables.rows import document_rows, repeat_rows
-from pipeline.tables.schemas import SCHEMAS, schema_written_by, to_table
+from pipeline.tables.manifest import Manifest
+from pipeline.tables.schemas import SCHEMA_VERSION, SCHEMAS, schema_written_by, to_table
 from pipeline.types import Article, Document, Mention, Repeat, Sentence
 
 
@@ -89,16 +90,22 @@ def write_part_as(folder: Path, table: str, name: str, table_data, version: str)
     return path
 
 
-def test_a_folder_of_schema_version_1_is_appended_to_as_it_is(tmp_path):
-    # What version 1 left: the six tables, no repeats folder.
+def test_a_folder_of_schema_version_1_is_appended_to_and_its_parts_upgraded(tmp_path):
+    # What version 1 left: the six tables, no repeats folder, fewer columns.
     rows = to_table("documents", document_rows(make_document("d0"), "r0"))
     old = write_part_as(tmp_path, "documents", "old", rows.select(schema_written_by("documents", "1").names), "1")
-    before = old.read_bytes()
     folder = OutputFolder(tmp_path)
     folder.prepare()
     folder.commit_batch([make_document("d1", source="y.txt")], "run1")
-    assert old.read_bytes() == before and (tmp_path / "repeats").is_dir()
-    assert sorted(pd.read_parquet(tmp_path / "documents").doc_id) == ["d0", "d1"]
+    # rewritten under a new name with this version's columns, and committed: readers that take the
+    # first part's layout (pandas, a plain DuckDB glob) see every column
+    assert not old.exists() and (tmp_path / "repeats").is_dir()
+    upgraded = tmp_path / "documents" / f"part-old.v{SCHEMA_VERSION}.parquet"
+    assert pq.read_schema(upgraded).metadata[b"schema_version"] == SCHEMA_VERSION.encode()
+    assert pq.read_schema(upgraded).remove_metadata().equals(SCHEMAS["documents"])
+    documents = pd.read_parquet(tmp_path / "documents")
+    assert sorted(documents.doc_id) == ["d0", "d1"] and list(documents.columns) == SCHEMAS["documents"].names
+    assert Manifest.load(tmp_path).damage(tmp_path) == []
 
 
 @pytest.mark.parametrize("version, columns, reason", [
