@@ -23,12 +23,13 @@ path as given), e.g. relative paths from each checkout's root.
 
 What is compared, for every table found in either folder:
 
-- **Parquet** (``DIR/<table>/part-*.parquet``): each part's schema (columns,
+- **Parquet** (``DIR/<table>/pub_month=*/part-*.parquet``, or ``DIR/<table>/part-*.parquet``
+  for the run tables and folders of schema version 4 and before): each part's schema (columns,
   types, and its metadata, which holds ``schema_version``), and the rows
   with the values pyarrow reads (types included: a date is not its text).
-- **CSV** (``DIR/csv/<table>.csv``): the byte-order mark, the header, and
-  every cell as the text written.
-- **Order**: rows as a reader gets them, part files in name order; rows of
+- **CSV** (``DIR/csv/<table>/pub_month=*.csv`` together, or ``DIR/csv/<table>.csv``): the
+  byte-order mark, the header, and every cell as the text written.
+- **Order**: rows as a reader gets them, part files (and month folders) in name order; rows of
   the per-run tables (runs, errors, repeats) ordered by their run's start.
   Equal rows in another order are reported too.
 
@@ -61,6 +62,8 @@ from pathlib import Path
 from typing import Any, Optional, Sequence
 
 import pyarrow.parquet as pq
+
+from pipeline.tables.layout import parts_on_disk
 
 PER_RUN_EVERYWHERE = frozenset({"run_id"})
 PER_RUN_IN_TABLE = {"runs": frozenset({"started_at", "finished_at"}),
@@ -99,7 +102,8 @@ def table_names(folder: Path) -> set[str]:
     """Every table folder and CSV file, so a table one version added or dropped is seen."""
     parquet = {path.name for path in folder.iterdir() if path.is_dir() and path.name != "csv"
                and not path.name.startswith(".")}
-    return parquet | {path.stem for path in (folder / "csv").glob("*.csv")}
+    csv_tables = {path.stem for path in (folder / "csv").glob("*.csv")}
+    return parquet | csv_tables | {path.name for path in (folder / "csv").glob("*") if path.is_dir()}
 
 
 # --- reading -----------------------------------------------------------------------
@@ -130,7 +134,7 @@ def in_run_order(table: str, rows: list[dict[str, Any]], ranks: dict[str, int]) 
 def read_parquet_table(folder: Path, table: str, ranks: dict[str, int]) -> Optional[Table]:
     if not (folder / table).is_dir():
         return None
-    parts = sorted((folder / table).glob("part-*.parquet"))
+    parts = parts_on_disk(folder, table)
     schemas: list[str] = []
     rows: list[dict[str, Any]] = []
     columns: list[str] = []
@@ -152,14 +156,20 @@ def describe_schema(schema) -> str:
 
 
 def read_csv_table(folder: Path, table: str, ranks: dict[str, int]) -> Optional[Table]:
-    path = folder / "csv" / f"{table}.csv"
-    if not path.is_file():
+    paths = [*([folder / "csv" / f"{table}.csv"] if (folder / "csv" / f"{table}.csv").is_file() else []),
+             *sorted((folder / "csv" / table).glob("pub_month=*.csv"))]
+    if not paths:
         return None
-    raw = path.read_bytes()
-    has_bom = raw.startswith(BOM)
-    reader = csv.reader(io.StringIO(raw[len(BOM) if has_bom else 0:].decode("utf-8"), newline=""))
-    header = next(reader, [])
-    rows = [dict(zip(header, cells)) for cells in reader]
+    header: list[str] = []
+    rows: list[dict[str, str]] = []
+    has_bom = True
+    for path in paths:
+        raw = path.read_bytes()
+        has_bom = has_bom and raw.startswith(BOM)
+        reader = csv.reader(io.StringIO(raw[len(BOM) if raw.startswith(BOM) else 0:].decode("utf-8"), newline=""))
+        file_header = next(reader, [])  # every month's file has the table's header
+        header = header or file_header
+        rows += [dict(zip(header, cells)) for cells in reader]
     kept = [name for name in header if name not in ignored_columns(table)]
     ordered = in_run_order(table, rows, ranks)
     return Table(kept, [tuple(row.get(name) for name in kept) for row in ordered], has_bom=has_bom)
@@ -167,7 +177,7 @@ def read_csv_table(folder: Path, table: str, ranks: dict[str, int]) -> Optional[
 
 def parquet_run_starts(folder: Path) -> dict[str, Any]:
     starts: dict[str, Any] = {}
-    for part in sorted((folder / "runs").glob("part-*.parquet")):
+    for part in parts_on_disk(folder, "runs"):
         data = pq.read_table(part, columns=["run_id", "started_at"]).to_pydict()
         starts.update(zip(data["run_id"], data["started_at"]))
     return starts

@@ -24,6 +24,7 @@ from typing import Callable
 from pipeline.tables.claim import claimed_folder
 from pipeline.tables.folder import OutputFolder
 from pipeline.tables.manifest import Manifest
+from pipeline.tables.layout import parts_on_disk
 from pipeline.tables.schemas import BATCH_TABLES
 
 
@@ -65,9 +66,9 @@ def scaled_copy(root: Path, scale: int, into: Path) -> Path:
     shutil.copytree(root, copy)
     (copy / "manifest.json").unlink()
     for table in BATCH_TABLES:
-        for part in sorted((root / table).glob("part-*.parquet")):
+        for part in parts_on_disk(root, table):
             for n in range(1, scale):
-                shutil.copyfile(part, copy / table / f"{part.stem}-copy{n}.parquet")
+                shutil.copyfile(part, copy / part.relative_to(root).parent / f"{part.stem}-copy{n}.parquet")
     OutputFolder(copy).adopt()
     return copy
 

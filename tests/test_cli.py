@@ -6,6 +6,7 @@ import pytest
 
 from pipeline.cli import main
 from tests.conftest import SAMPLES
+from tests.helpers import csv_files
 
 CONTENT_TABLES = ("documents", "articles", "sentences", "entities", "measures")
 
@@ -45,8 +46,8 @@ def test_the_sample_run_writes_the_eight_tables(sample_run):
     out, code = sample_run
     assert code == 0
     for table in CONTENT_TABLES + ("repeats", "runs", "errors"):
-        assert list((out / table).glob("*.parquet")), table
-        assert (out / "csv" / f"{table}.csv").exists()
+        assert list((out / table).rglob("*.parquet")), table
+        assert csv_files(out, table) and all(path.exists() for path in csv_files(out, table)), table
     documents = read(out, "documents")
     assert len(documents) == 2
     page = documents[documents.source.str.contains("000_e0aca1a44daf8f47")].iloc[0]

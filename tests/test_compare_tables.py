@@ -59,7 +59,7 @@ def found(a: Path, b: Path) -> list[tuple[str, str]]:
 
 
 def only_part(folder: Path, table: str) -> Path:
-    (part,) = (folder / table).glob("part-*.parquet")
+    (part,) = (folder / table).rglob("part-*.parquet")
     return part
 
 
@@ -100,7 +100,7 @@ def test_a_changed_value_names_the_row_and_the_column_in_that_format_only(runs, 
 
 def test_a_changed_csv_cell_and_a_lost_byte_order_mark_are_reported(runs, tmp_path):
     copy = copy_of(runs["a"], tmp_path)
-    sentences = copy / "csv" / "sentences.csv"
+    sentences = copy / "csv" / "sentences" / "pub_month=2025-03.csv"
     sentences.write_bytes(sentences.read_bytes().replace("惠及".encode(), "惠至".encode(), 1))
     errors = copy / "csv" / "errors.csv"
     errors.write_bytes(errors.read_bytes()[3:])

@@ -37,11 +37,11 @@ def load_tables(out: Union[str, Path]) -> RunTables:
     folder = OutputFolder(Path(out))
 
     def count(table: str) -> int:
-        return sum(pq.ParquetFile(part).metadata.num_rows for part in (folder.root / table).glob("part-*.parquet"))
+        return sum(pq.ParquetFile(part).metadata.num_rows for part in folder.committed_parts(table))
 
     def duplicate_sentences() -> frozenset[str]:
         ids: set[str] = set()
-        for part in (folder.root / "sentences").glob("part-*.parquet"):
+        for part in folder.committed_parts("sentences"):
             frame = pq.read_table(part, columns=["sentence_id", "duplicate_of"]).to_pandas()
             ids.update(frame.loc[frame["duplicate_of"].notna(), "sentence_id"])
         return frozenset(ids)

@@ -29,6 +29,7 @@ from typing import Iterator
 
 from pipeline import __version__
 from pipeline.errors import OutputError
+from pipeline.tables.layout import CSV_FOLDER, PARTITION, is_partitioned, parts_on_disk
 from pipeline.tables.schemas import COMPATIBLE_VERSIONS, SCHEMA_VERSION, TABLES
 
 log = logging.getLogger(__name__)
@@ -36,27 +37,41 @@ log = logging.getLogger(__name__)
 MARKER = ".pipeline-output.json"
 LOCK = ".pipeline.lock"
 MANIFEST = "manifest.json"
-CSV_FOLDER = "csv"
+CSV_STATE = ".csv-state.json"  # which parts each CSV was written from (folder.write_csv)
 OWN_TOP_LEVEL = frozenset({*TABLES, CSV_FOLDER, MARKER, LOCK, MANIFEST})
 # What the pipeline writes while a file is on its way (folder._atomic): ".NAME.PID.tmp".
 OWN_TEMPORARY = re.compile(r"^\.(?P<name>.+)\.\d+\.tmp$")
 PART = re.compile(r"^part-[0-9A-Za-z_.-]+\.parquet$")
 WRITE_PROBE = re.compile(r"^\.write-probe-\d+$")
-CSV_NAMES = frozenset(f"{table}.csv" for table in TABLES)
+CSV_NAMES = frozenset(f"{table}.csv" for table in TABLES)  # a run table's CSV; a document table's before version 5
+CSV_MONTH = re.compile(r"^pub_month=(\d{4}-\d{2}|undated)\.csv$")
 SHOWN_IN_THE_WAY = 5  # entries a refusal names; the rest are counted
 
 
 def is_own_temporary(root: Path, path: Path) -> bool:
     """A temporary file the pipeline wrote (``.part-X.parquet.PID.tmp``) in a place it writes, never a user's."""
     match = OWN_TEMPORARY.match(path.name)
-    if match is None:
-        return False
-    name, where = match["name"], path.relative_to(root).parts[:-1]
+    return match is not None and _writes(path.relative_to(root).parts[:-1], match["name"])
+
+
+def _writes(where: tuple[str, ...], name: str) -> bool:
+    """Whether the pipeline writes a file called ``name`` in the folder ``where`` (relative to the output folder)."""
     if where == ():
         return name in (MANIFEST, MARKER)
     if where == (CSV_FOLDER,):
-        return name in CSV_NAMES
-    return len(where) == 1 and where[0] in TABLES and PART.match(name) is not None
+        return name in CSV_NAMES or name == CSV_STATE
+    if len(where) == 2 and where[0] == CSV_FOLDER:
+        return is_partitioned(where[1]) and CSV_MONTH.match(name) is not None
+    if where[0] not in TABLES or PART.match(name) is None:
+        return False
+    return len(where) == 1 or (len(where) == 2 and is_partitioned(where[0]) and PARTITION.match(where[1]) is not None)
+
+
+def _is_own_folder(where: tuple[str, ...]) -> bool:
+    """A folder the pipeline makes below a table's folder or csv/: a month of a document table."""
+    if len(where) != 2 or not is_partitioned(where[1] if where[0] == CSV_FOLDER else where[0]):
+        return False
+    return where[0] == CSV_FOLDER or PARTITION.match(where[1]) is not None
 
 
 def check_owned(root: Path) -> None:
@@ -113,7 +128,7 @@ def _check_marker(root: Path) -> None:
 
 def _is_earlier_output(root: Path) -> bool:
     """Tables written before the marker existed, and nothing the pipeline would not write."""
-    has_parts = any(any((root / table).glob("part-*.parquet")) for table in ("documents", "runs"))
+    has_parts = any(parts_on_disk(root, table) for table in ("documents", "runs"))
     return has_parts and not _foreign_entries(root)
 
 
@@ -121,21 +136,25 @@ def _foreign_entries(root: Path) -> list[str]:
     """Entries of ``root`` the pipeline does not write, as paths relative to it."""
     foreign = []
     for entry in sorted(root.iterdir()):
-        if entry.name not in OWN_TOP_LEVEL and not WRITE_PROBE.match(entry.name) and not is_own_temporary(root, entry):
+        if entry.name in TABLES or entry.name == CSV_FOLDER:
+            foreign += _foreign_within(root, entry)
+        elif entry.name not in OWN_TOP_LEVEL and not WRITE_PROBE.match(entry.name) and not is_own_temporary(root, entry):
             foreign.append(_relative(root, entry))
-        elif entry.name in TABLES or entry.name == CSV_FOLDER:
-            if not entry.is_dir():
-                foreign.append(_relative(root, entry))
-                continue
-            foreign += [_relative(root, path) for path in sorted(entry.iterdir())
-                        if not _is_own_table_file(path) and not is_own_temporary(root, path)]
     return foreign
 
 
-def _is_own_table_file(path: Path) -> bool:
-    if path.parent.name == CSV_FOLDER:
-        return path.name in CSV_NAMES
-    return PART.match(path.name) is not None
+def _foreign_within(root: Path, folder: Path) -> list[str]:
+    """What a table's folder or csv/ holds that the pipeline does not write (the folder itself, if it is a file)."""
+    if not folder.is_dir():
+        return [_relative(root, folder)]
+    foreign = []
+    for path in sorted(folder.iterdir()):
+        where = path.relative_to(root).parts
+        if path.is_dir() and _is_own_folder(where):
+            foreign += _foreign_within(root, path)
+        elif path.is_dir() or not (_writes(where[:-1], path.name) or is_own_temporary(root, path)):
+            foreign.append(_relative(root, path))
+    return foreign
 
 
 def _relative(root: Path, path: Path) -> str:

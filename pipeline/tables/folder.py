@@ -5,8 +5,11 @@ Layout of an output folder (docs/output.md)::
     DIR/.pipeline-output.json        the marker: a pipeline output, and its schema version (claim.py)
     DIR/.pipeline.lock               one run at a time (claim.py)
     DIR/manifest.json                the committed parts, with sizes and checksums, and the runs' rows
-    DIR/<table>/part-<key>.parquet   one file per committed batch (or run)
-    DIR/csv/<table>.csv              the whole table, rewritten after each run
+    DIR/<table>/pub_month=YYYY-MM/part-<key>.parquet
+                                     a document table's rows of one month from one committed batch
+    DIR/<table>/part-<key>.parquet   a run table's part (runs, errors, repeats, superseded)
+    DIR/csv/<table>/pub_month=YYYY-MM.csv, DIR/csv/<table>.csv
+                                     the same as CSV, rewritten where their parts changed (layout.py)
 
 Every file is written under a temporary name and renamed into place.  A batch
 is committed when the manifest naming its parts, and holding its run's
@@ -27,6 +30,7 @@ folder with parts this version would not write alongside.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 from dataclasses import replace
@@ -38,7 +42,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.errors import ERROR, WARNING, OutputError, PartlyWrittenError
-from pipeline.tables.claim import CSV_FOLDER, is_own_temporary
+from pipeline.tables.claim import CSV_STATE, is_own_temporary
+from pipeline.tables.layout import (CSV_FOLDER, PARTITIONED_TABLES, UNDATED, csv_path, is_in_place, is_partitioned,
+                                    month_of, month_of_part, part_path, parts_on_disk, split_by_month)
 from pipeline.tables.manifest import Damage, Manifest, Part, bytes_digest, damage_of
 from pipeline.tables.rows import (article_rows, document_rows, measure_rows, mention_rows, repeat_rows,
                                   sentence_rows)
@@ -120,7 +126,7 @@ class OutputFolder:
     def check_schemas(self) -> None:
         """Refuses parts this version would not write alongside: another column layout or version."""
         for table in TABLES:
-            for part in sorted((self.root / table).glob("part-*.parquet")):
+            for part in parts_on_disk(self.root, table):
                 problem = _schema_problem(table, part)
                 if problem is not None:
                     raise OutputError(f"{part} {problem}; this pipeline writes schema version {SCHEMA_VERSION} "
@@ -133,16 +139,16 @@ class OutputFolder:
         manifests, where that part was renamed into place last.
         """
         manifest = Manifest()
-        documents = {part_key(path): path for path in (self.root / "documents").glob("part-*.parquet")}
+        documents = {part_key(path): path for path in parts_on_disk(self.root, "documents")}
         run_of_batch = {key: _first_run_id(path) for key, path in documents.items()}
         for table in TABLES:
-            for path in sorted((self.root / table).glob("part-*.parquet")):
+            for path in parts_on_disk(self.root, table):
                 key = part_key(path)
                 if table not in BATCH_TABLES:
                     manifest.add(self.root, path, None, key.split(".")[0])  # part-<run_id>[.<rewrite>]
                 elif key in documents:
                     manifest.add(self.root, path, key, run_of_batch[key])
-        for path in sorted((self.root / "runs").glob("part-*.parquet")):
+        for path in parts_on_disk(self.root, "runs"):
             for row in _rows_or_none(path) or ():
                 manifest.runs[row["run_id"]] = row
         if manifest.parts:
@@ -153,12 +159,11 @@ class OutputFolder:
 
     def _remove_uncommitted(self) -> None:
         """What a killed run left: the pipeline's temporary files, and parts no manifest commits."""
-        for folder in (self.root, self.root / CSV_FOLDER, *(self.root / table for table in TABLES)):
-            for path in folder.glob(".*.tmp") if folder.is_dir() else ():
-                if is_own_temporary(self.root, path):
-                    path.unlink(missing_ok=True)
+        for path in self.root.rglob(".*.tmp"):
+            if is_own_temporary(self.root, path):
+                path.unlink(missing_ok=True)
         for table in TABLES:
-            for path in (self.root / table).glob("part-*.parquet"):
+            for path in parts_on_disk(self.root, table):
                 if path.relative_to(self.root).as_posix() not in self.manifest.parts:
                     log.warning("removing %s: its batch never committed (an earlier run was killed)", path)
                     path.unlink()
@@ -178,23 +183,25 @@ class OutputFolder:
 
     def _upgrade_older_parts(self) -> None:
         """Parts an older schema version wrote, rewritten with this version's columns (null where they
-        had none) and committed like any rewrite: pandas.read_parquet and a plain DuckDB glob take the
-        first part's columns, so a folder of mixed layouts would hide the newer columns from them."""
+        had none) and where this version puts them (a document table's flat part split into its months),
+        and committed like any rewrite: pandas.read_parquet and a plain DuckDB glob take the first
+        part's columns, so a folder of mixed layouts would hide the newer columns from them."""
         manifest = self.manifest.copy()
         written: list[Path] = []
         for path, part in sorted(self.manifest.parts.items()):
-            if _schema_version(self.root / path) == SCHEMA_VERSION:
+            if _schema_version(self.root / path) == SCHEMA_VERSION and is_in_place(part.table, path):
                 continue
             data = pq.read_table(self.root / path, schema=SCHEMAS[part.table])
             data = data.replace_schema_metadata({"schema_version": SCHEMA_VERSION})
             # a runs part keeps its name (the manifest's runs row restores it); the others take a new one,
             # so that the old file stays what the old manifest names until the new one is saved
             key = part_key(self.root / path) if part.table == "runs" else f"{part_key(self.root / path)}.v{SCHEMA_VERSION}"
-            target = self._part_path(part.table, key)
-            self._atomic(target, lambda tmp, data=data: pq.write_table(data, tmp, compression="zstd"))
-            written.append(target)
+            months = {month_of_part(path) or UNDATED} if data.num_rows == 0 else set()
+            targets = self._write_parts(part.table, key, data, months)
+            written += targets
             manifest.drop(path)
-            manifest.add(self.root, target, part.batch, part.run_id)
+            for target in targets:
+                manifest.add(self.root, target, part.batch, part.run_id)
         if written:
             log.info("%s: %d part(s) of an older schema version rewritten as version %s", self.root, len(written),
                      SCHEMA_VERSION)
@@ -245,11 +252,12 @@ class OutputFolder:
         """Writes one part and commits it on its own (a run's commits go through commit_batch and finish_run)."""
         batch = key if table in BATCH_TABLES else None
         manifest = self.manifest.copy()
-        path = self._write_file(table, key, rows)
-        manifest.add(self.root, path, batch, run_id if batch else key)
+        paths = self._write_parts(table, key, to_table(table, rows), set() if rows else {UNDATED})
+        for path in paths:
+            manifest.add(self.root, path, batch, run_id if batch else key)
         if table == "runs":
             manifest.runs.update((row["run_id"], row) for row in rows)
-        self._commit(manifest, [path])
+        self._commit(manifest, paths)
 
     @property
     def committed_run(self) -> dict[str, Any]:
@@ -281,13 +289,15 @@ class OutputFolder:
             "measures": [r for d in kept for r in measure_rows(d, run_id)],
             "documents": [r for d in kept for r in document_rows(d, run_id)],
         }
+        months = {month_of(row["pub_date"]) for row in rows["documents"]}
         manifest = self.manifest.copy()
         written: list[Path] = []
         run = self._run_after(run_id, len(kept), plan)
         try:
             for table in BATCH_TABLES if kept else ():
-                written.append(self._write_file(table, key, rows[table]))
-                manifest.add(self.root, written[-1], key, run_id)
+                for path in self._write_parts(table, key, to_table(table, rows[table]), months):
+                    written.append(path)
+                    manifest.add(self.root, path, key, run_id)
             renamed = self._rewrite_for(plan, manifest, written, run_id)
             if run is not None:
                 written.append(self._write_run(manifest, run))
@@ -297,7 +307,8 @@ class OutputFolder:
         self._commit(manifest, written)
         self._order = order + len(new)
         self._settled(plan, renamed, [Holding(h.source_id, h.doc_id, True, h.rank, h.row,
-                                              (self._part_path("documents", key).relative_to(self.root).as_posix()))
+                                              self._relative(self._part_path("documents", key,
+                                                                             month_of(h.row.get("pub_date")))))
                                       for h in new if h.doc_id not in plan.drop_new])
         self._batches_committed += 1 if kept else 0
         if run is not None:
@@ -350,7 +361,7 @@ class OutputFolder:
         """The batch's key; one its documents' earlier batch already has (--reprocess) takes the run's id too,
         so a committed part is never written over."""
         key = batch_key(doc_ids)
-        if self._part_path("documents", key).relative_to(self.root).as_posix() in self.manifest.parts:
+        if key in {part_key(self.root / part.path) for part in self.manifest.in_table("documents")}:
             key = batch_key([*doc_ids, run_id])
         return key
 
@@ -377,22 +388,30 @@ class OutputFolder:
         return renamed
 
     def _rewrite_batch(self, manifest: Manifest, batch: str, plan: Plan, written: list[Path]) -> dict[str, str]:
-        """One committed batch without the dropped documents' rows and with the moved ones' new source fields."""
+        """One committed batch without the dropped documents' rows and with the moved ones' new source fields
+        (and months).  Returns each old documents part -> the new one of its month (or of the batch's first)."""
         parts = manifest.batch_parts(batch)
-        tables = {part.path: _edited(part.table, pq.read_table(self.root / part.path), plan) for part in parts}
-        documents = next((tables[part.path] for part in parts if part.table == "documents"), None)
-        remaining = sorted(documents.column("doc_id").to_pylist()) if documents is not None else []
-        new_key = hashlib.sha256("\n".join([batch, *remaining]).encode()).hexdigest()[:20]
-        renamed: dict[str, str] = {}
+        by_table: dict[str, list[Part]] = {}
         for part in parts:
+            by_table.setdefault(part.table, []).append(part)
             manifest.drop(part.path)
-            if not remaining:
-                continue  # every document of the batch is superseded: the batch goes
-            target = self._part_path(part.table, new_key)
-            self._atomic(target, lambda tmp, data=tables[part.path]: pq.write_table(data, tmp, compression="zstd"))
-            written.append(target)
-            renamed[part.path] = manifest.add(self.root, target, new_key, part.run_id).path
-        return renamed
+        tables = {table: pa.concat_tables([_edited(table, pq.read_table(self.root / part.path), plan)
+                                           for part in group]) for table, group in by_table.items()}
+        documents = tables.get("documents")
+        remaining = sorted(documents.column("doc_id").to_pylist()) if documents is not None else []
+        if not remaining:
+            return {}  # every document of the batch is superseded: the batch goes
+        new_key = hashlib.sha256("\n".join([batch, *remaining]).encode()).hexdigest()[:20]
+        months = {month_of(value) for value in documents.column("pub_date").to_pylist()}
+        new_documents: dict[Optional[str], str] = {}
+        for table, group in by_table.items():
+            for target in self._write_parts(table, new_key, tables[table], months):
+                written.append(target)
+                path = manifest.add(self.root, target, new_key, group[0].run_id).path
+                if table == "documents":
+                    new_documents[month_of_part(path)] = path
+        first = new_documents[min(new_documents)]
+        return {part.path: new_documents.get(month_of_part(part.path), first) for part in by_table["documents"]}
 
     def _rewrite_repeats(self, manifest: Manifest, part: Part, dropped: list[Holding], written: list[Path]) -> str:
         """A repeats part without the rows of sources that now hold another text, under a new name."""
@@ -427,6 +446,17 @@ class OutputFolder:
         for holding in versions.holdings():
             if holding.part:
                 holding.part = renamed.get(holding.part, holding.part)
+                if holding.is_document:
+                    holding.part = self._documents_part_of_month(holding)
+
+    def _documents_part_of_month(self, holding: Holding) -> str:
+        """The documents part of the holding's batch in its document's month: a repeat that inherits a
+        document with another pub_date takes that month's part."""
+        month = month_of(holding.row.get("pub_date"))
+        if not is_partitioned("documents") or month_of_part(holding.part) == month:
+            return holding.part
+        candidate = self._relative(self._part_path("documents", part_key(self.root / holding.part), month))
+        return candidate if candidate in self.manifest.parts else holding.part
 
     def _run_after(self, run_id: str, n_documents: int, plan: Plan) -> Optional[dict[str, Any]]:
         if self._run is None or self._run["run_id"] != run_id:
@@ -486,33 +516,79 @@ class OutputFolder:
     # --- CSV and reading ---------------------------------------------------------
 
     def write_csv(self) -> None:
-        """Every table's CSV from parts checked against the manifest; all are replaced only once all are written."""
+        """The CSVs whose parts changed since they were written (a month of a document table, a run table
+        whole), each from parts checked against the manifest; all are replaced only once all are written."""
+        state = self._csv_state()
+        groups = self._csv_groups()
         written: list[tuple[Path, Path]] = []
         try:
-            for table in TABLES:
+            for relative, (table, parts) in sorted(groups.items()):
+                target = self.root / relative
+                if state.get(relative) == _parts_digest(parts) and target.exists():
+                    continue
                 # whole numbers stay whole where a column has nulls (measures.indicator_start: 1660, not 1660.0)
-                frame = self.read(table, integer_object_nulls=True, verified=True)
-                target = self.root / CSV_FOLDER / f"{table}.csv"
+                frame = self._frame(table, [(self.root / part.path, part) for part in parts],
+                                    integer_object_nulls=True, verified=True)
                 written.append((self._write_temporary(
                     target, lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8-sig")), target))
                 del frame
             for temporary, target in written:
                 os.replace(temporary, target)
+            for relative in sorted(set(state) - set(groups)) + self._older_csv_files():
+                (self.root / relative).unlink(missing_ok=True)
+            self._save_csv_state({relative: _parts_digest(parts) for relative, (_, parts) in groups.items()})
         except OSError as error:
             raise OutputError(f"cannot write {self.root / CSV_FOLDER}: {error.strerror or error}") from None
         finally:
             for temporary, _ in written:
                 temporary.unlink(missing_ok=True)
 
+    def _csv_groups(self) -> dict[str, tuple[str, list[Part]]]:
+        """Each CSV to be there (relative path) with its table and the committed parts it is written from."""
+        groups: dict[str, tuple[str, list[Part]]] = {}
+        for table in TABLES:
+            if is_partitioned(table):
+                (self.root / CSV_FOLDER / table).mkdir(parents=True, exist_ok=True)
+            else:
+                groups[self._relative(csv_path(self.root, table, None))] = (table, [])
+            for part in self.manifest.in_table(table):
+                relative = self._relative(csv_path(self.root, table, month_of_part(part.path)))
+                groups.setdefault(relative, (table, []))[1].append(part)
+        return groups
+
+    def _older_csv_files(self) -> list[str]:
+        """A document table's whole CSV, as versions before 5 wrote it."""
+        return [self._relative(path) for path in (csv_path(self.root, table, None) for table in PARTITIONED_TABLES)
+                if path.exists()]
+
+    def _csv_state(self) -> dict[str, str]:
+        try:
+            return json.loads((self.root / CSV_FOLDER / CSV_STATE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}  # no state (a new folder, or one of an older version): every CSV is written
+
+    def _save_csv_state(self, state: dict[str, str]) -> None:
+        content = json.dumps(state, indent=1, sort_keys=True)
+        self._atomic(self.root / CSV_FOLDER / CSV_STATE, lambda tmp: tmp.write_text(content, encoding="utf-8"))
+
     def read(self, table: str, integer_object_nulls: bool = False, verified: bool = False):
         """The committed rows of ``table``; with ``verified``, each part checked against the manifest as it is read."""
-        import pandas as pd
+        return self._frame(table, self._entries(table), integer_object_nulls, verified)
 
+    def committed_parts(self, table: str) -> list[Path]:
+        """The files of ``table``'s committed parts."""
+        return [path for path, _ in self._entries(table)]
+
+    def _entries(self, table: str) -> list[tuple[Path, Optional[Part]]]:
         manifest = self._manifest or Manifest.load(self.root)
         if manifest is None:  # written before manifests: every part there
-            entries = [(path, None) for path in sorted((self.root / table).glob("part-*.parquet"))]
-        else:
-            entries = [(self.root / part.path, part) for part in manifest.in_table(table)]
+            return [(path, None) for path in parts_on_disk(self.root, table)]
+        return [(self.root / part.path, part) for part in manifest.in_table(table)]
+
+    def _frame(self, table: str, entries: list[tuple[Path, Optional[Part]]], integer_object_nulls: bool,
+               verified: bool):
+        import pandas as pd
+
         if not entries:
             return to_table(table, []).to_pandas(integer_object_nulls=integer_object_nulls)
         frames = [self._read_part(table, path, part if verified else None)
@@ -533,13 +609,32 @@ class OutputFolder:
 
     # --- files -------------------------------------------------------------------
 
-    def _part_path(self, table: str, key: str) -> Path:
-        return self.root / table / f"part-{key}.parquet"
+    def _part_path(self, table: str, key: str, month: Optional[str] = None) -> Path:
+        return part_path(self.root, table, key, month)
+
+    def _relative(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
 
     def _write_file(self, table: str, key: str, rows: list[dict[str, Any]]) -> Path:
+        """A run table's part."""
+        assert not is_partitioned(table), table
         target = self._part_path(table, key)
         self._atomic(target, lambda tmp: pq.write_table(to_table(table, rows), tmp, compression="zstd"))
         return target
+
+    def _write_parts(self, table: str, key: str, data: pa.Table, months: set[str]) -> list[Path]:
+        """``data`` as parts: for a document table one per month of its rows and of ``months`` (empty where it
+        has no rows there), for a run table one."""
+        if not is_partitioned(table):
+            target = self._part_path(table, key)
+            self._atomic(target, lambda tmp: pq.write_table(data, tmp, compression="zstd"))
+            return [target]
+        targets = []
+        for month, rows in split_by_month(data, months).items():
+            target = self._part_path(table, key, month)
+            self._atomic(target, lambda tmp, rows=rows: pq.write_table(rows, tmp, compression="zstd"))
+            targets.append(target)
+        return targets
 
     def _atomic(self, target: Path, write: Callable[[Path], Any]) -> None:
         temporary = self._write_temporary(target, write)
@@ -609,6 +704,11 @@ def _rows_or_none(part: Path, columns: Optional[list[str]] = None) -> Optional[l
         return pq.read_table(part, columns=columns).to_pylist()
     except (OSError, pa.ArrowException):
         return None
+
+
+def _parts_digest(parts: list[Part]) -> str:
+    """Which committed parts a CSV is written from: their paths and checksums."""
+    return hashlib.sha256("\n".join(f"{part.path} {part.sha256}" for part in parts).encode()).hexdigest()
 
 
 def _schema_version(part: Path) -> str:

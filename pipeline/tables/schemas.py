@@ -1,14 +1,15 @@
-"""The nine contract tables' schemas (schema version 4) and a table built to one."""
+"""The nine contract tables' schemas (schema version 5) and a table built to one."""
 from __future__ import annotations
 
 from typing import Any
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 # Versions whose parts this one appends to: version 2 added the repeats table,
-# version 3 the measures table, version 4 columns (COLUMNS_ADDED).
-COMPATIBLE_VERSIONS = ("1", "2", "3", SCHEMA_VERSION)
+# version 3 the measures table, version 4 columns (COLUMNS_ADDED), version 5 put
+# the document tables' parts in month folders (layout.py; no column changed).
+COMPATIBLE_VERSIONS = ("1", "2", "3", "4", SCHEMA_VERSION)
 # Columns a version added to a table: a part written before it lacks them and is
 # read with them null (an older errors row is an error, its severity unknown).
 COLUMNS_ADDED: dict[str, dict[str, tuple[str, ...]]] = {

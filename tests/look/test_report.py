@@ -212,7 +212,7 @@ def test_the_documented_duckdb_queries_agree_with_the_tables(small_run: Path):
     if len(gpe):  # the sample page is there: 我市 is 阳泉市
         assert ("山西省", "阳泉市") in set(zip(places["province"], places["city"]))
     months = run(months_query)  # run-1's documents: the sample page's March, the made-up page's February
-    assert months["month"].tolist() == sorted({d.strftime("%Y-%m") for d in tables.documents["pub_date"]})
+    assert months["pub_month"].tolist() == sorted({d.strftime("%Y-%m") for d in tables.documents["pub_date"]})
     march = run(month_query)
     in_march = tables.entities[tables.entities["doc_id"].isin(
         tables.documents.loc[tables.documents["pub_date"].astype(str).str.startswith("2025-03"), "doc_id"])]

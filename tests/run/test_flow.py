@@ -45,7 +45,7 @@ def test_tables_are_the_same_for_any_batch_size(tmp_path):
     small = run([corpus], tmp_path / "small", batching={"max_chars": 1000, "max_documents": 1})
     large = run([corpus], tmp_path / "large")
     assert small.n_documents == large.n_documents == 4
-    assert len(list((tmp_path / "small" / "documents").glob("*.parquet"))) == 4
+    assert len(list((tmp_path / "small" / "documents").rglob("*.parquet"))) == 4
     for name in CONTENT_TABLES:
         pd.testing.assert_frame_equal(table(tmp_path / "small", name), table(tmp_path / "large", name))
 
@@ -111,17 +111,17 @@ def test_sigkill_mid_run_then_rerun_completes_without_duplicates_or_torn_files(t
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)
     deadline = time.monotonic() + 180
-    while time.monotonic() < deadline and len(list((out / "documents").glob("part-*.parquet"))) < 3:
+    while time.monotonic() < deadline and len(list((out / "documents").rglob("part-*.parquet"))) < 3:
         time.sleep(0.05)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
-    committed = len(list((out / "documents").glob("part-*.parquet")))
+    committed = len(list((out / "documents").rglob("part-*.parquet")))
     assert 3 <= committed < 30, "the kill should land mid-run"
     rerun = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert rerun.returncode == 0, rerun.stderr[-2000:]
     assert f"{30 - committed} document(s) written" in rerun.stdout or committed == 30
     for name in CONTENT_TABLES:
-        for part in (out / name).glob("*.parquet"):
+        for part in (out / name).rglob("*.parquet"):
             pq.read_table(part)  # not torn
         frame = pd.read_parquet(out / name)
         assert frame[KEYS[name]].is_unique, name

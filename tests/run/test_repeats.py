@@ -6,6 +6,7 @@ recorded does not depend on the name components, and the runs stay fast.
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from pipeline.cli import main
 from pipeline.config import parse_config
 from pipeline.run.flow import RunSummary, run_pipeline
 from pipeline.tables.schemas import SCHEMA_VERSION, schema_written_by
+from tests.helpers import read_csv_table
 
 TEXT = "本报讯 我市召开会议。会议指出，成效明显。"
 OTHER = "第二篇文章，市民政局发放3135.7万元。"
@@ -69,7 +71,7 @@ def test_a_feed_with_a_repeated_record_exits_0_with_one_document_and_the_repeat_
     csv = pd.read_csv(out / "csv" / "repeats.csv", encoding="utf-8-sig", dtype=str)
     assert csv[["doc_id", "source", "pub_date"]].values.tolist() == [[kept.doc_id.iloc[0], f"{feed}#L3", "2025-03-12"]]
     joined = duckdb.sql(f"select r.source, d.source as kept from '{out}/repeats/*.parquet' r "
-                        f"join '{out}/documents/*.parquet' d using (doc_id)").fetchall()
+                        f"join '{out}/documents/**/*.parquet' d using (doc_id)").fetchall()
     assert joined == [(f"{feed}#L3", f"{feed}#L1")]
 
 
@@ -82,7 +84,7 @@ def test_the_first_copy_in_input_order_is_kept_whether_copies_share_a_batch_or_n
     one_batch = run([inputs], tmp_path / "one")
     one_file_a_batch = run([inputs], tmp_path / "many", batching={"max_chars": 1000, "max_documents": 1})
     assert one_batch.exit_code == one_file_a_batch.exit_code == 0
-    assert len(list((tmp_path / "many" / "documents").glob("*.parquet"))) == 2  # a.txt's and b.txt's batches
+    assert len(list((tmp_path / "many" / "documents").rglob("*.parquet"))) == 2  # a.txt's and b.txt's batches
     for name in ("documents", "repeats"):
         pd.testing.assert_frame_equal(table(tmp_path / "one", name), table(tmp_path / "many", name))
     documents = table(tmp_path / "many", "documents")
@@ -126,20 +128,29 @@ def test_copies_of_a_refused_text_are_each_refused_and_no_repeat_of_nothing_is_r
     assert pd.read_parquet(tmp_path / "out" / "repeats").empty
 
 
-def as_written_by_version_1(out: Path) -> None:
-    """The folder as version 1 left it: the same six tables, their parts marked version 1, no repeats
-    and no measures, no marker and no manifest."""
+def as_written_by_version(out: Path, version: str, without: tuple[str, ...]) -> None:
+    """The folder as an older version left it: no marker and no manifest, the tables it lacked gone, every
+    part flat in its table's folder with that version's columns and mark, and a whole CSV per table."""
     for name in (".pipeline-output.json", ".pipeline.lock", "manifest.json"):
         (out / name).unlink()
-    for part in out.rglob("part-*.parquet"):
-        if part.parent.name in ("repeats", "measures"):
+    shutil.rmtree(out / "csv")
+    for table in without:
+        shutil.rmtree(out / table)
+    (out / "csv").mkdir()
+    for part in list(out.rglob("part-*.parquet")):
+        table = part.relative_to(out).parts[0]
+        older = pq.read_table(part).select(schema_written_by(table, version).names)
+        pq.write_table(older.replace_schema_metadata({"schema_version": version}), out / table / part.name)
+        if part.parent != out / table:
             part.unlink()
-        else:
-            table_data = pq.read_table(part).select(schema_written_by(part.parent.name, "1").names)
-            pq.write_table(table_data.replace_schema_metadata({"schema_version": "1"}), part)
-    for table in ("repeats", "measures"):
-        (out / table).rmdir()
-        (out / "csv" / f"{table}.csv").unlink()
+        older.to_pandas().to_csv(out / "csv" / f"{table}.csv", index=False, encoding="utf-8-sig")
+    for month in list(out.glob("*/pub_month=*")):
+        month.rmdir()
+
+
+def as_written_by_version_1(out: Path) -> None:
+    """The same six tables, their parts marked version 1, no repeats and no measures."""
+    as_written_by_version(out, "1", ("repeats", "measures"))
 
 
 def test_a_folder_written_by_schema_version_1_takes_the_repeats_table_and_stays_readable(tmp_path):
@@ -152,7 +163,7 @@ def test_a_folder_written_by_schema_version_1_takes_the_repeats_table_and_stays_
     summary = run([inputs], out)
     assert summary.exit_code == 0 and [r.source for r in summary.repeats] == [str(inputs / "b.txt")]
     for name in ("documents", "repeats", "articles", "sentences", "entities", "runs", "errors"):
-        duckdb.sql(f"select * from '{out}/{name}/*.parquet'").fetchall()  # one column layout per table
+        duckdb.sql(f"select * from '{out}/{name}/**/*.parquet'").fetchall()  # one column layout per table
     # the older parts are rewritten with this version's columns, so every reader sees one layout
     versions = {pq.read_schema(p).metadata[b"schema_version"] for p in out.rglob("part-*.parquet")}
     assert versions == {SCHEMA_VERSION.encode()}
@@ -167,7 +178,7 @@ def test_a_folder_this_version_cannot_append_to_is_exit_2_and_gets_no_new_part(t
     write_text(inputs / "a.txt", TEXT)
     out = tmp_path / "out"
     run([inputs], out)
-    part = next((out / "documents").glob("*.parquet"))
+    part = next((out / "documents").rglob("*.parquet"))
     newer = str(int(SCHEMA_VERSION) + 1)  # a newer pipeline's folder
     pq.write_table(pq.read_table(part).replace_schema_metadata({"schema_version": newer}), part)
     write_text(inputs / "b.txt", OTHER)
@@ -186,14 +197,10 @@ def test_a_folder_of_version_3_takes_the_place_columns_and_its_older_entities_re
     names = {"extract": {"components": ["numeric", "rules"]}}
     write_text(inputs / "a.txt", "阳泉市召开会议。")
     run([inputs], out, **names)
-    for name in (".pipeline-output.json", ".pipeline.lock", "manifest.json"):
-        (out / name).unlink()
-    for part in out.rglob("part-*.parquet"):
-        older = pq.read_table(part).select(schema_written_by(part.parent.name, "3").names)
-        pq.write_table(older.replace_schema_metadata({"schema_version": "3"}), part)
+    as_written_by_version(out, "3", ("superseded",))
     write_text(inputs / "b.txt", "北京召开会议。")
     assert run([inputs], out, **names).exit_code == 0
-    rows = duckdb.sql(f"select text, norm, place_code from read_parquet('{out}/entities/*.parquet', "
+    rows = duckdb.sql(f"select text, norm, place_code from read_parquet('{out}/entities/**/*.parquet', "
                       "union_by_name = true) where label = 'GPE' order by text").fetchall()
     assert rows == [("北京", "北京市", "110000"), ("阳泉市", "阳泉市", None)]
     assert "place_code" in pd.read_parquet(out / "entities")  # every part has the column now
@@ -217,7 +224,7 @@ def by_id(out: Path, name: str) -> pd.DataFrame:
 
 
 def money_total(out: Path) -> float:
-    return duckdb.sql(f"select sum(value) from '{out}/entities/*.parquet' where label = 'MONEY'").fetchall()[0][0]
+    return duckdb.sql(f"select sum(value) from '{out}/entities/**/*.parquet' where label = 'MONEY'").fetchall()[0][0]
 
 
 def committed_parts_are_the_files(out: Path) -> bool:
@@ -255,7 +262,7 @@ def test_a_corrected_page_run_twice_leaves_one_version_in_every_table_and_every_
     assert runs[["n_documents", "n_unchanged", "n_replaced", "n_repeats"]].values.tolist() == [[2, 0, 0, 0],
                                                                                              [1, 1, 1, 0]]
     assert committed_parts_are_the_files(out)
-    csv = pd.read_csv(out / "csv" / "entities.csv", encoding="utf-8-sig")
+    csv = read_csv_table(out, "entities")
     assert old not in set(csv.doc_id)
     third = run([inputs], out)  # nothing new: nothing rewritten
     assert (third.n_documents, third.n_skipped, third.n_replaced) == (0, 2, 0)
@@ -310,7 +317,7 @@ def test_every_table_carries_pub_date_and_run_id(tmp_path):
     for name in ("articles", "sentences", "entities", "measures"):
         frame = pd.read_parquet(out / name)
         assert len(frame) and set(frame.pub_date) == {date(2025, 3, 12)} and set(frame.run_id) == {summary.run_id}, name
-    january = duckdb.sql(f"select count(*) from '{out}/entities/*.parquet' where pub_date >= date '2025-03-01'")
+    january = duckdb.sql(f"select count(*) from '{out}/entities/**/*.parquet' where pub_date >= date '2025-03-01'")
     assert january.fetchall()[0][0] == len(pd.read_parquet(out / "entities"))
 
 
@@ -337,25 +344,19 @@ def test_a_folder_of_version_3_is_appended_to_and_its_old_version_leaves_its_par
     page = write_text(inputs / "page.txt", PAGE)
     write_text(inputs / "other.txt", OTHER)
     run([inputs], out)
-    for name in (".pipeline-output.json", ".pipeline.lock", "manifest.json"):
-        (out / name).unlink()
-    for part in out.rglob("part-*.parquet"):
-        if part.parent.name == "superseded":
-            part.unlink()
-            continue
-        older = pq.read_table(part).select(schema_written_by(part.parent.name, "3").names)
-        pq.write_table(older.replace_schema_metadata({"schema_version": "3"}), part)
+    as_written_by_version(out, "3", ("superseded",))
     write_text(page, CORRECTED)
     summary = run([inputs], out)
     assert (summary.n_documents, summary.n_replaced, summary.n_skipped) == (1, 1, 1)
-    versions = {p.parent.name: pq.read_schema(p).metadata[b"schema_version"] for p in out.rglob("part-*.parquet")
-                if p.parent.name == "entities"}
-    assert set(versions.values()) == {SCHEMA_VERSION.encode()}
-    rows = duckdb.sql(f"select source, source_id from read_parquet('{out}/documents/*.parquet', union_by_name = true)"
+    versions = {pq.read_schema(p).metadata[b"schema_version"] for p in out.rglob("part-*.parquet")}
+    assert versions == {SCHEMA_VERSION.encode()}
+    assert not list((out / "entities").glob("part-*.parquet"))  # in month folders now
+    assert not (out / "csv" / "entities.csv").exists() and read_csv_table(out, "entities").label.eq("MONEY").sum() == 2
+    rows = duckdb.sql(f"select source, source_id from read_parquet('{out}/documents/**/*.parquet', union_by_name = true)"
                       " order by source").fetchall()
     assert rows == [(str(inputs / "other.txt"), None), (str(page), str(page))]  # the older row: null source_id
     assert money_total(out) is not None and duckdb.sql(
-        f"select sum(value) from read_parquet('{out}/entities/*.parquet', union_by_name = true) "
+        f"select sum(value) from read_parquet('{out}/entities/**/*.parquet', union_by_name = true) "
         "where label = 'MONEY'").fetchall()[0][0] == 31358000.0 + 31357000.0
     assert committed_parts_are_the_files(out)
 

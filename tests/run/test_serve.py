@@ -141,7 +141,7 @@ def test_a_scheduled_run_completes_and_writes_the_tables(tmp_path):
         state = wait_for(lambda: scheduled_run_state(api_url), SCHEDULED_RUN_TIMEOUT_S, "scheduled run", processes)
         assert state == "COMPLETED", f"{state}\n{serve_log.read_text(errors='replace')[-4000:]}"
         for table in ("documents", "articles", "sentences", "entities", "runs", "errors"):
-            assert list((out / table).glob("*.parquet")), table
+            assert list((out / table).rglob("*.parquet")), table
     finally:
         for process, _ in reversed(processes):
             stop(process)

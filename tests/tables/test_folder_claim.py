@@ -155,11 +155,15 @@ def test_only_the_pipelines_own_temporary_files_are_cleared(tmp_path):
     out = tmp_path / "out"
     with claimed_folder(out):
         OutputFolder(out).prepare()
+    month = "pub_month=2025-03"
     own = [out / "entities" / ".part-0123abcd.parquet.4242.tmp", out / "csv" / ".documents.csv.4242.tmp",
-           out / ".manifest.json.4242.tmp"]
+           out / ".manifest.json.4242.tmp", out / "entities" / month / ".part-0123abcd.parquet.4242.tmp",
+           out / "csv" / "entities" / f".{month}.csv.4242.tmp", out / "csv" / ".errors.csv.4242.tmp"]
     users = [out / "draft.tmp", out / ".draft.4242.tmp", out / "csv" / ".mine.csv.4242.tmp",
-             out / "entities" / "scratch.tmp"]
-    (out / "csv").mkdir()
+             out / "entities" / "scratch.tmp", out / "entities" / month / ".notes.4242.tmp",
+             out / "csv" / "entities" / ".mine.csv.4242.tmp", out / "csv" / "runs" / f".{month}.csv.4242.tmp"]
+    for folder in (out / "csv" / "entities", out / "csv" / "runs", out / "entities" / month):
+        folder.mkdir(parents=True, exist_ok=True)
     for path in own + users:
         path.write_bytes(b"x")
     with claimed_folder(out):

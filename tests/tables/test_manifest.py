@@ -24,6 +24,7 @@ from pipeline.tables.folder import OutputFolder
 from pipeline.tables.rows import run_row
 from pipeline.tables.schemas import to_table
 from tests.tables.test_writers import make_document
+from tests.helpers import read_csv_table
 
 TEXTS = ["本报讯 我市召开会议，市民政局发放3135.7万元。", "第二篇文章，全年增长5.5%左右。",
          "第三篇，去年完成投资120亿元。", "第四篇，新增就业1.2万人。"]
@@ -66,11 +67,15 @@ def manifest_paths(out: Path) -> set[str]:
 
 
 def parts_on_disk(out: Path) -> set[str]:
-    return {path.relative_to(out).as_posix() for path in out.glob("*/part-*.parquet")}
+    return {path.relative_to(out).as_posix() for path in out.rglob("part-*.parquet")}
+
+
+def csv_snapshot(out: Path) -> dict[str, bytes]:
+    return {path.relative_to(out).as_posix(): path.read_bytes() for path in (out / "csv").rglob("*") if path.is_file()}
 
 
 def an_entities_part(out: Path) -> Path:
-    return sorted((out / "entities").glob("part-*.parquet"))[0]
+    return sorted((out / "entities").rglob("part-*.parquet"))[0]
 
 
 # --- a lost or damaged part ------------------------------------------------------------
@@ -102,7 +107,7 @@ def test_repair_drops_the_damaged_batch_and_the_next_run_re_extracts_its_sources
     entities = pd.read_parquet(out / "entities").drop(columns="run_id").sort_values("entity_id").reset_index(drop=True)
     part = an_entities_part(out)
     batch = part.name[len("part-"):-len(".parquet")]
-    source = pq.read_table(out / "documents" / part.name).column("source").to_pylist()
+    source = pq.read_table(out / "documents" / part.parent.name / part.name).column("source").to_pylist()
     part.write_bytes(b"not parquet")
 
     status, stdout, _ = run_cli(capsys, "repair", str(out))
@@ -115,7 +120,7 @@ def test_repair_drops_the_damaged_batch_and_the_next_run_re_extracts_its_sources
     assert status == EXIT_OK and "1 document(s) written" in stdout and "2 unchanged" in stdout
     again = pd.read_parquet(out / "entities").drop(columns="run_id").sort_values("entity_id").reset_index(drop=True)
     pd.testing.assert_frame_equal(entities, again)
-    assert len(pd.read_csv(out / "csv" / "entities.csv", encoding="utf-8-sig")) == len(entities)
+    assert len(read_csv_table(out, "entities")) == len(entities)
 
 
 def test_repair_of_a_sound_folder_changes_nothing(tmp_path, config_file, capsys):
@@ -195,7 +200,7 @@ def disk_full_after(monkeypatch, table: str, n_writes: int) -> None:
     done = []
 
     def write_table(data, where, *args, **kwargs):
-        if Path(where).parent.name == table:
+        if table in Path(where).parts:
             if len(done) >= n_writes:
                 raise OSError(errno.ENOSPC, "No space left on device")
             done.append(where)
@@ -224,7 +229,7 @@ def test_a_disk_filling_mid_run_is_exit_3_telling_what_was_committed(tmp_path, c
     documents = pd.read_parquet(out / "documents")
     assert len(documents) == 4 and documents.doc_id.is_unique
     assert pd.read_parquet(out / "runs").n_documents.sum() == 4
-    assert len(pd.read_csv(out / "csv" / "documents.csv", encoding="utf-8-sig")) == 4
+    assert len(read_csv_table(out, "documents")) == 4
 
 
 def test_a_disk_filling_before_the_first_commit_is_exit_2_nothing_written(tmp_path, config_file, capsys,
@@ -249,7 +254,7 @@ def test_a_disk_filling_while_csvs_are_written_leaves_every_csv_as_it_was(tmp_pa
                                                                          monkeypatch):
     inputs, out = write_inputs(tmp_path / "in", TEXTS[:2]), tmp_path / "out"
     run(inputs, out, config_file, capsys)
-    before = {path.name: path.read_bytes() for path in (out / "csv").iterdir()}
+    before = csv_snapshot(out)
     write_inputs(inputs, TEXTS[:3])
     real_to_csv = pd.DataFrame.to_csv
     calls = []
@@ -264,8 +269,8 @@ def test_a_disk_filling_while_csvs_are_written_leaves_every_csv_as_it_was(tmp_pa
     monkeypatch.setattr(pd.DataFrame, "to_csv", to_csv)
     status, _, stderr = run(inputs, out, config_file, capsys)
     assert status == EXIT_PARTLY_WRITTEN and "only csv/ is not rewritten" in stderr
-    assert {path.name: path.read_bytes() for path in (out / "csv").iterdir()} == before
+    assert csv_snapshot(out) == before
     assert len(pd.read_parquet(out / "documents")) == 3
     monkeypatch.undo()
     assert run(inputs, out, config_file, capsys)[0] == EXIT_OK
-    assert len(pd.read_csv(out / "csv" / "documents.csv", encoding="utf-8-sig")) == 3
+    assert len(read_csv_table(out, "documents")) == 3

@@ -11,6 +11,7 @@ from pipeline.tables.folder import OutputError, OutputFolder
 from pipeline.tables.rows import document_rows, repeat_rows
 from pipeline.tables.manifest import Manifest
 from pipeline.tables.schemas import SCHEMA_VERSION, SCHEMAS, schema_written_by, to_table
+from tests.helpers import csv_files
 from pipeline.types import Article, Document, Mention, Repeat, Sentence
 
 
@@ -33,12 +34,12 @@ def test_a_committed_batch_has_the_contract_columns_and_types(tmp_path):
     folder.prepare()
     folder.commit_batch([make_document()], "run1")
     for table in ("documents", "articles", "sentences", "entities"):
-        schema = pq.read_schema(next((tmp_path / table).glob("*.parquet")))
+        schema = pq.read_schema(next((tmp_path / table).rglob("*.parquet")))
         assert schema.names == SCHEMAS[table].names
     entities = pd.read_parquet(tmp_path / "entities")
     money = entities[entities.label == "MONEY"].iloc[0]
     assert money.value == 31357000.0 and money.currency == "CNY"
-    assert str(pq.read_schema(next((tmp_path / "entities").glob("*.parquet"))).field("date_start").type) == "date32[day]"
+    assert str(pq.read_schema(next((tmp_path / "entities").rglob("*.parquet"))).field("date_start").type) == "date32[day]"
     assert pd.read_parquet(tmp_path / "articles").authors[0] == "张三、李四"
 
 
@@ -47,7 +48,8 @@ def test_csv_is_utf8_with_bom(tmp_path):
     folder.prepare()
     folder.commit_batch([make_document()], "run1")
     folder.write_csv()
-    raw = (tmp_path / "csv" / "entities.csv").read_bytes()
+    (month,) = csv_files(tmp_path, "entities")
+    raw = month.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and "万元".encode() in raw
     assert (tmp_path / "csv" / "errors.csv").exists()
 
@@ -97,14 +99,16 @@ def test_a_folder_of_schema_version_1_is_appended_to_and_its_parts_upgraded(tmp_
     folder = OutputFolder(tmp_path)
     folder.prepare()
     folder.commit_batch([make_document("d1", source="y.txt")], "run1")
-    # rewritten under a new name with this version's columns, and committed: readers that take the
-    # first part's layout (pandas, a plain DuckDB glob) see every column
+    # rewritten under a new name with this version's columns, in its month's folder, and committed:
+    # readers that take the first part's layout (pandas, a plain DuckDB glob) see every column
     assert not old.exists() and (tmp_path / "repeats").is_dir()
-    upgraded = tmp_path / "documents" / f"part-old.v{SCHEMA_VERSION}.parquet"
+    upgraded = tmp_path / "documents" / "pub_month=2025-03" / f"part-old.v{SCHEMA_VERSION}.parquet"
     assert pq.read_schema(upgraded).metadata[b"schema_version"] == SCHEMA_VERSION.encode()
     assert pq.read_schema(upgraded).remove_metadata().equals(SCHEMAS["documents"])
     documents = pd.read_parquet(tmp_path / "documents")
-    assert sorted(documents.doc_id) == ["d0", "d1"] and list(documents.columns) == SCHEMAS["documents"].names
+    assert sorted(documents.doc_id) == ["d0", "d1"]
+    assert list(documents.columns) == [*SCHEMAS["documents"].names, "pub_month"]  # the month folders' column
+    assert set(documents.pub_month) == {"2025-03"}
     assert Manifest.load(tmp_path).damage(tmp_path) == []
 
 
