@@ -7,6 +7,12 @@ re-parented to PID 1 through later runs.  This module starts that app the
 same way (the same factory, host, environment and start-up check) through
 ``python -m pipeline.run.prefect_server PARENT_PID PORT``, which first follows
 its parent (pipeline/run/shutdown.py) and then runs uvicorn.
+
+The server's own output goes to ``PREFECT_HOME/temporary-server.PID.log``, not
+to the run's terminal: stopped at the end of a run while a last request is in
+flight, it logs a SQLAlchemy traceback that says nothing about the run.  The
+file is removed when the run stops the server; a server that fails to start
+has the end of its log in the error.
 """
 from __future__ import annotations
 
@@ -17,12 +23,14 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Optional
 
 from pipeline.errors import PrefectServerError
 
 START_POLL_S = 0.1
 STOP_WAIT_S = 5
+LOG_TAIL_LINES = 20
 PORT_IN_USE = 3  # uvicorn's exit status when it cannot bind (another process took the port first)
 # What Prefect sets for its own temporary server (prefect.server.api.server.SubprocessASGIServer).
 SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
@@ -32,6 +40,7 @@ SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREF
 class TemporaryServer:
     process: subprocess.Popen
     port: int
+    log: Optional[Path] = None
 
     @property
     def api_url(self) -> str:
@@ -44,18 +53,33 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _launch(port: int) -> subprocess.Popen:
+def server_log() -> Path:
+    """Where this process's temporary server writes its output."""
+    return Path(os.environ.get("PREFECT_HOME", ".prefect")) / f"temporary-server.{os.getpid()}.log"
+
+
+def _launch(port: int, log: Path) -> subprocess.Popen:
     from prefect.settings import get_current_settings
 
     env = {**os.environ, **SERVER_ENV, **get_current_settings().to_environment_variables(exclude_unset=True)}
-    return subprocess.Popen([sys.executable, "-m", "pipeline.run.prefect_server", str(os.getpid()), str(port)],
-                            env=env)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "ab") as output:
+        return subprocess.Popen([sys.executable, "-m", "pipeline.run.prefect_server", str(os.getpid()), str(port)],
+                                env=env, stdout=output, stderr=subprocess.STDOUT)
 
 
 def launch_temporary_server() -> TemporaryServer:
     """Starts a server process without waiting for it to answer."""
-    port = free_port()
-    return TemporaryServer(_launch(port), port)
+    port, log = free_port(), server_log()
+    return TemporaryServer(_launch(port, log), port, log)
+
+
+def _log_tail(server: TemporaryServer) -> str:
+    try:
+        lines = server.log.read_text(encoding="utf-8", errors="replace").splitlines() if server.log else []
+    except OSError:
+        return ""
+    return (f"; the end of its log ({server.log}):\n" + "\n".join(lines[-LOG_TAIL_LINES:])) if lines else ""
 
 
 def wait_until_ready(server: TemporaryServer, timeout_s: float) -> TemporaryServer:
@@ -70,15 +94,17 @@ def wait_until_ready(server: TemporaryServer, timeout_s: float) -> TemporaryServ
                 server = launch_temporary_server()
                 continue
             if status is not None:
-                raise PrefectServerError(f"the temporary Prefect server did not start (exit status {status})")
+                raise PrefectServerError(f"the temporary Prefect server did not start (exit status {status})"
+                                         f"{_log_tail(server)}")
             try:
                 if client.get(f"{server.api_url}/health").status_code == 200:
                     return server
             except httpx.TransportError:
                 pass
             time.sleep(START_POLL_S)
+    tail = _log_tail(server)
     stop_temporary_server(server)
-    raise PrefectServerError(f"the temporary Prefect server did not answer within {timeout_s:.0f} s")
+    raise PrefectServerError(f"the temporary Prefect server did not answer within {timeout_s:.0f} s{tail}")
 
 
 def start_temporary_server(timeout_s: float) -> TemporaryServer:
@@ -132,6 +158,7 @@ def _stop_current() -> None:
 
 
 def stop_temporary_server(server: TemporaryServer) -> None:
+    """Stops the server; its log goes with it (one that ended by itself keeps its log, for whoever looks)."""
     if server.process.poll() is not None:
         return
     server.process.terminate()
@@ -140,6 +167,8 @@ def stop_temporary_server(server: TemporaryServer) -> None:
     except subprocess.TimeoutExpired:
         server.process.kill()
         server.process.wait()
+    if server.log is not None:
+        server.log.unlink(missing_ok=True)
 
 
 def serve(parent_pid: int, port: int) -> None:
