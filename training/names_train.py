@@ -122,13 +122,26 @@ def batches(items: list[Encoded], batch_chars: int, rng: random.Random | None) -
 # ------------------------------------------------------------------------ network
 
 
+def head_names(recipe: dict) -> list[str]:
+    """The network's CRF heads, the one exported first: with ``heads: per_corpus`` one per corpus
+    convention (the encoder is shared), each example trained through its corpus's head; the
+    exported head, ``decode_head``, is the one the pipeline runs."""
+    if recipe.get("heads", "one") == "one":
+        return ["all"]
+    main = recipe.get("decode_head", "pd")
+    return [main, *(corpus for corpus in CORPORA if corpus != main)]
+
+
 def make_network(recipe: dict, n_chars: int, n_bigrams: int, n_lexicon: int, tags: list[str]):
     import torch
     from torch import nn
 
+    heads = head_names(recipe)
+
     class NameNetwork(nn.Module):
         def __init__(self):
             super().__init__()
+            self.heads = heads
             self.n_lexicon = n_lexicon
             self.char_embed = nn.Embedding(n_chars, recipe["char_dim"], padding_idx=0)
             self.bigram_embed = nn.Embedding(n_bigrams, recipe["bigram_dim"], padding_idx=0)
@@ -146,8 +159,28 @@ def make_network(recipe: dict, n_chars: int, n_bigrams: int, n_lexicon: int, tag
             self.register_buffer("blocked_start", blocked[n, :n].clone())
             self.register_buffer("blocked_end", blocked[:n, n].clone())
             self.register_buffer("shifts", torch.arange(n_lexicon, dtype=torch.int64))
+            # the other corpora's heads, made last so that the shared part starts as a one-head network does
+            n = len(tags)
+            self.extra_out = nn.ModuleList([nn.Linear(2 * recipe["hidden"], n) for _ in heads[1:]])
+            self.extra_transitions = nn.Parameter(torch.zeros(len(heads) - 1, n, n))
+            self.extra_start = nn.Parameter(torch.zeros(len(heads) - 1, n))
+            self.extra_end = nn.Parameter(torch.zeros(len(heads) - 1, n))
 
-        def emissions(self, chars, bigrams, lexicon, lengths):
+        def head_index(self, corpora: Sequence[str]):
+            """Each example's head: its corpus's, or the one head."""
+            if len(self.heads) == 1:
+                return None
+            return torch.as_tensor([self.heads.index(corpus) for corpus in corpora])
+
+        def emissions(self, chars, bigrams, lexicon, lengths, head=None):
+            """Tag scores from the exported head, or from each example's head (``head``: head_index)."""
+            hidden = self.encoded(chars, bigrams, lexicon, lengths)
+            if head is None:
+                return self.out(hidden)
+            every = torch.stack([self.out(hidden), *(out(hidden) for out in self.extra_out)])
+            return every[head, torch.arange(hidden.shape[0])]
+
+        def encoded(self, chars, bigrams, lexicon, lengths):
             left, right = bigrams[:, :-1], bigrams[:, 1:]
             lexicon_matrix = ((lexicon.unsqueeze(-1) >> self.shifts) & 1).float()
             x = torch.cat([self.char_embed(chars), self.bigram_embed(left), self.bigram_embed(right),
@@ -156,29 +189,41 @@ def make_network(recipe: dict, n_chars: int, n_bigrams: int, n_lexicon: int, tag
             packed = nn.utils.rnn.pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
             hidden, _ = self.lstm(packed)
             hidden, _ = nn.utils.rnn.pad_packed_sequence(hidden, batch_first=True, total_length=chars.shape[1])
-            return self.out(self.dropout(hidden))
+            return self.dropout(hidden)
 
         def crf_parts(self):
             return (self.transitions + self.blocked_transitions, self.start + self.blocked_start,
                     self.end + self.blocked_end)
 
-        def loss(self, emissions, tags, mask):
+        def batch_crf_parts(self, batch: int, head=None):
+            """Transitions [B,K,K], start and end [B,K]: the exported head's, or each example's head's."""
             transitions, start, end = self.crf_parts()
+            if head is None:
+                return transitions.expand(batch, -1, -1), start.expand(batch, -1), end.expand(batch, -1)
+            every_transitions = torch.cat([transitions.unsqueeze(0), self.extra_transitions + self.blocked_transitions])
+            every_start = torch.cat([start.unsqueeze(0), self.extra_start + self.blocked_start])
+            every_end = torch.cat([end.unsqueeze(0), self.extra_end + self.blocked_end])
+            return every_transitions[head], every_start[head], every_end[head]
+
+        def loss(self, emissions, tags, mask, head=None):
             batch, steps, _ = emissions.shape
+            transitions, start, end = self.batch_crf_parts(batch, head)
             score = start + emissions[:, 0]
             for t in range(1, steps):
                 stepped = torch.logsumexp(score.unsqueeze(2) + transitions, dim=1) + emissions[:, t]
                 score = torch.where(mask[:, t:t + 1], stepped, score)
             log_partition = torch.logsumexp(score + end, dim=1)
-            gold = start[tags[:, 0]] + emissions.gather(2, tags.unsqueeze(2)).squeeze(2).masked_fill(~mask, 0).sum(1)
-            pair = transitions[tags[:, :-1], tags[:, 1:]].masked_fill(~mask[:, 1:], 0).sum(1)
+            gold = start.gather(1, tags[:, :1]).squeeze(1) \
+                + emissions.gather(2, tags.unsqueeze(2)).squeeze(2).masked_fill(~mask, 0).sum(1)
+            rows = torch.arange(batch).unsqueeze(1)
+            pair = transitions[rows, tags[:, :-1], tags[:, 1:]].masked_fill(~mask[:, 1:], 0).sum(1)
             last = tags.gather(1, (mask.sum(1) - 1).unsqueeze(1)).squeeze(1)
-            gold = gold + pair + end[last]
+            gold = gold + pair + end.gather(1, last.unsqueeze(1)).squeeze(1)
             return (log_partition - gold).sum() / mask.sum()
 
-        def decode(self, emissions, lengths):
-            transitions, start, end = self.crf_parts()
+        def decode(self, emissions, lengths, head=None):
             batch, steps, _ = emissions.shape
+            transitions, start, end = self.batch_crf_parts(batch, head)
             score = start + emissions[:, 0]
             back = []
             for t in range(1, steps):
@@ -246,7 +291,9 @@ def score_spans(gold: Sequence[set], found: Sequence[set], labels: Sequence[str]
     return result
 
 
-def evaluate(network, items: list[Encoded], tags: list[str], labels: Sequence[str], recipe: dict) -> dict:
+def evaluate(network, items: list[Encoded], tags: list[str], labels: Sequence[str], recipe: dict,
+             own_head: bool = False) -> dict:
+    """Scores of the exported head, or with ``own_head`` of each example's corpus's head."""
     import torch
 
     network.eval()
@@ -254,7 +301,8 @@ def evaluate(network, items: list[Encoded], tags: list[str], labels: Sequence[st
     with torch.no_grad():
         for batch in batches(items, 8000, None):
             chars, bigrams, lexicon, _tags, lengths, _mask = to_tensors(batch, None, recipe)
-            paths = network.decode(network.emissions(chars, bigrams, lexicon, lengths), lengths)
+            head = network.head_index([item.example.corpus for item in batch]) if own_head else None
+            paths = network.decode(network.emissions(chars, bigrams, lexicon, lengths, head), lengths, head)
             for item, path in zip(batch, paths):
                 gold.append(set(item.example.entities))
                 found.append(set(spans_from_tags([tags[t] for t in path])))
@@ -338,7 +386,8 @@ def train(recipe: dict, out: Path, examples_path: Path = NAMES_WORK / "examples.
     for epoch in range(recipe["epochs"]):
         for batch in batches(train_items, recipe["batch_chars"], rng):
             chars, bigrams, lexicon_bits, gold_tags, lengths, mask = to_tensors(batch, rng, recipe)
-            loss = network.loss(network.emissions(chars, bigrams, lexicon_bits, lengths), gold_tags, mask)
+            head = network.head_index([item.example.corpus for item in batch])
+            loss = network.loss(network.emissions(chars, bigrams, lexicon_bits, lengths, head), gold_tags, mask, head)
             optimizer.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(network.parameters(), recipe["grad_clip"])
@@ -395,6 +444,9 @@ def _evaluate_and_keep(network, dev_items, tags, labels, recipe, vocabulary, out
     record = {**info, "mean_f": round(mean_f, 4),
               **{c: {"f": s["overall"]["f"], **{k: v["f"] for k, v in s["per_label"].items()}}
                  for c, s in scores.items()}}
+    if len(network.heads) > 1:  # what each corpus's own head reads, beside the exported head's
+        record["own_head"] = {c: evaluate(candidate, items, tags, labels, recipe, own_head=True)["overall"]["f"]
+                              for c, items in dev_items.items() if items}
     with log_path.open("a", encoding="utf-8") as handle:
         handle.write(json.dumps(record) + "\n")
     print(json.dumps(record), flush=True)

@@ -146,3 +146,50 @@ def test_score_spans_counts_as_the_project_evaluator():
     assert scores["per_label"]["ORG"] == {"p": 0.0, "r": 0.0, "f": 0.0}
     assert scores["per_label"]["PLACE"] == {"p": 0.0, "r": 0.0, "f": 0.0}
     assert scores["overall"] == {"p": 0.5, "r": round(1 / 3, 4), "f": 0.4}
+
+
+# ------------------------------------------------------------- one CRF head per corpus
+
+
+def test_each_example_is_scored_by_its_corpus_head_as_a_brute_force_crf_would():
+    torch = pytest.importorskip("torch")
+    import itertools
+
+    from pipeline.extract.names.model import tag_names
+    from training import names_train
+
+    recipe = {**names_train.read_recipe(), "char_dim": 8, "bigram_dim": 4, "hidden": 6, "dropout": 0.0,
+              "heads": "per_corpus", "decode_head": "pd"}
+    tags = tag_names(["PERSON"])  # O, B, I, E, S: 5 tags, 125 paths of 3 characters
+    torch.manual_seed(0)
+    network = names_train.make_network(recipe, 6, 6, 2, tags)
+    assert network.heads == ["pd", "msra", "cluener"]
+    with torch.no_grad():
+        for parameter in (network.transitions, network.extra_transitions, network.start, network.extra_start):
+            parameter.normal_()
+    chars = torch.tensor([[2, 3, 4], [3, 4, 5]])
+    bigrams = torch.tensor([[2, 3, 4, 5], [3, 4, 5, 2]])
+    lexicon = torch.zeros(2, 3, dtype=torch.int64)
+    lengths = torch.tensor([3, 3])
+    gold = torch.tensor([[1, 3, 0], [4, 0, 4]])  # B E O / S O S
+    mask = torch.ones(2, 3, dtype=torch.bool)
+    head = network.head_index(["msra", "cluener"])
+    network.eval()
+    emissions = network.emissions(chars, bigrams, lexicon, lengths, head)
+    loss = float(network.loss(emissions, gold, mask, head).detach())
+
+    def path_score(b: int, path: tuple[int, ...]) -> torch.Tensor:
+        transitions, start, end = (part[b] for part in network.batch_crf_parts(2, head))
+        return (start[path[0]] + end[path[-1]] + sum(emissions[b, t, path[t]] for t in range(3))
+                + sum(transitions[path[t], path[t + 1]] for t in range(2)))
+
+    expected = 0.0
+    for b in range(2):
+        every = torch.stack([path_score(b, path) for path in itertools.product(range(len(tags)), repeat=3)])
+        expected += float(torch.logsumexp(every, 0) - path_score(b, tuple(gold[b].tolist())))
+    assert loss == pytest.approx(expected / 6, rel=1e-4)
+    # the heads differ, and the exported head is the main parameters
+    exported = network.emissions(chars, bigrams, lexicon, lengths)
+    assert not torch.allclose(exported, emissions)
+    assert torch.allclose(network.emissions(chars, bigrams, lexicon, lengths, network.head_index(["pd", "pd"])),
+                          exported)
