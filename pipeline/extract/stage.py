@@ -10,6 +10,9 @@ and the names an article agrees on correct the model where it strayed from them
 from __future__ import annotations
 
 import logging
+from bisect import bisect_right
+from itertools import accumulate
+from typing import Callable, Optional
 
 from pipeline.config import Config
 from pipeline.extract.consistency import with_agreed_labels, with_cut_names_restored
@@ -38,11 +41,19 @@ def _layout_people(document: Document) -> list[Mention]:
             for start, end, kind in document.regions if kind == "person"]
 
 
-def extract_documents(documents: list[Document], config: Config) -> None:
-    """Fills ``document.mentions`` for every document in the batch."""
-    jobs = [(document, offset, text) for document in documents for offset, text in _segments(document)]
+def extract_documents(documents: list[Document], config: Config,
+                      on_documents_done: Optional[Callable[[int], None]] = None) -> None:
+    """Fills ``document.mentions`` for every document in the batch; ``on_documents_done(n)`` hears
+    of documents whose every segment is through the components, as they come."""
+    per_document = [_segments(document) for document in documents]
+    jobs = [(document, offset, text) for document, segments in zip(documents, per_document)
+            for offset, text in segments]
+    done = DocumentsDone([len(segments) for segments in per_document], on_documents_done) \
+        if on_documents_done else None
     found_in_segments = segment_mentions(config, [(text, document.pub_date, document.home)
-                                                  for document, _offset, text in jobs])
+                                                  for document, _offset, text in jobs], done)
+    if done is not None:
+        done(len(jobs))
     found: dict[str, list[Mention]] = {document.doc_id: _layout_people(document) for document in documents}
     for (document, offset, _text), mentions in zip(jobs, found_in_segments):
         for mention in mentions:
@@ -53,6 +64,21 @@ def extract_documents(documents: list[Document], config: Config) -> None:
             found[document.doc_id].append(shifted)
     for document in documents:
         document.mentions = _consistent_within_articles(document, resolve_overlaps(found[document.doc_id]))
+
+
+class DocumentsDone:
+    """Turns "the first N segments are done" into "K more documents are done" (segments in document order)."""
+
+    def __init__(self, segments_per_document: list[int], report: Callable[[int], None]):
+        self._ends = list(accumulate(segments_per_document))
+        self._report = report
+        self._reported = 0
+
+    def __call__(self, n_segments_done: int) -> None:
+        n_documents = bisect_right(self._ends, n_segments_done)
+        if n_documents > self._reported:
+            self._report(n_documents - self._reported)
+            self._reported = n_documents
 
 
 def _consistent_within_articles(document: Document, mentions: list[Mention]) -> list[Mention]:

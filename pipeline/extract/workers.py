@@ -20,7 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
-from typing import Iterator, Optional
+from typing import Callable, Iterator, Optional
 
 from spacy.language import Language
 
@@ -55,9 +55,11 @@ def nlp_for(config: Config):
 
 # a text the components read, its publication date and home place (None: the config's)
 Segment = tuple[str, Optional[date], Optional[Home]]
+# told the number of segments done so far, in order (a progress report)
+SegmentsDone = Optional[Callable[[int], None]]
 
 
-def mentions_in(nlp: Language, segments: list[Segment]) -> list[list[Mention]]:
+def mentions_in(nlp: Language, segments: list[Segment], on_done: SegmentsDone = None) -> list[list[Mention]]:
     """Every component's mentions in each segment, offsets into the segment."""
     def docs():
         for text, pub_date, home in segments:
@@ -66,7 +68,12 @@ def mentions_in(nlp: Language, segments: list[Segment]) -> list[list[Mention]]:
             doc._.home = home
             yield doc
 
-    return [get_mentions(doc) for doc in nlp.pipe(docs(), batch_size=PIPE_BATCH)]
+    found = []
+    for doc in nlp.pipe(docs(), batch_size=PIPE_BATCH):
+        found.append(get_mentions(doc))
+        if on_done is not None and len(found) % PIPE_BATCH == 0:
+            on_done(len(found))
+    return found
 
 
 def _worker_start(config_json: str, parent_pid: int) -> None:
@@ -136,14 +143,20 @@ def stop_workers() -> None:
 atexit.register(stop_workers)
 
 
-def _mentions_on_workers(config: Config, segments: list[Segment], workers: int) -> list[list[Mention]]:
+def _mentions_on_workers(config: Config, segments: list[Segment], workers: int,
+                         on_done: SegmentsDone = None) -> list[list[Mention]]:
     config_json = config.model_dump_json()
     chunks = [segments[i:i + WORKER_CHUNK] for i in range(0, len(segments), WORKER_CHUNK)]
     pool = _pool_for(config_json, workers)
     try:
         with _spawning_deaf_to_sigint():  # the pool starts its workers as work is submitted
             results = pool.map(_worker_mentions, [config_json] * len(chunks), chunks)
-        return [mentions for chunk in results for mentions in chunk]
+        found: list[list[Mention]] = []
+        for chunk in results:  # in order, as each piece comes back
+            found += chunk
+            if on_done is not None:
+                on_done(len(found))
+        return found
     except BrokenProcessPool:
         # A worker died (killed, out of memory, or could not start): this batch runs
         # here instead, and the next one gets a fresh pool.
@@ -151,16 +164,16 @@ def _mentions_on_workers(config: Config, segments: list[Segment], workers: int) 
             if _pools.get((config_json, workers)) is pool:
                 _pools.pop((config_json, workers))
         log.warning("an extract worker process ended abruptly; running this batch in the flow's process")
-        return _mentions_here(config, segments)
+        return _mentions_here(config, segments, on_done)
 
 
-def segment_mentions(config: Config, segments: list[Segment]) -> list[list[Mention]]:
+def segment_mentions(config: Config, segments: list[Segment], on_done: SegmentsDone = None) -> list[list[Mention]]:
     workers = worker_count(config)
     if workers > 1 and sum(len(segment[0]) for segment in segments) >= MIN_CHARS_FOR_WORKERS:
-        return _mentions_on_workers(config, segments, workers)
-    return _mentions_here(config, segments)
+        return _mentions_on_workers(config, segments, workers, on_done)
+    return _mentions_here(config, segments, on_done)
 
 
-def _mentions_here(config: Config, segments: list[Segment]) -> list[list[Mention]]:
+def _mentions_here(config: Config, segments: list[Segment], on_done: SegmentsDone = None) -> list[list[Mention]]:
     with _in_process_lock:
-        return mentions_in(nlp_for(config), segments)
+        return mentions_in(nlp_for(config), segments, on_done)

@@ -50,6 +50,7 @@ from pipeline.read.formats import read_input  # noqa: E402
 from pipeline.read.inputs import InputFile, discover_inputs, split_jsonl  # noqa: E402
 from pipeline.read.normalize import normalize_text  # noqa: E402
 from pipeline.run.progress import RunProgress  # noqa: E402
+from pipeline.run.progress import active as active_progress  # noqa: E402
 from pipeline.run.runner import batches_in_flight, shared_prefect_api, task_runner_for  # noqa: E402
 from pipeline.tables.claim import check_owned, claimed_folder  # noqa: E402
 from pipeline.tables.folder import KnownSources, OutputFolder  # noqa: E402
@@ -195,6 +196,8 @@ def ingest_task(batch: Batch, config: Config, cli_pub_date: Optional[date], know
         for raw in _last_text_of_each_source(documents, batch.errors):
             _sort_by_earlier_runs(batch, raw, known, reprocess)
         batch.errors.extend(refused)
+    if (progress := active_progress()) is not None:
+        progress.inputs_read(batch.seq, len(batch.items), len(batch.raws))
     if batch.n_skipped:
         get_run_logger().info("batch %d: %d document(s) unchanged since an earlier run, skipped",
                               batch.seq, batch.n_skipped)
@@ -257,12 +260,14 @@ def sentences_task(batch: Batch, config: Config) -> Batch:
 @task(name="extract", retries=1, cache_policy=NO_CACHE)
 def extract_task(batch: Batch, config: Config) -> Batch:
     use_tables(config)
+    progress = active_progress()
+    report = progress.documents_extracted if progress is not None else None
     try:
-        extract_documents(batch.documents, config)
+        extract_documents(batch.documents, config, report)
     except Exception:
         # The batch failed as a whole; find the documents that cause it.
         def one(document: Document) -> Document:
-            extract_documents([document], config)
+            extract_documents([document], config, report)
             return document
 
         batch.documents = _each("extract", batch.documents, one, lambda document: document.source, batch.errors)
@@ -361,11 +366,13 @@ def extraction_flow(inputs: list[str], out: str, config: Config, config_sha256: 
                 len(items), len(batches), len(known), out)
     in_flight: deque[PrefectFuture] = deque()
 
-    progress = RunProgress(sum(len(batch) for batch in batches), len(batches))
+    progress = RunProgress(sum(len(batch) for batch in batches), len(batches)).activate()
     totals = RunTotals()
 
     def write_next() -> None:
-        batch = _keep_first_copies(in_flight.popleft().result(), written)
+        batch = in_flight.popleft().result()
+        progress.batch_extracted(batch.seq, len(batch.documents))
+        batch = _keep_first_copies(batch, written)
         summary.errors.extend(batch.errors)
         summary.n_skipped += batch.n_skipped
         output.add_repeats(batch.repeats, summary.run_id)
