@@ -324,6 +324,11 @@ def export(network, vocabulary: Vocabulary, recipe: dict, tags: list[str], out: 
         "out_w": state["out.weight"], "out_b": state["out.bias"],
         "transitions": state["transitions"], "start": state["start"], "end": state["end"],
     }
+    for index, head in enumerate(network.heads[1:]):  # the other corpora's heads, for a decoder that combines them
+        arrays[f"head_{head}_out_w"] = state[f"extra_out.{index}.weight"]
+        arrays[f"head_{head}_out_b"] = state[f"extra_out.{index}.bias"]
+        for part in ("transitions", "start", "end"):
+            arrays[f"head_{head}_{part}"] = state[f"extra_{part}"][index]
     for direction, suffix in (("forward", ""), ("backward", "_reverse")):
         for part in ("w_ih", "w_hh", "b_ih", "b_hh"):
             kind, matrix = part.split("_")
@@ -331,7 +336,8 @@ def export(network, vocabulary: Vocabulary, recipe: dict, tags: list[str], out: 
             arrays[f"{direction}_{part}"] = state[f"lstm.{name}"]
     out.mkdir(parents=True, exist_ok=True)
     numpy.savez_compressed(out / MODEL_FILE, **arrays)
-    meta = {"labels": list(recipe["labels"]), "hidden": recipe["hidden"], "tags": tags, "recipe": recipe, **extra_meta}
+    meta = {"labels": list(recipe["labels"]), "hidden": recipe["hidden"], "tags": tags, "recipe": recipe,
+            "heads": list(network.heads), **extra_meta}
     (out / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     if (lexicon_dir / LEXICON_FILE).resolve() != (out / LEXICON_FILE).resolve():
         shutil.copyfile(lexicon_dir / LEXICON_FILE, out / LEXICON_FILE)  # a checkpoint loads on its own

@@ -5,10 +5,17 @@ A bidirectional LSTM reads the sequence and a CRF picks the best BIOES tag
 path.  The model is trained with PyTorch (training/names_train.py) and saved as
 plain arrays (``names/model.npz``, lexicon in ``names/lexicon.tsv.gz``), so the
 pipeline runs it with numpy alone: no PyTorch at run time.
+
+A model trained with a CRF head per corpus (``heads: per_corpus``) carries the
+other corpora's heads too (``head_<corpus>_*``).  The exported head decodes;
+the recipe's ``add_from_heads`` (``{cluener: [ORG]}``) adds what another head
+reads with those labels where the exported head read nothing that overlaps it:
+each corpus's conventions where the exported one's are silent.
 """
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
@@ -82,6 +89,25 @@ _GATE_ORDER = (0, 1, 3, 2)
 BATCH_CELLS = 4096
 
 
+@dataclass
+class Head:
+    """A CRF head: the projection of the hidden states to tag scores and the tag transitions."""
+    out_w: numpy.ndarray  # (2H, tags)
+    out_b: numpy.ndarray
+    transitions: numpy.ndarray  # blocked transitions included
+    start: numpy.ndarray
+    end: numpy.ndarray
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, numpy.ndarray], prefix: str, blocked: numpy.ndarray) -> "Head":
+        n = blocked.shape[0] - 1
+        return cls(numpy.ascontiguousarray(arrays[f"{prefix}out_w"].astype("float32").T),
+                   arrays[f"{prefix}out_b"].astype("float32"),
+                   arrays[f"{prefix}transitions"].astype("float32") + blocked[:n, :n],
+                   arrays[f"{prefix}start"].astype("float32") + blocked[n, :n],
+                   arrays[f"{prefix}end"].astype("float32") + blocked[:n, n])
+
+
 def _reordered_gates(matrix: numpy.ndarray, hidden: int) -> numpy.ndarray:
     blocks = [matrix[k * hidden:(k + 1) * hidden] for k in range(4)]
     return numpy.concatenate([blocks[k] for k in _GATE_ORDER], axis=0)
@@ -117,14 +143,13 @@ class NameModel:
                          for w in w_ih]
         self.w_hh = numpy.stack([_reordered_gates(arrays[f"{d}_w_hh"].astype("float32"), size).T * halve
                                  for d in ("forward", "backward")])  # (2, H, 4H)
-        self.out_w = numpy.ascontiguousarray(arrays["out_w"].astype("float32").T)
-        self.out_b = arrays["out_b"].astype("float32")
-        allowed = allowed_transitions(self.tags)
-        n = len(self.tags)
-        blocked = numpy.where(allowed, 0.0, -1e4).astype("float32")
-        self.transitions = arrays["transitions"].astype("float32") + blocked[:n, :n]
-        self.start = arrays["start"].astype("float32") + blocked[n, :n]
-        self.end = arrays["end"].astype("float32") + blocked[:n, n]
+        blocked = numpy.where(allowed_transitions(self.tags), 0.0, -1e4).astype("float32")
+        self.head = Head.from_arrays(arrays, "", blocked)
+        added = (meta.get("recipe") or {}).get("add_from_heads") or {}
+        # another head's labels, taken where the exported head found nothing overlapping
+        self.added_heads: list[tuple[Head, frozenset[str]]] = [
+            (Head.from_arrays(arrays, f"head_{name}_", blocked), frozenset(labels))
+            for name, labels in sorted(added.items()) if f"head_{name}_out_w" in arrays]
 
     @classmethod
     def load(cls, directory: Path) -> "NameModel":
@@ -137,16 +162,42 @@ class NameModel:
         """The entities of each text (character offsets into it)."""
         results: list[list[Entity]] = [[] for _ in texts]
         for chunk in _length_batches(texts):
-            for i, path in zip(chunk, self.tag_paths([texts[i] for i in chunk])):
-                results[i] = spans_from_tags([self.tags[t] for t in path])
+            hidden, lengths = self.hidden_states([texts[i] for i in chunk])
+            found = self._spans(hidden, lengths, self.head)
+            for head, labels in self.added_heads:
+                for entities, more in zip(found, self._spans(hidden, lengths, head)):
+                    entities += [e for e in more if e[2] in labels and not _overlaps_any(e, entities)]
+            for i, entities in zip(chunk, found):
+                results[i] = sorted(entities)
         return results
 
+    def _spans(self, hidden: tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray], lengths: numpy.ndarray,
+               head: Head) -> list[list[Entity]]:
+        paths = self._viterbi(self._scores(hidden, head), lengths, head)
+        return [spans_from_tags([self.tags[t] for t in path]) for path in paths]
+
     def tag_paths(self, texts: Sequence[str]) -> list[numpy.ndarray]:
+        """The exported head's tag path of each text."""
         emissions, lengths = self.emissions(texts)
-        return self._viterbi(emissions, lengths)
+        return self._viterbi(emissions, lengths, self.head)
 
     def emissions(self, texts: Sequence[str]) -> tuple[numpy.ndarray, numpy.ndarray]:
-        """Tag scores (batch, longest text, tags) of non-empty texts, and their lengths.
+        """The exported head's tag scores (batch, longest text, tags) of non-empty texts, and their lengths."""
+        hidden, lengths = self.hidden_states(texts)
+        return self._scores(hidden, self.head), lengths
+
+    @staticmethod
+    def _scores(hidden: tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray], head: Head) -> numpy.ndarray:
+        forward, backward, unreversed = hidden
+        size = forward.shape[-1]
+        scores = (forward @ head.out_w[:size] + (backward @ head.out_w[size:])[unreversed, numpy.arange(forward.shape[1])]
+                  + head.out_b)
+        return scores.transpose(1, 0, 2)
+
+    def hidden_states(self, texts: Sequence[str]) -> tuple[tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray],
+                                                             numpy.ndarray]:
+        """Both directions' hidden states of non-empty texts with the backward one's unreversing index,
+        and the texts' lengths.
 
         The network runs time-major, each text padded at its end; the backward
         direction reads each text reversed within its own length, so padding
@@ -161,11 +212,8 @@ class NameModel:
         pad = int(lengths.sum())  # the index of an all-zero input row
         sources = (numpy.where(valid, starts + time, pad), numpy.where(valid, starts + lengths - 1 - time, pad))
         hidden = self._bilstm(self._gate_inputs(features, sources))
-        forward = hidden[0] @ self.out_w[:self.hidden]
-        backward = hidden[1] @ self.out_w[self.hidden:]
         unreversed = numpy.where(valid, lengths - 1 - time, 0)
-        scores = forward + backward[unreversed, numpy.arange(len(texts))] + self.out_b
-        return scores.transpose(1, 0, 2), lengths
+        return (hidden[0], hidden[1], unreversed), lengths
 
     def _gate_inputs(self, features: JoinedFeatures, sources: tuple[numpy.ndarray, numpy.ndarray]
                      ) -> numpy.ndarray:
@@ -216,12 +264,13 @@ class NameModel:
             h *= gates[:, :, 2 * size:3 * size]
         return out
 
-    def _viterbi(self, emissions: numpy.ndarray, lengths: numpy.ndarray) -> list[numpy.ndarray]:
+    @staticmethod
+    def _viterbi(emissions: numpy.ndarray, lengths: numpy.ndarray, head: Head) -> list[numpy.ndarray]:
         batch, steps, n_tags = emissions.shape
-        score = self.start + emissions[:, 0]
+        score = head.start + emissions[:, 0]
         back = numpy.zeros((steps, batch, n_tags), dtype="int64")
         for t in range(1, steps):
-            candidates = score[:, :, None] + self.transitions[None]
+            candidates = score[:, :, None] + head.transitions[None]
             best = candidates.argmax(axis=1)
             stepped = numpy.take_along_axis(candidates, best[:, None, :], axis=1)[:, 0] + emissions[:, t]
             running = (t < lengths)[:, None]
@@ -229,13 +278,17 @@ class NameModel:
             back[t] = best
         paths = []
         for b, n in enumerate(lengths):
-            tag = int((score[b] + self.end).argmax())
+            tag = int((score[b] + head.end).argmax())
             path = [tag]
             for t in range(n - 1, 0, -1):
                 tag = int(back[t, b, tag])
                 path.append(tag)
             paths.append(numpy.asarray(path[::-1]))
         return paths
+
+
+def _overlaps_any(entity: Entity, others: list[Entity]) -> bool:
+    return any(entity[0] < end and start < entity[1] for start, end, _ in others)
 
 
 def _length_batches(texts: Sequence[str]) -> list[list[int]]:

@@ -118,8 +118,8 @@ def _reference_emissions(model: NameModel, weights: dict, text: str) -> numpy.nd
 def _best_path_by_brute_force(model: NameModel, emissions: numpy.ndarray) -> list[int]:
     best, best_path = -numpy.inf, None
     for path in itertools.product(range(len(model.tags)), repeat=len(emissions)):
-        score = model.start[path[0]] + emissions[0, path[0]] + model.end[path[-1]]
-        score += sum(model.transitions[a, b] + emissions[t + 1, b] for t, (a, b) in enumerate(zip(path, path[1:])))
+        score = model.head.start[path[0]] + emissions[0, path[0]] + model.head.end[path[-1]]
+        score += sum(model.head.transitions[a, b] + emissions[t + 1, b] for t, (a, b) in enumerate(zip(path, path[1:])))
         if score > best:
             best, best_path = score, list(path)
     return best_path
@@ -142,7 +142,7 @@ def test_viterbi_finds_the_best_valid_path(lexicon):
     rng = numpy.random.default_rng(4)
     for length in (1, 2, 3, 4):
         emissions = rng.normal(size=(1, length, len(model.tags))).astype("float32") * 3
-        path = model._viterbi(emissions, numpy.asarray([length]))[0]
+        path = model._viterbi(emissions, numpy.asarray([length]), model.head)[0]
         assert path.tolist() == _best_path_by_brute_force(model, emissions[0])
 
 
@@ -151,9 +151,9 @@ def test_viterbi_of_a_padded_batch_equals_each_alone(lexicon):
     rng = numpy.random.default_rng(6)
     emissions = rng.normal(size=(3, 6, len(model.tags))).astype("float32") * 3
     lengths = numpy.asarray([6, 2, 4])
-    together = model._viterbi(emissions, lengths)
+    together = model._viterbi(emissions, lengths, model.head)
     for b, n in enumerate(lengths):
-        alone = model._viterbi(emissions[b:b + 1, :n], numpy.asarray([n]))[0]
+        alone = model._viterbi(emissions[b:b + 1, :n], numpy.asarray([n]), model.head)[0]
         assert together[b].tolist() == alone.tolist()
 
 
@@ -162,3 +162,24 @@ def test_empty_texts_have_no_names_and_keep_their_place(lexicon):
     found = model(["", "李在阳泉", "", "阳泉市民"])
     assert len(found) == 4 and found[0] == [] and found[2] == []
     assert found[1] == model(["李在阳泉"])[0] and found[3] == model(["阳泉市民"])[0]
+
+
+def test_another_heads_labels_join_where_the_exported_head_found_nothing_overlapping(lexicon):
+    model, weights = _random_model(lexicon)
+    rng = numpy.random.default_rng(7)
+    other = {f"head_cluener_{key}": (rng.normal(size=weights[key].shape) * 3).astype("float32")
+             for key in ("out_w", "out_b", "transitions", "start", "end")}
+    arrays = {**{k: v.astype("float32") for k, v in weights.items()},
+              "vocab_chars": model.vocabulary.chars, "vocab_bigrams": model.vocabulary.bigrams}
+    meta = {"labels": model.labels, "hidden": model.hidden}
+    combined = NameModel({**arrays, **other}, {**meta, "recipe": {"add_from_heads": {"cluener": ["ORG"]}}}, lexicon)
+    as_exported = NameModel({**arrays, **other}, meta, lexicon)  # extra heads unused without add_from_heads
+    cluener_alone = NameModel({**arrays, **{k[len("head_cluener_"):]: v for k, v in other.items()}}, meta, lexicon)
+    texts = ["阳泉市民政局李在", "李在阳泉市", "民政局", "市民政局局长李在泉"]
+    assert as_exported(texts) == model(texts)
+    added_any = False
+    for found, main, extra in zip(combined(texts), model(texts), cluener_alone(texts)):
+        added = [e for e in extra if e[2] == "ORG" and not any(e[0] < b and a < e[1] for a, b, _ in main)]
+        assert found == sorted(main + added)
+        added_any |= bool(added)
+    assert added_any, "the random heads should disagree somewhere"
