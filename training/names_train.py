@@ -25,8 +25,8 @@ import yaml
 
 from pipeline.config import CONFIG_DIR
 from pipeline.extract.names.features import Lexicon, Vocabulary, batch_features, bigram_keys, code_points
-from pipeline.extract.names.model import (LEXICON_FILE, META_FILE, MODEL_FILE, allowed_transitions, spans_from_tags,
-                                          tag_names)
+from pipeline.extract.names.model import (LEXICON_FILE, META_FILE, MODEL_FILE, allowed_transitions,
+                                          join_head_names, spans_from_tags, tag_names)
 from pipeline.look.evaluate import LabelScore
 
 from .names_data import NAMES_WORK, Example, read_examples
@@ -174,7 +174,10 @@ def make_network(recipe: dict, n_chars: int, n_bigrams: int, n_lexicon: int, tag
 
         def emissions(self, chars, bigrams, lexicon, lengths, head=None):
             """Tag scores from the exported head, or from each example's head (``head``: head_index)."""
-            hidden = self.encoded(chars, bigrams, lexicon, lengths)
+            return self.head_emissions(self.encoded(chars, bigrams, lexicon, lengths), head)
+
+        def head_emissions(self, hidden, head=None):
+            """Tag scores of encoded texts through the exported head or each text's head."""
             if head is None:
                 return self.out(hidden)
             every = torch.stack([self.out(hidden), *(out(hidden) for out in self.extra_out)])
@@ -292,8 +295,9 @@ def score_spans(gold: Sequence[set], found: Sequence[set], labels: Sequence[str]
 
 
 def evaluate(network, items: list[Encoded], tags: list[str], labels: Sequence[str], recipe: dict,
-             own_head: bool = False) -> dict:
-    """Scores of the exported head, or with ``own_head`` of each example's corpus's head."""
+             own_head: bool = False, added: dict[str, Sequence[str]] | None = None) -> dict:
+    """Scores of the exported head, or with ``own_head`` of each example's corpus's head; ``added``
+    ({head: labels}) joins other heads' names as the pipeline does (the recipe's add_from_heads)."""
     import torch
 
     network.eval()
@@ -301,13 +305,25 @@ def evaluate(network, items: list[Encoded], tags: list[str], labels: Sequence[st
     with torch.no_grad():
         for batch in batches(items, 8000, None):
             chars, bigrams, lexicon, _tags, lengths, _mask = to_tensors(batch, None, recipe)
+            hidden = network.encoded(chars, bigrams, lexicon, lengths)
             head = network.head_index([item.example.corpus for item in batch]) if own_head else None
-            paths = network.decode(network.emissions(chars, bigrams, lexicon, lengths, head), lengths, head)
-            for item, path in zip(batch, paths):
+            names = _decoded_names(network, hidden, lengths, head, tags)
+            for name, wanted in (added or {}).items():
+                if name in network.heads:
+                    more = _decoded_names(network, hidden, lengths, network.head_index([name] * len(batch)), tags)
+                    for entities, extra in zip(names, more):
+                        join_head_names(entities, extra, frozenset(wanted))
+            for item, entities in zip(batch, names):
                 gold.append(set(item.example.entities))
-                found.append(set(spans_from_tags([tags[t] for t in path])))
+                found.append(set(entities))
     network.train()
     return score_spans(gold, found, labels)
+
+
+def _decoded_names(network, hidden, lengths, head, tags: list[str]) -> list[list]:
+    """The names of each text through one head (None: the exported one) or a head per text."""
+    paths = network.decode(network.head_emissions(hidden, head), lengths, head)
+    return [spans_from_tags([tags[t] for t in path]) for path in paths]
 
 
 # ---------------------------------------------------------------------- export
@@ -445,7 +461,9 @@ def average_into(averaged, network, decay: float) -> None:
 def _evaluate_and_keep(network, dev_items, tags, labels, recipe, vocabulary, out, best, info, log_path, copy):
     candidate = copy.deepcopy(network)
     _with_float16_embeddings(candidate)
-    scores = {c: evaluate(candidate, items, tags, labels, recipe) for c, items in dev_items.items() if items}
+    added = recipe.get("add_from_heads") or {}  # scored as the pipeline decodes: the exported head and these
+    scores = {c: evaluate(candidate, items, tags, labels, recipe, added=added)
+              for c, items in dev_items.items() if items}
     mean_f = sum(s["overall"]["f"] for s in scores.values()) / max(1, len(scores))
     record = {**info, "mean_f": round(mean_f, 4),
               **{c: {"f": s["overall"]["f"], **{k: v["f"] for k, v in s["per_label"].items()}}

@@ -193,3 +193,49 @@ def test_each_example_is_scored_by_its_corpus_head_as_a_brute_force_crf_would():
     assert not torch.allclose(exported, emissions)
     assert torch.allclose(network.emissions(chars, bigrams, lexicon, lengths, network.head_index(["pd", "pd"])),
                           exported)
+
+
+def test_training_scores_the_decode_the_pipeline_runs_exported_head_joined_by_another_heads_labels():
+    torch = pytest.importorskip("torch")
+    from types import SimpleNamespace
+
+    from pipeline.extract.names.model import spans_from_tags, tag_names
+    from training import names_train
+    from training.names_data import Example
+
+    recipe = {**names_train.read_recipe(), "char_dim": 8, "bigram_dim": 4, "hidden": 6, "dropout": 0.0,
+              "heads": "per_corpus", "decode_head": "pd"}
+    labels = ["ORG", "PERSON"]
+    tags = tag_names(labels)
+    torch.manual_seed(1)
+    network = names_train.make_network(recipe, 9, 9, 2, tags)
+    with torch.no_grad():
+        for parameter in network.parameters():
+            parameter.normal_(std=2.0)
+        network.out.bias[tags.index("O")] += 8.0  # the exported head finds fewer names than the others
+    rng = numpy.random.default_rng(0)
+    items = []
+    for n in (5, 7, 8, 6):
+        chars = rng.integers(2, 9, n)
+        items.append(SimpleNamespace(example=Example("pd", "dev", "字" * n, ((0, 2, "ORG"), (3, 5, "PERSON"))),
+                                     chars=chars, bigrams=rng.integers(2, 9, n + 1),
+                                     lexicon=numpy.zeros(n, dtype="int64"), tags=numpy.zeros(n, dtype="int64")))
+
+    def names_through(head: str) -> list[list]:
+        chars, bigrams, lexicon, _tags, lengths, _mask = names_train.to_tensors(items, None, recipe)
+        index = network.head_index([head] * len(items))
+        with torch.no_grad():
+            paths = network.decode(network.emissions(chars, bigrams, lexicon, lengths, index), lengths, index)
+        return [spans_from_tags([tags[t] for t in path]) for path in paths]
+
+    main, other = names_through("pd"), names_through("cluener")
+    expected = [set(found) | {e for e in more if e[2] == "ORG"
+                              and not any(e[0] < end and start < e[1] for start, end, _ in found)}
+                for found, more in zip(main, other)]
+    assert expected != [set(found) for found in main]  # the other head adds something here
+    assert any(main) and any(len(e) > len(f) for e, f in zip(expected, main))
+    gold = [set(item.example.entities) for item in items]
+    scored = names_train.evaluate(network, items, tags, labels, recipe, added={"cluener": ["ORG"]})
+    assert scored == names_train.score_spans(gold, expected, labels)
+    assert names_train.evaluate(network, items, tags, labels, recipe) == \
+        names_train.score_spans(gold, [set(found) for found in main], labels)

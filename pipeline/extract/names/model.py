@@ -166,7 +166,7 @@ class NameModel:
             found = self._spans(hidden, lengths, self.head)
             for head, labels in self.added_heads:
                 for entities, more in zip(found, self._spans(hidden, lengths, head)):
-                    entities += [e for e in more if e[2] in labels and not _overlaps_any(e, entities)]
+                    join_head_names(entities, more, labels)
             for i, entities in zip(chunk, found):
                 results[i] = sorted(entities)
         return results
@@ -285,6 +285,11 @@ class NameModel:
                 path.append(tag)
             paths.append(numpy.asarray(path[::-1]))
         return paths
+
+
+def join_head_names(entities: list[Entity], more: Sequence[Entity], labels: frozenset[str]) -> None:
+    """Adds to ``entities`` another head's names of ``labels`` that overlap none of them."""
+    entities += [e for e in more if e[2] in labels and not _overlaps_any(e, entities)]
 
 
 def _overlaps_any(entity: Entity, others: list[Entity]) -> bool:
