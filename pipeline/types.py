@@ -35,7 +35,7 @@ class RawDocument:
         return self.external_id or self.url or self.source
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
     article_id: str
     seq: int
@@ -46,7 +46,7 @@ class Article:
     continued_from: Optional[str] = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sentence:
     sentence_id: str
     article_id: str
@@ -58,7 +58,7 @@ class Sentence:
     layout: str = ""  # what layout repair says of it: heading, label, caption, joined, cut
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a page of millions of characters holds hundreds of thousands of them
 class Mention:
     """An entity mention with its resolved value.
 
@@ -95,7 +95,7 @@ class Mention:
         return replace(self, start=self.start + offset, end=self.end + offset)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Measure:
     """What one number measures (docs/measures.md): a row of ``measures``.
 

@@ -55,7 +55,8 @@ def extract_documents(documents: list[Document], config: Config,
     if done is not None:
         done(len(jobs))
     found: dict[str, list[Mention]] = {document.doc_id: _layout_people(document) for document in documents}
-    for (document, offset, _text), mentions in zip(jobs, found_in_segments):
+    for index, ((document, offset, _text), mentions) in enumerate(zip(jobs, found_in_segments)):
+        found_in_segments[index] = []  # each segment's mentions go as their shifted copies come
         for mention in mentions:
             shifted = mention.shifted(offset)
             if document.text[shifted.start:shifted.end] != shifted.text:

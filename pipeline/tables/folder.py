@@ -282,14 +282,15 @@ class OutputFolder:
             return
         kept = [moved_document(d, plan) for d in documents if d.doc_id not in plan.drop_new]
         key = self._new_batch_key([document.doc_id for document in kept], run_id)
+        # generators, drawn one table at a time as its parts are written
         rows = {
-            "articles": [r for d in kept for r in article_rows(d, run_id)],
-            "sentences": [r for d in kept for r in sentence_rows(d, run_id)],
-            "entities": [r for d in kept for r in mention_rows(d, run_id)],
-            "measures": [r for d in kept for r in measure_rows(d, run_id)],
-            "documents": [r for d in kept for r in document_rows(d, run_id)],
+            "articles": (r for d in kept for r in article_rows(d, run_id)),
+            "sentences": (r for d in kept for r in sentence_rows(d, run_id)),
+            "entities": (r for d in kept for r in mention_rows(d, run_id)),
+            "measures": (r for d in kept for r in measure_rows(d, run_id)),
+            "documents": (r for d in kept for r in document_rows(d, run_id)),
         }
-        months = {month_of(row["pub_date"]) for row in rows["documents"]}
+        months = {month_of(document.pub_date) for document in kept}
         manifest = self.manifest.copy()
         written: list[Path] = []
         run = self._run_after(run_id, len(kept), plan)

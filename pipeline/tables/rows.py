@@ -9,7 +9,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 from pipeline.types import Document, ErrorRow, Mention, Repeat
 
@@ -34,20 +34,24 @@ def _stamp(document: Document, run_id: Optional[str]) -> dict[str, Any]:
     return {"pub_date": document.pub_date, "run_id": run_id}
 
 
-def article_rows(document: Document, run_id: Optional[str] = None) -> list[dict[str, Any]]:
-    return [{
+# The rows of a document's tables are generators: to_table takes them a chunk at a time, so a page
+# of millions of characters never stands whole as dicts (docs/reliability.md).
+
+
+def article_rows(document: Document, run_id: Optional[str] = None) -> Iterator[dict[str, Any]]:
+    return ({
         "doc_id": document.doc_id, "article_id": a.article_id, "seq": a.seq, "title": a.title,
         "start": a.start, "end": a.end, "authors": AUTHOR_SEPARATOR.join(a.authors) or None,
         "continued_from": a.continued_from, **_stamp(document, run_id),
-    } for a in document.articles]
+    } for a in document.articles)
 
 
-def sentence_rows(document: Document, run_id: Optional[str] = None) -> list[dict[str, Any]]:
-    return [{
+def sentence_rows(document: Document, run_id: Optional[str] = None) -> Iterator[dict[str, Any]]:
+    return ({
         "doc_id": document.doc_id, "article_id": s.article_id, "sentence_id": s.sentence_id, "seq": s.seq,
         "start": s.start, "end": s.end, "text": s.text, "duplicate_of": s.duplicate_of, "layout": s.layout or None,
         **_stamp(document, run_id),
-    } for s in document.sentences]
+    } for s in document.sentences)
 
 
 @dataclass(frozen=True)
@@ -84,11 +88,10 @@ def _containing(spans: list, starts: list[int], mention: Mention):
     return None
 
 
-def mention_rows(document: Document, run_id: Optional[str] = None) -> list[dict[str, Any]]:
-    rows = []
+def mention_rows(document: Document, run_id: Optional[str] = None) -> Iterator[dict[str, Any]]:
     for row in entity_rows(document):
         m = row.mention
-        rows.append({
+        yield {
             "doc_id": row.doc_id, "article_id": row.article_id, "sentence_id": row.sentence_id,
             "entity_id": row.entity_id, "label": m.label, "text": m.text, "start": m.start, "end": m.end,
             "norm": m.norm, "value": _float(m.value), "value_max": _float(m.value_max), "unit": m.unit,
@@ -96,18 +99,16 @@ def mention_rows(document: Document, run_id: Optional[str] = None) -> list[dict[
             "date_start": m.date_start, "date_end": m.date_end, "grain": m.grain, "source": m.source,
             "place_code": m.place_code, "province": m.province, "city": m.city, "county": m.county,
             **_stamp(document, run_id),
-        })
-    return rows
+        }
 
 
-def measure_rows(document: Document, run_id: Optional[str] = None) -> list[dict[str, Any]]:
+def measure_rows(document: Document, run_id: Optional[str] = None) -> Iterator[dict[str, Any]]:
     """One row per measure, pointing at its number's row in ``entities``."""
     ids = {(row.mention.label, row.mention.start, row.mention.end): row for row in entity_rows(document)}
-    rows = []
     for seq, measure in enumerate(document.measures, start=1):
         number = measure.number
         entity = ids.get((number.label, number.start, number.end))
-        rows.append({
+        yield {
             "measure_id": f"{document.doc_id}-m{seq:05d}", "doc_id": document.doc_id,
             "article_id": entity.article_id if entity else None, "sentence_id": measure.sentence_id,
             "entity_id": entity.entity_id if entity else None, "indicator": measure.indicator,
@@ -115,8 +116,7 @@ def measure_rows(document: Document, run_id: Optional[str] = None) -> list[dict[
             "kind": measure.kind, "direction": measure.direction, "basis": measure.basis, "target": measure.target,
             "period": measure.period, "period_start": measure.period_start, "period_end": measure.period_end,
             "place": measure.place, **_stamp(document, run_id),
-        })
-    return rows
+        }
 
 
 def repeat_rows(repeats: Iterable[Repeat], run_id: str) -> list[dict[str, Any]]:

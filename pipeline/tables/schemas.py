@@ -1,7 +1,8 @@
 """The nine contract tables' schemas (schema version 5) and a table built to one."""
 from __future__ import annotations
 
-from typing import Any
+from itertools import islice
+from typing import Any, Iterable
 
 import pyarrow as pa
 
@@ -60,9 +61,18 @@ SCHEMAS: dict[str, pa.Schema] = {
 }
 
 
-def to_table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
+# Rows turned into Arrow at a time: a page of millions of characters has hundreds of thousands of
+# mentions, and their rows as dicts take about ten times their Arrow size.
+ROWS_PER_CHUNK = 8192
+
+
+def to_table(name: str, rows: Iterable[dict[str, Any]]) -> pa.Table:
+    """``rows`` (consumed a chunk at a time, so a generator never stands whole as dicts) as table ``name``."""
     schema = SCHEMAS[name].with_metadata({"schema_version": SCHEMA_VERSION})
-    return pa.Table.from_pylist(rows, schema=schema)
+    rows = iter(rows)
+    chunks = [pa.RecordBatch.from_pylist(chunk, schema=schema)
+              for chunk in iter(lambda: list(islice(rows, ROWS_PER_CHUNK)), [])]
+    return pa.Table.from_batches(chunks, schema=schema)
 
 
 def schema_written_by(table: str, version: str) -> pa.Schema:

@@ -127,3 +127,25 @@ def test_parts_this_version_would_not_append_to_are_refused_and_nothing_is_remov
         OutputFolder(tmp_path).prepare()
     assert str(part) in str(refused.value) and reason in str(refused.value)
     assert leftover.exists()
+
+
+def test_a_document_of_more_mentions_than_a_chunk_is_written_whole_and_in_order(tmp_path, monkeypatch):
+    """Rows reach Arrow a chunk at a time (a page of millions of characters); every row and its order stay."""
+    monkeypatch.setattr("pipeline.tables.schemas.ROWS_PER_CHUNK", 3)
+    document = make_document()
+    money = document.mentions[1]
+    document.mentions = [document.mentions[0]] + [Mention("MONEY", money.start, money.end, money.text, "numeric",
+                                                          value=money.value + i, currency="CNY") for i in range(7)]
+    folder = OutputFolder(tmp_path)
+    folder.prepare()
+    folder.commit_batch([document], "run1")
+    entities = pd.read_parquet(tmp_path / "entities")
+    assert len(entities) == 8
+    assert list(entities.entity_id) == sorted(entities.entity_id)
+    assert sorted(entities.value.dropna()) == [31357000.0 + i for i in range(7)]
+
+
+def test_to_table_reads_rows_from_a_generator_as_from_a_list():
+    rows = [document_rows(make_document(f"d{i}"), "r0")[0] for i in range(5)]
+    assert to_table("documents", iter(rows)).equals(to_table("documents", rows))
+    assert to_table("documents", iter([])).num_rows == 0
