@@ -1,6 +1,7 @@
 """Faults, determinism and re-runs of the whole flow (issue: nothing lost, nothing crashes)."""
 import errno
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -119,7 +120,11 @@ def test_sigkill_mid_run_then_rerun_completes_without_duplicates_or_torn_files(t
     assert 3 <= committed < 30, "the kill should land mid-run"
     rerun = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert rerun.returncode == 0, rerun.stderr[-2000:]
-    assert f"{30 - committed} document(s) written" in rerun.stdout or committed == 30
+    # The last part seen may be one whose batch the kill caught before its manifest commit: the
+    # rerun removes it and extracts its document again.
+    written = int(re.search(r"(\d+) document\(s\) written", rerun.stdout).group(1))
+    unchanged = int(re.search(r"(\d+) unchanged", rerun.stdout).group(1))
+    assert written + unchanged == 30 and committed - 1 <= unchanged <= committed, rerun.stdout
     for name in CONTENT_TABLES:
         for part in (out / name).rglob("*.parquet"):
             pq.read_table(part)  # not torn
