@@ -134,8 +134,9 @@ def test_a_scheduled_run_completes_and_writes_the_tables(tmp_path):
                         "--port", str(port), "--scheduler"], server_env, server_log)
         processes.append((server, server_log))
         wait_for(lambda: server_healthy(api_url), SERVER_START_TIMEOUT_S, "server health", processes)
+        # every 10 seconds (cron's sixth field): a run within seconds, not at the next minute
         serve = start([sys.executable, "-m", "pipeline", "serve", str(SAMPLES), "--out", str(out),
-                       "--config", "configs/pipeline.yaml", "--cron", "* * * * *", "--name", "test"],
+                       "--config", "configs/pipeline.yaml", "--cron", "* * * * * */10", "--name", "test"],
                       serve_env, serve_log)
         processes.append((serve, serve_log))
         state = wait_for(lambda: scheduled_run_state(api_url), SCHEDULED_RUN_TIMEOUT_S, "scheduled run", processes)
