@@ -46,10 +46,6 @@ from pipeline.errors import EXIT_OK, PrefectServerError, exit_status_for_signal
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 POLL_S = 0.5  # how often a watch looks at a server process or a parent PID
-# A server that shut down cleanly (status 0, or ended by SIGINT / SIGTERM) was asked to: most likely
-# by the same signal to the process group, which this process may hear up to this much later.
-SIGNAL_GRACE_S = 3.0
-SERVER_STOPPED_ON_REQUEST = (0, -signal.SIGINT, -signal.SIGTERM)
 SERVE_GRACE_S = 8.0  # serve's time to stop on its own: the 10 s a service manager allows, less a margin
 _WAKE = 0  # a byte no signal has: wakes a watch to end it
 
@@ -189,17 +185,6 @@ def watching_server(process: subprocess.Popen, api_url: str) -> Iterator[None]:
         _servers.remove(server)
 
 
-def _signals_heard_within(watch: Optional[SignalWatch], seconds: float) -> list[int]:
-    """The stop signals the watch hears within ``seconds``, as soon as it hears one."""
-    deadline = time.monotonic() + seconds
-    while watch is not None:
-        heard = watch.heard()
-        if heard or time.monotonic() >= deadline:
-            return heard
-        time.sleep(0.05)
-    return []
-
-
 @contextmanager
 def ending_on_signals() -> Iterator[None]:
     """A run: a stop signal ends it at once, and so does a watched server ending (``watching_server``)."""
@@ -207,10 +192,8 @@ def ending_on_signals() -> Iterator[None]:
 
     def check_servers() -> None:
         for server in [server for server in _servers if server.process.poll() is not None]:
-            # A signal to the whole group ends the server too, and then the signal is the cause; on a
-            # loaded machine the server can be gone before this process has run its handler.
-            stopped_on_request = server.process.returncode in SERVER_STOPPED_ON_REQUEST
-            for signum in _signals_heard_within(watch, SIGNAL_GRACE_S if stopped_on_request else POLL_S / 2):
+            time.sleep(POLL_S / 2)  # a signal to the whole group ends the server too: the signal is the cause
+            for signum in watch.heard() if watch else ():
                 interrupt(signum)
             error = PrefectServerError(
                 f"the run's temporary Prefect server ({server.api_url}) ended mid-run (exit status "
