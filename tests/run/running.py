@@ -33,7 +33,14 @@ def start_run(tmp_path: Path, out: Path) -> subprocess.Popen:
     env = {**os.environ, "PREFECT_LOGGING_LEVEL": "WARNING"}
     # Its own session and group: a signal to the group reaches everything the run started, as Ctrl-C does.
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=hearing_sigint)
+
+
+def hearing_sigint() -> None:
+    """In the child before exec: SIGINT at its default, as in a terminal.  A suite started in the
+    background by a shell (``make test &``) inherits SIGINT ignored, and a run keeps an ignored
+    SIGINT ignored (nohup's contract), so a test of Ctrl-C would otherwise test nothing."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def descendants(process: subprocess.Popen) -> list[psutil.Process]:

@@ -21,6 +21,7 @@ import pytest
 
 from pipeline.run.serve import deployment_parameters
 from tests.conftest import ROOT, SAMPLES
+from tests.run.running import hearing_sigint
 
 pytestmark = pytest.mark.skipif(os.environ.get("PIPELINE_SKIP_SERVER_TESTS") == "1",
                                 reason="PIPELINE_SKIP_SERVER_TESTS=1")
@@ -48,7 +49,7 @@ def prefect_env(home: Path, **overrides: str) -> dict[str, str]:
 def start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
     # its own process group, so stopping it also stops what it started (uvicorn, run subprocesses)
     return subprocess.Popen(command, env=env, cwd=ROOT, stdout=log.open("wb"), stderr=subprocess.STDOUT,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=hearing_sigint)
 
 
 def stop(process: subprocess.Popen) -> None:
