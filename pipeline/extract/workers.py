@@ -26,7 +26,7 @@ from spacy.language import Language
 
 from pipeline.config import Config, Home
 from pipeline.extract.nlp import build_nlp, carrier_doc, get_mentions
-from pipeline.run.shutdown import follow_parent
+from pipeline.run.shutdown import follow_parent, starting_children
 from pipeline.types import Mention
 
 log = logging.getLogger(__name__)
@@ -149,7 +149,7 @@ def _mentions_on_workers(config: Config, segments: list[Segment], workers: int,
     chunks = [segments[i:i + WORKER_CHUNK] for i in range(0, len(segments), WORKER_CHUNK)]
     pool = _pool_for(config_json, workers)
     try:
-        with _spawning_deaf_to_sigint():  # the pool starts its workers as work is submitted
+        with _spawning_deaf_to_sigint(), starting_children():  # the pool starts its workers as work is submitted
             results = pool.map(_worker_mentions, [config_json] * len(chunks), chunks)
         found: list[list[Mention]] = []
         for chunk in results:  # in order, as each piece comes back

@@ -50,6 +50,10 @@ SERVE_GRACE_S = 8.0  # serve's time to stop on its own: the 10 s a service manag
 _WAKE = 0  # a byte no signal has: wakes a watch to end it
 
 _ending = threading.RLock()  # re-entered by a signal handler on the thread that is ending
+START_WAIT_S = 2.0  # the longest end_now waits for a child process that is being started
+_starting = threading.Condition()
+_starting_threads: set[int] = set()  # threads inside starting_children()
+_closing = False  # end_now is ending the process: no child is started any more
 
 
 @dataclass
@@ -64,12 +68,49 @@ _servers: list[WatchedServer] = []  # the temporary Prefect servers of the runs 
 def end_now(status: int, message: str) -> NoReturn:
     """Prints ``pipeline: MESSAGE``, ends this process's children and then the process, from any thread."""
     _ending.acquire()  # the first caller ends the process; another thread waits for that
+    _wait_for_children_being_started()
     if sys.stderr.isatty():
         sys.stderr.write("\n\x1b[?25h")  # a progress bar was drawing with the cursor hidden
     sys.stderr.write(f"pipeline: {message}\n")
     sys.stderr.flush()
     end_children()
     os._exit(status)
+
+
+@contextmanager
+def starting_children() -> Iterator[None]:
+    """While inside, this thread may start child processes, and ``end_now`` waits for it.
+
+    A child started with multiprocessing's spawn reads what it runs from a pipe
+    its parent writes just after starting it; a parent that ends in between
+    leaves a child that prints a traceback ("Ran out of input") under the one
+    line a stopped run prints.  Once the process is ending, a thread that
+    comes here waits for the end instead of starting anything.
+    """
+    me = threading.get_ident()
+    with _starting:
+        while _closing:
+            _starting.wait()
+        _starting_threads.add(me)
+    try:
+        yield
+    finally:
+        with _starting:
+            _starting_threads.discard(me)
+            _starting.notify_all()
+
+
+def _starting_children_here() -> bool:
+    with _starting:
+        return threading.get_ident() in _starting_threads
+
+
+def _wait_for_children_being_started() -> None:
+    global _closing
+    me = threading.get_ident()
+    with _starting:
+        _closing = True
+        _starting.wait_for(lambda: not _starting_threads - {me}, timeout=START_WAIT_S)
 
 
 def end_children() -> None:
@@ -125,7 +166,8 @@ class SignalWatch:
             defaults = {signal.SIGINT: signal.default_int_handler, signal.SIGTERM: signal.SIG_DFL}
             for signum, handler in handlers.items():
                 if signal.getsignal(signum) is defaults[signum]:
-                    self._saved[signum] = signal.signal(signum, lambda number, frame, act=handler: act(number))
+                    self._saved[signum] = signal.signal(
+                        signum, lambda number, frame, act=handler: _act_unless_starting(act, number))
                     self._watched.add(signum)
             if self._watched:
                 self._saved_wakeup_fd = signal.set_wakeup_fd(self._write_fd, warn_on_full_buffer=False)
@@ -162,6 +204,14 @@ class SignalWatch:
         self._thread.join(timeout=2 * POLL_S)
         os.close(self._read_fd)
         os.close(self._write_fd)
+
+
+def _act_unless_starting(act: Callable[[int], None], signum: int) -> None:
+    """The Python-level handler runs on the main thread between bytecodes, possibly
+    halfway through starting a child there; the watch's thread hears the same
+    signal through the wakeup fd and acts once the child is started."""
+    if not _starting_children_here():
+        act(signum)
 
 
 def signal_name(signum: int) -> str:
