@@ -36,7 +36,7 @@ def stop_and_wait(process: subprocess.Popen, send) -> tuple[float, str]:
     return time.monotonic() - started, stderr
 
 
-def test_sigint_to_the_group_ends_the_run_at_once_and_the_next_run_finishes_it(tmp_path):
+def test_sigint_to_the_group_ends_the_run_at_once_and_the_next_run_finishes_it_leaving_no_process(tmp_path):
     out = tmp_path / "out"
     process = start_run(tmp_path, out)
     try:
@@ -52,8 +52,15 @@ def test_sigint_to_the_group_ends_the_run_at_once_and_the_next_run_finishes_it(t
     finally:
         end_group(process)
     rerun = start_run(tmp_path, out)
-    stdout, stderr = rerun.communicate(timeout=300)
-    assert rerun.returncode == 0, stderr[-3000:]
+    try:
+        children = wait_for_workers(rerun)
+        _, stderr = rerun.communicate(timeout=300)
+        assert rerun.returncode == 0, stderr[-3000:]
+        # and a run that finishes leaves nothing of itself behind
+        assert wait_until_gone(children, CHILDREN_GONE_WITHIN_S) == []
+        assert not psutil.pid_exists(rerun.pid) or group_members(rerun.pid) == []
+    finally:
+        end_group(rerun)
     documents = pd.read_parquet(out / "documents")
     assert len(documents) == N_PAGES and documents["doc_id"].is_unique
     assert documents["doc_id"].isin(pd.read_parquet(out / "entities")["doc_id"]).all()
@@ -121,15 +128,3 @@ def test_an_output_path_that_is_a_file_is_one_line_before_any_server_starts(tmp_
     assert pipeline_lines(done.stderr) == [f"pipeline: the output folder {a_file / 'out'} cannot be made: "
                                            f"{a_file} is a file"]
     assert a_file.read_text() == "mine\n"
-
-
-def test_no_process_of_a_finished_run_is_left(tmp_path):
-    process = start_run(tmp_path, tmp_path / "out")
-    try:
-        children = wait_for_workers(process)
-        _, stderr = process.communicate(timeout=300)
-        assert process.returncode == 0, stderr[-3000:]
-        assert wait_until_gone(children, CHILDREN_GONE_WITHIN_S) == []
-        assert not psutil.pid_exists(process.pid) or group_members(process.pid) == []
-    finally:
-        end_group(process)
