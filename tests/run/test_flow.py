@@ -100,8 +100,11 @@ def test_a_transient_write_error_is_retried(tmp_path, monkeypatch):
     assert summary.n_documents == 1 and len(calls) == 2
 
 
+N_KILLED_RUN_PAGES = 12  # one a batch: the kill lands after 3 commits, with two batches in flight
+
+
 def test_sigkill_mid_run_then_rerun_completes_without_duplicates_or_torn_files(tmp_path):
-    corpus = make_corpus(tmp_path / "in", 30)
+    corpus = make_corpus(tmp_path / "in", N_KILLED_RUN_PAGES)
     out = tmp_path / "out"
     config = tmp_path / "config.yaml"
     config.write_text("batching: {max_chars: 1000, max_documents: 1}\noutput: {formats: [parquet]}\n")
@@ -117,20 +120,20 @@ def test_sigkill_mid_run_then_rerun_completes_without_duplicates_or_torn_files(t
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     committed = len(list((out / "documents").rglob("part-*.parquet")))
-    assert 3 <= committed < 30, "the kill should land mid-run"
+    assert 3 <= committed < N_KILLED_RUN_PAGES, "the kill should land mid-run"
     rerun = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert rerun.returncode == 0, rerun.stderr[-2000:]
     # The last part seen may be one whose batch the kill caught before its manifest commit: the
     # rerun removes it and extracts its document again.
     written = int(re.search(r"(\d+) document\(s\) written", rerun.stdout).group(1))
     unchanged = int(re.search(r"(\d+) unchanged", rerun.stdout).group(1))
-    assert written + unchanged == 30 and committed - 1 <= unchanged <= committed, rerun.stdout
+    assert written + unchanged == N_KILLED_RUN_PAGES and committed - 1 <= unchanged <= committed, rerun.stdout
     for name in CONTENT_TABLES:
         for part in (out / name).rglob("*.parquet"):
             pq.read_table(part)  # not torn
         frame = pd.read_parquet(out / name)
         assert frame[KEYS[name]].is_unique, name
-    assert len(pd.read_parquet(out / "documents")) == 30
+    assert len(pd.read_parquet(out / "documents")) == N_KILLED_RUN_PAGES
     assert not list(out.rglob("*.tmp"))
 
 

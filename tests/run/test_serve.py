@@ -1,8 +1,9 @@
 """``pipeline serve`` against a real Prefect server started inside the test (loopback, SQLite).
 
 The server runs its scheduler (the temporary server does not), the CLI
-serves the flow with a cron of every minute, and the test waits until a
-scheduled run is Completed and its tables are on disk.  Everything the test
+serves the flow with a cron of every ten seconds, and the test waits until a
+scheduled run is Completed and its tables are on disk.  The module's tests
+share one server (``shared_server``).  Everything the test
 starts is stopped in a ``finally``.  PIPELINE_SKIP_SERVER_TESTS=1 skips it.
 """
 from __future__ import annotations
@@ -14,7 +15,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional
 
 import httpx
 import pytest
@@ -80,6 +81,43 @@ def wait_for(condition: Callable[[], Optional[str]], timeout: float, what: str,
     pytest.fail(f"{what}: not within {timeout} s\n{logs}")
 
 
+class SharedServer:
+    """One real Prefect server (with its scheduler) for this module's tests, started on first use.
+
+    A server's start on a fresh SQLite database is mostly its migrations (10.5 s
+    here against 3.7 s on a migrated one); a test that kills it leaves the next
+    test that asks to start another.
+    """
+
+    def __init__(self, home: Path):
+        self.home, self.log = home / "server-home", home / "server.log"
+        self.process: Optional[subprocess.Popen] = None
+        self.api_url = ""
+
+    def live(self) -> subprocess.Popen:
+        if self.process is not None and self.process.poll() is None:
+            return self.process
+        port = free_port()
+        self.api_url = f"http://127.0.0.1:{port}/api"
+        env = prefect_env(self.home, PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED="true",
+                          PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS="5")
+        self.process = start([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+                              "--port", str(port), "--scheduler"], env, self.log)
+        wait_for(lambda: server_healthy(self.api_url), SERVER_START_TIMEOUT_S, "server health",
+                 [(self.process, self.log)])
+        return self.process
+
+
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory) -> Iterator[SharedServer]:
+    server = SharedServer(tmp_path_factory.mktemp("prefect-server"))
+    try:
+        yield server
+    finally:
+        if server.process is not None:
+            stop(server.process)
+
+
 def server_healthy(api_url: str) -> Optional[str]:
     try:
         return "ok" if httpx.get(f"{api_url}/health", timeout=5).status_code == 200 else None
@@ -118,23 +156,14 @@ def test_serve_refuses_without_a_server_url(tmp_path):
     assert "PREFECT_API_URL" in done.stderr and "prefect server start" in done.stderr
 
 
-def test_a_scheduled_run_completes_and_writes_the_tables(tmp_path):
-    port = free_port()
-    api_url = f"http://127.0.0.1:{port}/api"
+def test_a_scheduled_run_completes_and_writes_the_tables(tmp_path, shared_server):
+    server = shared_server.live()
+    api_url = shared_server.api_url
     out = tmp_path / "out"
-    server_env = prefect_env(
-        tmp_path / "server-home",
-        PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED="true",
-        PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS="5",
-    )
     serve_env = prefect_env(tmp_path / "client-home", PREFECT_API_URL=api_url, PREFECT_RUNNER_POLL_FREQUENCY="2")
-    server_log, serve_log = tmp_path / "server.log", tmp_path / "serve.log"
-    processes: list[tuple[subprocess.Popen, Path]] = []
+    serve_log = tmp_path / "serve.log"
+    processes: list[tuple[subprocess.Popen, Path]] = [(server, shared_server.log)]
     try:
-        server = start([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-                        "--port", str(port), "--scheduler"], server_env, server_log)
-        processes.append((server, server_log))
-        wait_for(lambda: server_healthy(api_url), SERVER_START_TIMEOUT_S, "server health", processes)
         # every 10 seconds (cron's sixth field): a run within seconds, not at the next minute
         serve = start([sys.executable, "-m", "pipeline", "serve", str(SAMPLES), "--out", str(out),
                        "--config", "configs/pipeline.yaml", "--cron", "* * * * * */10", "--name", "test"],
@@ -145,7 +174,7 @@ def test_a_scheduled_run_completes_and_writes_the_tables(tmp_path):
         for table in ("documents", "articles", "sentences", "entities", "runs", "errors"):
             assert list((out / table).rglob("*.parquet")), table
     finally:
-        for process, _ in reversed(processes):
+        for process, _ in reversed(processes[1:]):  # the server stays for the next test
             stop(process)
 
 
@@ -166,21 +195,16 @@ def seconds_to_exit(process: subprocess.Popen, limit: float) -> float:
     return time.monotonic() - started
 
 
-def test_serve_ends_within_10_s_of_a_signal_after_its_server_is_gone_and_at_once_on_a_second(tmp_path):
+def test_serve_ends_within_10_s_of_a_signal_after_its_server_is_gone_and_at_once_on_a_second(
+        tmp_path, shared_server):
     """Issue 19.8: a host shutting down stops the server and serve alike; serve used to retry the dead API forever."""
     from pipeline.errors import EXIT_SIGINT, EXIT_SIGTERM
     from pipeline.run.shutdown import SERVE_GRACE_S
 
-    port = free_port()
-    api_url = f"http://127.0.0.1:{port}/api"
-    serve_env = prefect_env(tmp_path / "client-home", PREFECT_API_URL=api_url)
-    server_log = tmp_path / "server.log"
+    server = shared_server.live()  # and killed below: a later test gets a server of its own
+    serve_env = prefect_env(tmp_path / "client-home", PREFECT_API_URL=shared_server.api_url)
     processes: list[tuple[subprocess.Popen, Path]] = []
     try:
-        server = start([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-                        "--port", str(port)], prefect_env(tmp_path / "server-home"), server_log)
-        processes.append((server, server_log))
-        wait_for(lambda: server_healthy(api_url), SERVER_START_TIMEOUT_S, "server health", processes)
         serves = []
         for name in ("first", "second"):
             log = tmp_path / f"serve-{name}.log"
