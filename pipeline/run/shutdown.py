@@ -68,13 +68,23 @@ _servers: list[WatchedServer] = []  # the temporary Prefect servers of the runs 
 def end_now(status: int, message: str) -> NoReturn:
     """Prints ``pipeline: MESSAGE``, ends this process's children and then the process, from any thread."""
     _ending.acquire()  # the first caller ends the process; another thread waits for that
-    _wait_for_children_being_started()
-    if sys.stderr.isatty():
-        sys.stderr.write("\n\x1b[?25h")  # a progress bar was drawing with the cursor hidden
-    sys.stderr.write(f"pipeline: {message}\n")
-    sys.stderr.flush()
-    end_children()
-    os._exit(status)
+    try:
+        _wait_for_children_being_started()
+        _tell(message)
+        end_children()
+    finally:  # whatever failed above, the process ends: a caller left waiting on _ending would hang the run
+        os._exit(status)
+
+
+def _tell(message: str) -> None:
+    """The one line, if anyone still reads stderr (a closed terminal or a dead parent does not)."""
+    try:
+        if sys.stderr.isatty():
+            sys.stderr.write("\n\x1b[?25h")  # a progress bar was drawing with the cursor hidden
+        sys.stderr.write(f"pipeline: {message}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):  # BrokenPipeError; ValueError: stderr closed
+        pass
 
 
 @contextmanager

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import textwrap
 
-from pipeline.errors import EXIT_SIGINT
+from pipeline.errors import EXIT_SIGINT, EXIT_SIGTERM
 from tests.conftest import ROOT
 from tests.run.running import hearing_sigint
 
@@ -57,3 +57,23 @@ def test_a_signal_heard_while_the_main_thread_starts_a_child_ends_the_run_after_
     assert ended.returncode == EXIT_SIGINT
     assert ended.stdout == "child started\n"
     assert ended.stderr.startswith("pipeline: interrupted (SIGINT)")
+
+
+def test_a_run_whose_stderr_is_gone_still_ends_with_the_signals_status():
+    """A run whose terminal or parent went away has a stderr no one reads: its one line
+    cannot be written (BrokenPipeError), and the run used to keep running, its ending
+    lock held, until killed (one was found still waiting 50 minutes after SIGTERM)."""
+    ended = run_python("""
+        import os, signal, time
+        from pipeline.run import shutdown
+
+        read_end, write_end = os.pipe()
+        os.dup2(write_end, 2)
+        os.close(read_end)  # no one reads this process's stderr any more
+        with shutdown.ending_on_signals():
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(10)
+        print("not stopped", flush=True)
+    """)
+    assert ended.returncode == EXIT_SIGTERM, ended.stdout
+    assert ended.stdout == ""
