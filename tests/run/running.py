@@ -23,10 +23,11 @@ CONFIG = "batching: {max_chars: 120000}\noutput: {formats: [parquet]}\n"
 START_TIMEOUT_S = 120  # the temporary server's start, then the workers' (spaCy and the models) on two busy cores
 
 
-def start_run(tmp_path: Path, out: Path) -> subprocess.Popen:
+def start_run(tmp_path: Path, out: Path, n_pages: int = N_PAGES) -> subprocess.Popen:
+    """``n_pages`` below ~17 runs the extract stage in the run's own process (no workers)."""
     corpus = tmp_path / "in"
     if not corpus.exists():
-        make_corpus(corpus, N_PAGES)
+        make_corpus(corpus, n_pages)
     config = tmp_path / "config.yaml"
     config.write_text(CONFIG)
     command = [sys.executable, "-m", "pipeline", "run", str(corpus), "--out", str(out), "--config", str(config)]

@@ -229,7 +229,7 @@ def test_a_lock_whose_holder_is_killed_is_free_again(tmp_path):
 def test_a_real_run_holds_its_folder_until_it_ends(tmp_path):
     """The issue's case: a second run while the first is writing would have duplicated every row."""
     out = tmp_path / "out"
-    first = start_run(tmp_path, out)
+    first = start_run(tmp_path, out, n_pages=6)  # holds the folder from before its server starts to its end
     try:
         deadline = time.monotonic() + HOLDER_START_TIMEOUT_S
         while time.monotonic() < deadline and not _holds(out, first.pid):
