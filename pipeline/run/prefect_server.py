@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -177,7 +178,13 @@ def serve(parent_pid: int, port: int) -> None:
 
     follow_parent(parent_pid)
     import uvicorn
+    import uvicorn.server
 
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        # Its run was started with SIGINT ignored (nohup, a shell's background job) and keeps it
+        # ignored; uvicorn would take it over, and a Ctrl-C to the group would end the server
+        # under a run that goes on ("server ended mid-run").
+        uvicorn.server.HANDLED_SIGNALS = tuple(s for s in uvicorn.server.HANDLED_SIGNALS if s != signal.SIGINT)
     uvicorn.run("prefect.server.api.server:create_app", factory=True, host="127.0.0.1", port=port,
                 log_level="error", lifespan="on")
 
