@@ -84,9 +84,22 @@ def group_members(pgid: int) -> list[str]:
 
 
 def wait_until_gone(processes: list[psutil.Process], timeout: float) -> list[str]:
-    """The command lines of those still running after ``timeout`` seconds."""
-    _, alive = psutil.wait_procs(processes, timeout=timeout)
-    return [command_line(process) for process in alive]
+    """The command lines of those still running after ``timeout`` seconds.
+
+    A zombie has ended: only its new parent (PID 1, once the run is gone) has yet
+    to read its status, which on a loaded machine took longer than the bound.
+    """
+    deadline = time.monotonic() + timeout
+    while (running := [process for process in processes if still_running(process)]) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return [command_line(process) for process in running]
+
+
+def still_running(process: psutil.Process) -> bool:
+    try:
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
 
 
 def end_group(process: subprocess.Popen) -> None:
