@@ -183,18 +183,6 @@ def _start_prefect_server_early() -> None:
         launch_early()
 
 
-def _output_folder_refusal(out: Path) -> Optional[PipelineError]:
-    """An --out the run would refuse, found in a second rather than after the stages'
-    imports and a Prefect server's start; run_pipeline checks again under the folder's lock."""
-    from pipeline.tables.claim import check_owned
-
-    try:
-        check_owned(Path(out))
-    except PipelineError as error:
-        return error
-    return None
-
-
 def _versions_note(summary: RunSummary) -> str:
     """What the summary line adds when a run replaced earlier versions: said only then, so the usual line stays."""
     notes = [f"{summary.n_replaced} earlier version(s) replaced"] if summary.n_replaced else []
@@ -208,9 +196,13 @@ def run_command(args: argparse.Namespace) -> int:
     except ConfigError as error:
         print(f"pipeline: configuration error: {error}", file=sys.stderr)
         return error.exit_status
-    if (refused := _output_folder_refusal(args.out)) is not None:
-        print(f"pipeline: {refused}", file=sys.stderr)
-        return refused.exit_status
+    from pipeline.tables.claim import check_owned
+
+    try:  # refused in a second, not after the stages' imports and a server's start; checked again under the lock
+        check_owned(Path(args.out))
+    except PipelineError as error:
+        print(f"pipeline: {error}", file=sys.stderr)
+        return error.exit_status
     _start_prefect_server_early()
     from pipeline.run.flow import run_pipeline
 

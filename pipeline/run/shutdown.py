@@ -22,8 +22,8 @@
   prctl's PR_SET_PDEATHSIG, which fires when the *thread* that started the
   child ends, and exists on Linux only.
 
-Signals are seen by a thread, not by the Python-level handler alone: the
-handler runs on the main thread between bytecodes, which a stage busy in C
+Signals are acted on by a thread, not by the Python-level handler (it does
+nothing): that handler runs on the main thread between bytecodes, which a stage busy in C
 (spaCy, pyarrow) can hold up for seconds, while ``signal.set_wakeup_fd`` has
 the interpreter's C handler write the signal's number to a pipe at once.
 """
@@ -110,11 +110,6 @@ def starting_children() -> Iterator[None]:
             _starting.notify_all()
 
 
-def _starting_children_here() -> bool:
-    with _starting:
-        return threading.get_ident() in _starting_threads
-
-
 def _wait_for_children_being_started() -> None:
     global _closing
     me = threading.get_ident()
@@ -164,20 +159,22 @@ class SignalWatch:
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="signal-watch", daemon=True)
 
-    def start(self, handlers: dict[int, Callable[[int], None]]) -> "SignalWatch":
-        """Installs ``handlers`` (Python-level) for the signals that still have their default ones.
+    def start(self, signals: tuple[int, ...]) -> "SignalWatch":
+        """Hears ``signals`` where they still have their default handlers.
 
-        A caller that handles a signal itself keeps its handler (Prefect's
-        engine, running a served flow, turns SIGTERM into a cancellation) and
-        the watch does not hear it.  Outside the main thread nothing can be
-        installed and the watch only calls ``on_idle``.
+        Their Python-level handler does nothing: it would run on the main thread
+        between bytecodes, possibly halfway through starting a child there
+        (``starting_children``); the watch's thread acts on the number the
+        wakeup fd gives it.  A caller that handles a signal itself keeps its
+        handler (Prefect's engine, running a served flow, turns SIGTERM into a
+        cancellation) and the watch does not hear it.  Outside the main thread
+        nothing can be installed and the watch only calls ``on_idle``.
         """
         if threading.current_thread() is threading.main_thread():
             defaults = {signal.SIGINT: signal.default_int_handler, signal.SIGTERM: signal.SIG_DFL}
-            for signum, handler in handlers.items():
+            for signum in signals:
                 if signal.getsignal(signum) is defaults[signum]:
-                    self._saved[signum] = signal.signal(
-                        signum, lambda number, frame, act=handler: _act_unless_starting(act, number))
+                    self._saved[signum] = signal.signal(signum, lambda number, frame: None)
                     self._watched.add(signum)
             if self._watched:
                 self._saved_wakeup_fd = signal.set_wakeup_fd(self._write_fd, warn_on_full_buffer=False)
@@ -214,14 +211,6 @@ class SignalWatch:
         self._thread.join(timeout=2 * POLL_S)
         os.close(self._read_fd)
         os.close(self._write_fd)
-
-
-def _act_unless_starting(act: Callable[[int], None], signum: int) -> None:
-    """The Python-level handler runs on the main thread between bytecodes, possibly
-    halfway through starting a child there; the watch's thread hears the same
-    signal through the wakeup fd and acts once the child is started."""
-    if not _starting_children_here():
-        act(signum)
 
 
 def signal_name(signum: int) -> str:
@@ -261,7 +250,7 @@ def ending_on_signals() -> Iterator[None]:
                 "into the same --out does the rest")
             end_now(error.exit_status, str(error))
 
-    watch = SignalWatch(interrupt, check_servers).start({signal.SIGINT: interrupt, signal.SIGTERM: interrupt})
+    watch = SignalWatch(interrupt, check_servers).start(STOP_SIGNALS)
     try:
         yield
     finally:
