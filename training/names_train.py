@@ -422,14 +422,15 @@ def train(recipe: dict, out: Path, examples_path: Path = NAMES_WORK / "examples.
                                           {"step": step, "epoch": epoch, "loss": round(float(loss), 4),
                                            "seconds": round(time.time() - started),
                                            "train_chars_per_s": round(seen_chars / (time.time() - started))},
-                                          log_path, copy)
+                                          log_path, copy, lexicon_dir)
             if max_steps and step >= max_steps:
                 break
         scheduler.step()
         if max_steps and step >= max_steps:
             break
     best = _evaluate_and_keep(averaged, dev_items, tags, labels, recipe, vocabulary, out, best,
-                              {"step": step, "epoch": "end", "seconds": round(time.time() - started)}, log_path, copy)
+                              {"step": step, "epoch": "end", "seconds": round(time.time() - started)}, log_path, copy,
+                              lexicon_dir)
     return best
 
 
@@ -458,7 +459,8 @@ def average_into(averaged, network, decay: float) -> None:
             mean.mul_(decay).add_(current, alpha=1.0 - decay)
 
 
-def _evaluate_and_keep(network, dev_items, tags, labels, recipe, vocabulary, out, best, info, log_path, copy):
+def _evaluate_and_keep(network, dev_items, tags, labels, recipe, vocabulary, out, best, info, log_path, copy,
+                       lexicon_dir: Path = NAMES_MODEL_DIR):
     candidate = copy.deepcopy(network)
     _with_float16_embeddings(candidate)
     added = recipe.get("add_from_heads") or {}  # scored as the pipeline decodes: the exported head and these
@@ -471,11 +473,15 @@ def _evaluate_and_keep(network, dev_items, tags, labels, recipe, vocabulary, out
     if len(network.heads) > 1:  # what each corpus's own head reads, beside the exported head's
         record["own_head"] = {c: evaluate(candidate, items, tags, labels, recipe, own_head=True)["overall"]["f"]
                               for c, items in dev_items.items() if items}
+        record["own_head_mean_f"] = round(sum(record["own_head"].values()) / max(1, len(record["own_head"])), 4)
+    # With keep_by own_head the checkpoint kept is the one whose heads read their own corpora best:
+    # what a decoder that picks the right head for each text reads.
+    record["keep_f"] = record["own_head_mean_f"] if recipe.get("keep_by") == "own_head" else record["mean_f"]
     with log_path.open("a", encoding="utf-8") as handle:
         handle.write(json.dumps(record) + "\n")
     print(json.dumps(record), flush=True)
-    if mean_f > best["mean_f"]:
-        export(candidate, vocabulary, recipe, tags, out, {"dev": scores, "step": info["step"]})
+    if record["keep_f"] > best.get("keep_f", -1.0):
+        export(candidate, vocabulary, recipe, tags, out, {"dev": scores, "step": info["step"]}, lexicon_dir)
         best = record
     return best
 
@@ -485,8 +491,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=NAMES_RUN)
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     parser.add_argument("--max-steps", type=int, default=None)
+    parser.add_argument("--lexicon-dir", type=Path, default=NAMES_MODEL_DIR,
+                        help="the folder whose lexicon.tsv.gz the run reads and exports")
     args = parser.parse_args(argv)
-    print(json.dumps(train(read_recipe(args.set), args.out, max_steps=args.max_steps)))
+    print(json.dumps(train(read_recipe(args.set), args.out, lexicon_dir=args.lexicon_dir, max_steps=args.max_steps)))
 
 
 if __name__ == "__main__":
