@@ -10,7 +10,11 @@ A model trained with a CRF head per corpus (``heads: per_corpus``) carries the
 other corpora's heads too (``head_<corpus>_*``).  The exported head decodes;
 the recipe's ``add_from_heads`` (``{cluener: [ORG]}``) adds what another head
 reads with those labels where the exported head read nothing that overlaps it:
-each corpus's conventions where the exported one's are silent.
+each corpus's conventions where the exported one's are silent.  A model with a
+gate (``gate_w``, ``gate_b``; training/names_gate.py) instead reads each text
+with the head of the corpus the text is most like, chosen from the mean of its
+hidden states: 1998 news by People's Daily's conventions, short web news about
+companies and games by CLUENER's.
 """
 from __future__ import annotations
 
@@ -108,6 +112,33 @@ class Head:
                    arrays[f"{prefix}end"].astype("float32") + blocked[:n, n])
 
 
+@dataclass
+class Gate:
+    """Picks a head per text: a linear read of the mean of its hidden states, one score per head."""
+    w: numpy.ndarray  # (2H, heads)
+    b: numpy.ndarray
+    heads: list[Head]  # in the order of meta["heads"]: the exported head first
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, numpy.ndarray], meta: dict, blocked: numpy.ndarray) -> "Gate":
+        heads = [Head.from_arrays(arrays, "" if index == 0 else f"head_{name}_", blocked)
+                 for index, name in enumerate(meta["heads"])]
+        return cls(arrays["gate_w"].astype("float32"), arrays["gate_b"].astype("float32"), heads)
+
+    def choose(self, hidden: tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray], lengths: numpy.ndarray
+               ) -> numpy.ndarray:
+        return (mean_hidden(hidden, lengths) @ self.w + self.b).argmax(axis=1)
+
+
+def mean_hidden(hidden: tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray], lengths: numpy.ndarray
+                ) -> numpy.ndarray:
+    """(batch, 2H): each text's hidden states of both directions, averaged over its characters."""
+    forward, backward, _ = hidden
+    valid = (numpy.arange(forward.shape[0])[:, None] < lengths[None, :]).astype("float32")[:, :, None]
+    both = numpy.concatenate([(forward * valid).sum(axis=0), (backward * valid).sum(axis=0)], axis=1)
+    return both / lengths[:, None].astype("float32")
+
+
 def _reordered_gates(matrix: numpy.ndarray, hidden: int) -> numpy.ndarray:
     blocks = [matrix[k * hidden:(k + 1) * hidden] for k in range(4)]
     return numpy.concatenate([blocks[k] for k in _GATE_ORDER], axis=0)
@@ -150,6 +181,7 @@ class NameModel:
         self.added_heads: list[tuple[Head, frozenset[str]]] = [
             (Head.from_arrays(arrays, f"head_{name}_", blocked), frozenset(labels))
             for name, labels in sorted(added.items()) if f"head_{name}_out_w" in arrays]
+        self.gate = Gate.from_arrays(arrays, meta, blocked) if "gate_w" in arrays else None
 
     @classmethod
     def load(cls, directory: Path) -> "NameModel":
@@ -163,7 +195,8 @@ class NameModel:
         results: list[list[Entity]] = [[] for _ in texts]
         for chunk in _length_batches(texts):
             hidden, lengths = self.hidden_states([texts[i] for i in chunk])
-            found = self._spans(hidden, lengths, self.head)
+            found = self._spans(hidden, lengths, self.head) if self.gate is None else \
+                self._gated_spans(hidden, lengths, self.gate)
             for head, labels in self.added_heads:
                 for entities, more in zip(found, self._spans(hidden, lengths, head)):
                     join_head_names(entities, more, labels)
@@ -175,6 +208,18 @@ class NameModel:
                head: Head) -> list[list[Entity]]:
         paths = self._viterbi(self._scores(hidden, head), lengths, head)
         return [spans_from_tags([self.tags[t] for t in path]) for path in paths]
+
+    def _gated_spans(self, hidden: tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray], lengths: numpy.ndarray,
+                     gate: "Gate") -> list[list[Entity]]:
+        """Each text's names through the head its gate picks."""
+        choice = gate.choose(hidden, lengths)
+        found: list[list[Entity]] = [[] for _ in lengths]
+        for index in numpy.unique(choice):
+            rows = numpy.flatnonzero(choice == index)
+            picked = tuple(part[:, rows] for part in hidden)
+            for row, entities in zip(rows, self._spans(picked, lengths[rows], gate.heads[index])):
+                found[row] = entities
+        return found
 
     def tag_paths(self, texts: Sequence[str]) -> list[numpy.ndarray]:
         """The exported head's tag path of each text."""

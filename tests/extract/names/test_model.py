@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.extract.names.features import (POSITIONS, Lexicon, Vocabulary, batch_features, bits_to_matrix, code_points,
                                              window_hashes, word_hash)
-from pipeline.extract.names.model import NameModel, allowed_transitions, spans_from_tags, tag_names
+from pipeline.extract.names.model import NameModel, allowed_transitions, mean_hidden, spans_from_tags, tag_names
 
 CATEGORIES = ["word", "place", "surname"]
 
@@ -183,3 +183,27 @@ def test_another_heads_labels_join_where_the_exported_head_found_nothing_overlap
         assert found == sorted(main + added)
         added_any |= bool(added)
     assert added_any, "the random heads should disagree somewhere"
+
+
+def test_a_gate_reads_each_text_with_the_head_it_scores_highest(lexicon):
+    model, weights = _random_model(lexicon)
+    rng = numpy.random.default_rng(8)
+    other = {f"head_cluener_{key}": (rng.normal(size=weights[key].shape) * 3).astype("float32")
+             for key in ("out_w", "out_b", "transitions", "start", "end")}
+    arrays = {**{k: v.astype("float32") for k, v in weights.items()}, **other,
+              "vocab_chars": model.vocabulary.chars, "vocab_bigrams": model.vocabulary.bigrams}
+    meta = {"labels": model.labels, "hidden": model.hidden, "heads": ["pd", "cluener"]}
+    cluener_alone = NameModel({**arrays, **{k[len("head_cluener_"):]: v for k, v in other.items()}}, meta, lexicon)
+    texts = ["阳泉市民政局李在", "李在阳泉市", "民政局", "市民政局局长李在泉"]
+    hidden, lengths = model.hidden_states(texts)
+    pooled = mean_hidden(hidden, lengths)
+    # a gate that sends the texts whose first pooled unit is above the median to the second head
+    gate_w = numpy.zeros((2 * model.hidden, 2), dtype="float32")
+    gate_w[0, 1] = 1.0
+    gated = NameModel({**arrays, "gate_w": gate_w, "gate_b": numpy.asarray([numpy.median(pooled[:, 0]), 0.0],
+                                                                             dtype="float32")}, meta, lexicon)
+    to_second = pooled[:, 0] > numpy.median(pooled[:, 0])
+    assert 0 < to_second.sum() < len(texts)
+    expected = [alone if second else main for main, alone, second in zip(model(texts), cluener_alone(texts), to_second)]
+    assert gated(texts) == expected
+    assert model(texts) != cluener_alone(texts), "the random heads should disagree somewhere"
