@@ -101,6 +101,10 @@ class Extract(_Strict):
     # Worker processes for the components with the local runner; 0 = one per CPU core.
     # Batches under ~100,000 characters always run in the flow's own process.
     processes: int = Field(default=0, ge=0)
+    # A document longer than this (characters) goes through extract and measures a window of its
+    # sentences at a time, each window's rows turned into tables before the next is read, so that
+    # memory does not grow with the page (pipeline/extract/windows.py).
+    window_chars: int = Field(default=1_000_000, ge=1_000)
 
 
 class Config(_Strict):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 if TYPE_CHECKING:  # pipeline.config imports pipeline.errors, which imports this module
     from pipeline.config import Home
@@ -141,6 +141,14 @@ class Document:
     url: Optional[str] = None
     # its home place (我市 -> its city); None: the run config's home
     home: Optional[Home] = None
+    # The rows of its sentences, entities and measures as pyarrow tables, where it was extracted in
+    # windows (pipeline/extract/windows.py) and its sentences, mentions and measures were let go
+    # window by window; None: its rows are made from those lists when it is written.
+    tables: Optional[dict[str, Any]] = None
+
+    @property
+    def n_mentions(self) -> int:
+        return self.tables["entities"].num_rows if self.tables is not None else len(self.mentions)
 
 
 @dataclass(frozen=True)

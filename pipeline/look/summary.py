@@ -12,10 +12,12 @@ from collections import Counter
 from typing import Iterable
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline.look.report_figures import TOP_N, RunTables, figures, top_names
 from pipeline.look.report_sections import repeated_indicator_totals
-from pipeline.tables.rows import measure_rows, mention_rows
+from pipeline.tables.rows import batch_table
 from pipeline.types import Document
 
 # The columns of the contract tables that top_names and figures read.
@@ -31,10 +33,11 @@ class RunTotals:
 
     def add(self, documents: Iterable[Document]) -> None:
         documents = list(documents)
-        entities = pd.DataFrame([row for d in documents for row in mention_rows(d)],
-                                columns=list(dict.fromkeys(_NAME_COLUMNS + _NUMBER_COLUMNS)))
-        self.labels.update(entities["label"])
-        self._organisations.append(entities.loc[entities["label"] == "ORG", _NAME_COLUMNS])
+        entities = batch_table("entities", documents)
+        self.labels.update({row["values"]: row["counts"] for row in pc.value_counts(entities["label"]).to_pylist()})
+        # only the rows kept go to pandas: a page of millions of characters has hundreds of thousands
+        self._organisations.append(entities.filter(pc.equal(entities["label"], "ORG")).select(_NAME_COLUMNS)
+                                   .to_pandas())
         self._figures.append(_figures(documents, entities))
 
     def organisations(self) -> pd.DataFrame:
@@ -64,14 +67,17 @@ class RunTotals:
                                      for row in self.indicator_totals().itertuples()])
 
 
-def _figures(documents: list[Document], entities: pd.DataFrame) -> pd.DataFrame:
+def _figures(documents: list[Document], entities: pa.Table) -> pd.DataFrame:
     """The batch's figures as the report's ``figures`` joins them: each measure with its number."""
-    measures = pd.DataFrame([row for d in documents for row in measure_rows(d)])
-    if measures.empty:
-        return measures
+    measures = batch_table("measures", documents)
+    if measures.num_rows == 0:
+        return measures.to_pandas()
+    wanted = pc.is_in(entities["entity_id"], value_set=measures["entity_id"].combine_chunks())
+    numbers = entities.filter(wanted).select(_NUMBER_COLUMNS)
+    measures, numbers = measures.to_pandas(), numbers.to_pandas()
     sources = pd.DataFrame({"doc_id": [d.doc_id for d in documents], "source": [d.source for d in documents]})
     # figures() reads only these three tables
-    batch = RunTables(documents=sources, entities=entities[_NUMBER_COLUMNS], measures=measures,
+    batch = RunTables(documents=sources, entities=numbers, measures=measures,
                       runs=pd.DataFrame(), errors=pd.DataFrame(), n_articles=0, n_sentences=0)
     return figures(batch)
 

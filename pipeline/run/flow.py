@@ -41,6 +41,7 @@ from pipeline.errors import (EXIT_OK, EXIT_REFUSED, ERROR, WARNING, ConfigError,
                              Warnings, stage_failure)
 from pipeline.extract.measures.stage import measure_documents  # noqa: E402
 from pipeline.extract.stage import extract_documents  # noqa: E402
+from pipeline.extract.windows import extract_in_windows, is_long  # noqa: E402
 from pipeline.extract.workers import nlp_for, stop_workers  # noqa: E402
 from pipeline.layout.articles import find_articles  # noqa: E402
 from pipeline.layout.repair import Layout, repair_layout  # noqa: E402
@@ -140,6 +141,10 @@ def _each(stage: str, items: list[T], work: Callable[[T], U], source: Callable[[
 
 def _staged_source(item: Staged) -> str:
     return item.document.source
+
+
+def _source(document: Document) -> str:
+    return document.source
 
 
 # --- tasks: one run per stage per batch -------------------------------------
@@ -262,15 +267,22 @@ def extract_task(batch: Batch, config: Config) -> Batch:
     use_tables(config)
     progress = active_progress()
     report = progress.documents_extracted if progress is not None else None
-    try:
-        extract_documents(batch.documents, config, report)
-    except Exception:
-        # The batch failed as a whole; find the documents that cause it.
-        def one(document: Document) -> Document:
-            extract_documents([document], config, report)
-            return document
 
-        batch.documents = _each("extract", batch.documents, one, lambda document: document.source, batch.errors)
+    def one(document: Document) -> Document:
+        if is_long(document, config):
+            if document.tables is None:  # not already done by a try before this retry
+                extract_in_windows(document, config, report)
+        else:
+            extract_documents([document], config, report)
+        return document
+
+    try:
+        extract_documents([d for d in batch.documents if not is_long(d, config)], config, report)
+        long_ones = [d for d in batch.documents if is_long(d, config)]
+    except Exception:
+        long_ones = batch.documents  # the batch failed as a whole; find the documents that cause it
+    failed = {id(d) for d in long_ones} - {id(d) for d in _each("extract", long_ones, one, _source, batch.errors)}
+    batch.documents = [d for d in batch.documents if id(d) not in failed]
     return batch
 
 
@@ -279,10 +291,11 @@ def measures_task(batch: Batch, config: Config) -> Batch:
     use_tables(config)
     """What each number measures (docs/measures.md), from the entities the batch's documents hold."""
     def measure(document: Document) -> Document:
-        measure_documents([document], config)
+        if document.tables is None:  # a document extracted in windows was measured window by window
+            measure_documents([document], config)
         return document
 
-    batch.documents = _each("measures", batch.documents, measure, lambda document: document.source, batch.errors)
+    batch.documents = _each("measures", batch.documents, measure, _source, batch.errors)
     return batch
 
 
@@ -382,7 +395,7 @@ def extraction_flow(inputs: list[str], out: str, config: Config, config_sha256: 
             raise output.stopped(error, len(batches)) from None
         totals.add(batch.documents)
         progress.batch_written(len(batch.items), sum(len(d.text) for d in batch.documents),
-                               sum(len(d.mentions) for d in batch.documents))
+                               sum(d.n_mentions for d in batch.documents))
 
     # A few batches in flight keep every worker busy while memory stays bounded;
     # results are written in batch order, so output is the same for any runner.

@@ -46,8 +46,7 @@ from pipeline.tables.claim import CSV_STATE, is_own_temporary
 from pipeline.tables.layout import (CSV_FOLDER, PARTITIONED_TABLES, UNDATED, csv_path, is_in_place, is_partitioned,
                                     month_of, month_of_part, part_path, parts_on_disk, split_by_month)
 from pipeline.tables.manifest import Damage, Manifest, Part, bytes_digest, damage_of
-from pipeline.tables.rows import (article_rows, document_rows, measure_rows, mention_rows, repeat_rows,
-                                  sentence_rows)
+from pipeline.tables.rows import batch_table, document_rows, repeat_rows
 from pipeline.tables.schemas import (BATCH_TABLES, COMPATIBLE_VERSIONS, SCHEMA_VERSION, SCHEMAS, TABLES,
                                      schema_written_by, to_table)
 from pipeline.tables.versions import Holding, KnownSources, Plan, Versions, source_id_of
@@ -282,13 +281,11 @@ class OutputFolder:
             return
         kept = [moved_document(d, plan) for d in documents if d.doc_id not in plan.drop_new]
         key = self._new_batch_key([document.doc_id for document in kept], run_id)
-        # generators, drawn one table at a time as its parts are written
-        rows = {
-            "articles": (r for d in kept for r in article_rows(d, run_id)),
-            "sentences": (r for d in kept for r in sentence_rows(d, run_id)),
-            "entities": (r for d in kept for r in mention_rows(d, run_id)),
-            "measures": (r for d in kept for r in measure_rows(d, run_id)),
-            "documents": (r for d in kept for r in document_rows(d, run_id)),
+        # made one table at a time as its parts are written
+        tables = {
+            **{table: (lambda table=table: batch_table(table, kept, run_id))
+               for table in ("articles", "sentences", "entities", "measures")},
+            "documents": lambda: to_table("documents", (r for d in kept for r in document_rows(d, run_id))),
         }
         months = {month_of(document.pub_date) for document in kept}
         manifest = self.manifest.copy()
@@ -296,7 +293,7 @@ class OutputFolder:
         run = self._run_after(run_id, len(kept), plan)
         try:
             for table in BATCH_TABLES if kept else ():
-                for path in self._write_parts(table, key, to_table(table, rows[table]), months):
+                for path in self._write_parts(table, key, tables[table](), months):
                     written.append(path)
                     manifest.add(self.root, path, key, run_id)
             renamed = self._rewrite_for(plan, manifest, written, run_id)

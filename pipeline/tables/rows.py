@@ -11,6 +11,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Iterable, Iterator, Optional
 
+import pyarrow as pa
+
+from pipeline.tables.schemas import to_table
 from pipeline.types import Document, ErrorRow, Mention, Repeat
 
 AUTHOR_SEPARATOR = "、"
@@ -63,8 +66,9 @@ class EntityRow:
     mention: Mention
 
 
-def entity_rows(document: Document) -> list[EntityRow]:
-    """Mentions with the ids of the article and sentence they sit in.
+def entity_rows(document: Document, first_seq: int = 1) -> list[EntityRow]:
+    """Mentions with the ids of the article and sentence they sit in, numbered from ``first_seq``
+    (a window of a long document goes on from the windows before it).
 
     A name in a byline or credit sits in an article but in no sentence.
     """
@@ -73,7 +77,7 @@ def entity_rows(document: Document) -> list[EntityRow]:
     articles = sorted(document.articles, key=lambda a: a.start)
     article_starts = [a.start for a in articles]
     rows = []
-    for seq, mention in enumerate(sorted(document.mentions, key=lambda m: (m.start, m.end)), start=1):
+    for seq, mention in enumerate(sorted(document.mentions, key=lambda m: (m.start, m.end)), start=first_seq):
         sentence = _containing(sentences, sentence_starts, mention)
         article = _containing(articles, article_starts, mention)
         rows.append(EntityRow(document.doc_id, article.article_id if article else None,
@@ -88,8 +92,8 @@ def _containing(spans: list, starts: list[int], mention: Mention):
     return None
 
 
-def mention_rows(document: Document, run_id: Optional[str] = None) -> Iterator[dict[str, Any]]:
-    for row in entity_rows(document):
+def mention_rows(document: Document, run_id: Optional[str] = None, first_seq: int = 1) -> Iterator[dict[str, Any]]:
+    for row in entity_rows(document, first_seq):
         m = row.mention
         yield {
             "doc_id": row.doc_id, "article_id": row.article_id, "sentence_id": row.sentence_id,
@@ -102,10 +106,13 @@ def mention_rows(document: Document, run_id: Optional[str] = None) -> Iterator[d
         }
 
 
-def measure_rows(document: Document, run_id: Optional[str] = None) -> Iterator[dict[str, Any]]:
-    """One row per measure, pointing at its number's row in ``entities``."""
-    ids = {(row.mention.label, row.mention.start, row.mention.end): row for row in entity_rows(document)}
-    for seq, measure in enumerate(document.measures, start=1):
+def measure_rows(document: Document, run_id: Optional[str] = None, first_seq: int = 1,
+                 first_entity_seq: int = 1) -> Iterator[dict[str, Any]]:
+    """One row per measure, pointing at its number's row in ``entities``; numbered from ``first_seq``,
+    the entities from ``first_entity_seq`` (a window of a long document)."""
+    ids = {(row.mention.label, row.mention.start, row.mention.end): row
+           for row in entity_rows(document, first_entity_seq)}
+    for seq, measure in enumerate(document.measures, start=first_seq):
         number = measure.number
         entity = ids.get((number.label, number.start, number.end))
         yield {
@@ -136,3 +143,36 @@ def run_row(run_id: str, started_at: datetime, finished_at: datetime, n_inputs: 
             "n_documents": n_documents, "n_errors": n_errors, "config_sha256": config_sha256,
             "pipeline_version": pipeline_version, "n_warnings": 0, "n_repeats": 0, "n_unchanged": 0,
             "n_replaced": 0, "n_reprocessed": 0}
+
+
+# The tables a document extracted in windows holds as tables (pipeline/extract/windows.py).
+WINDOWED_TABLES = ("sentences", "entities", "measures")
+_ROWS = {"articles": article_rows, "sentences": sentence_rows, "entities": mention_rows, "measures": measure_rows}
+
+
+def batch_table(table: str, documents: Iterable[Document], run_id: Optional[str] = None) -> pa.Table:
+    """Table ``table``'s rows of ``documents`` in their order: made from their lists, or a windowed
+    document's own table stamped with the document's pub_date and ``run_id`` as it is written."""
+    pieces: list[pa.Table] = []
+    listed: list[Document] = []
+    for document in documents:
+        if document.tables is not None and table in document.tables:
+            if listed:
+                pieces.append(to_table(table, (r for d in listed for r in _ROWS[table](d, run_id))))
+                listed = []
+            pieces.append(_stamped(document.tables[table], document, run_id))
+        else:
+            listed.append(document)
+    if listed or not pieces:
+        pieces.append(to_table(table, (r for d in listed for r in _ROWS[table](d, run_id))))
+    return pieces[0] if len(pieces) == 1 else pa.concat_tables(pieces)
+
+
+def _stamped(data: pa.Table, document: Document, run_id: Optional[str]) -> pa.Table:
+    """``data`` with the stamp columns (_stamp) of the document as written: a repeat that inherits it
+    moves its pub_date (tables/folder.py moved_document), and the run id is the writing run's."""
+    for name, value in _stamp(document, run_id).items():
+        index = data.schema.get_field_index(name)
+        data = data.set_column(index, data.schema.field(index), pa.array([value] * data.num_rows,
+                                                                           type=data.schema.field(index).type))
+    return data

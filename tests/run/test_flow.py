@@ -41,14 +41,23 @@ def table(out, name):
     return frame.sort_values(KEYS[name]).reset_index(drop=True)
 
 
-def test_tables_are_the_same_for_any_batch_size(tmp_path):
+def test_tables_are_the_same_for_any_batch_size_or_window(tmp_path):
     corpus = make_corpus(tmp_path / "in", 4)
     small = run([corpus], tmp_path / "small", batching={"max_chars": 1000, "max_documents": 1})
     large = run([corpus], tmp_path / "large")
-    assert small.n_documents == large.n_documents == 4
+    # every page extracted a window of about 1,000 characters at a time (pipeline/extract/windows.py)
+    windows = run([corpus], tmp_path / "windows", extract={"window_chars": 1000})
+    assert small.n_documents == large.n_documents == windows.n_documents == 4
     assert len(list((tmp_path / "small" / "documents").rglob("*.parquet"))) == 4
     for name in CONTENT_TABLES:
         pd.testing.assert_frame_equal(table(tmp_path / "small", name), table(tmp_path / "large", name))
+        # a measure whose clause names no place takes the place its article names most: counted in the window
+        own = [column for column in table(tmp_path / "large", name).columns if column != "place"]
+        pd.testing.assert_frame_equal(table(tmp_path / "windows", name)[own], table(tmp_path / "large", name)[own])
+    places = [table(tmp_path / folder, "measures")["place"] for folder in ("windows", "large")]
+    assert (places[0] != places[1]).mean() < 0.1
+    runs = pd.read_parquet(tmp_path / "windows" / "entities")
+    assert runs["run_id"].nunique() == 1 and runs["run_id"].iloc[0] == windows.run_id
 
 
 def test_batches_overlapping_on_worker_processes_give_the_same_tables(tmp_path, monkeypatch):

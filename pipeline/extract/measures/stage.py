@@ -23,7 +23,21 @@ NUMBER_LABELS = ("MONEY", "PERCENT", "QUANTITY")
 PLACE_LABELS = ("GPE",)
 
 
-def measure_documents(documents: list[Document], config: Config) -> None:
+@dataclass
+class ReadSoFar:
+    """What an article's sentences hand on to the sentences after them."""
+
+    governing: Optional[Period] = None  # the period that governs the figures after it
+    previous_end: Optional[int] = None
+    last_basis: Optional[str] = None  # yoy | mom of the last change read
+
+
+# Per article id: a document measured a window of sentences at a time (pipeline/extract/windows.py)
+# carries it from one window to the next.
+Carried = dict[str, ReadSoFar]
+
+
+def measure_documents(documents: list[Document], config: Config, carried: Optional[Carried] = None) -> None:
     """Fills ``document.measures`` for every document in the batch; 全市 and a figure with
     no place are the document's home place (its own, else the config's)."""
     cues = measure_cues()
@@ -31,33 +45,34 @@ def measure_documents(documents: list[Document], config: Config) -> None:
     for document in documents:
         home = document.home or config.home
         places = resolvers.get(home) or resolvers.setdefault(home, PlaceResolver(home, cues))
-        document.measures = measure_document(document, cues, places)
+        document.measures = measure_document(document, cues, places, carried)
 
 
-def measure_document(document: Document, cues: Cues, places: PlaceResolver) -> list[Measure]:
+def measure_document(document: Document, cues: Cues, places: PlaceResolver,
+                     carried: Optional[Carried] = None) -> list[Measure]:
     by_sentence = _mentions_by_sentence(document)
     measures: list[Measure] = []
     for article, sentences in _articles_with_sentences(document):
+        if not sentences:
+            continue
         article_place = places.of_article(document.text, article.start, article.end,
                                           [m for s in sentences for m in by_sentence.get(s.sentence_id, ())])
-        governing: Optional[Period] = None
-        previous_end: Optional[int] = None
-        last_basis: Optional[str] = None
+        read = ReadSoFar() if carried is None else carried.setdefault(article.article_id, ReadSoFar())
         for sentence in sentences:
-            if previous_end is not None and "\n" in document.text[previous_end:sentence.start] \
-                    and governing is not None and governing.grain not in cues.governing_grains:
-                governing = None  # a day governs its own paragraph only
-            previous_end = sentence.end
+            if read.previous_end is not None and "\n" in document.text[read.previous_end:sentence.start] \
+                    and read.governing is not None and read.governing.grain not in cues.governing_grains:
+                read.governing = None  # a day governs its own paragraph only
+            read.previous_end = sentence.end
             mentions = by_sentence.get(sentence.sentence_id, [])
             first_start = first_clause_start(document.text, sentence.start, sentence.end, cues)
             if sentence.duplicate_of is None and any(m.label in NUMBER_LABELS for m in mentions):
                 # only a sentence with a number is cut into clauses: the cut is a loop over its characters
                 parts = split_sentence(document.text, sentence.start, sentence.end, cues)
-                found = _measure_sentence(document, sentence, parts, mentions, governing, article_place,
-                                          last_basis, cues, places)
-                last_basis = next((m.basis for m in found if m.basis), last_basis)  # the whole's, first
+                found = _measure_sentence(document, sentence, parts, mentions, read.governing, article_place,
+                                          read.last_basis, cues, places)
+                read.last_basis = next((m.basis for m in found if m.basis), read.last_basis)  # the whole's, first
                 measures += found
-            governing = _governing_after(document, first_start, mentions, governing, cues)
+            read.governing = _governing_after(document, first_start, mentions, read.governing, cues)
     return measures
 
 
