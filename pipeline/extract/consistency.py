@@ -103,24 +103,65 @@ def with_cut_names_restored(text: str, articles: Sequence[Span], mentions: list[
     removed: set[int] = set()
     restored: list[Mention] = []
     for article_start, article_end in articles:
-        names = agreed_names(by_article.within(article_start, article_end), rules)
-        for name, model in sorted(names.items(), key=lambda item: -len(item[0])):
-            if len(name) < min_chars:
-                continue
-            at = text.find(name, article_start, article_end)
-            while at != -1:
-                end = at + len(name)
-                first = bisect_right(starts, at - 1)
-                while first > 0 and kept[first - 1].end > at:
-                    first -= 1
-                overlapping = _overlapping(kept, first, at, end)
-                if overlapping and all(i not in removed and kept[i].source == model_source
-                                       and at <= kept[i].start and kept[i].end <= end
-                                       and (kept[i].start, kept[i].end) != (at, end) for i in overlapping):
-                    removed.update(overlapping)
-                    restored.append(replace(model, start=at, end=end, source=SOURCE))
-                at = text.find(name, end, article_end)
+        inside = by_article.within(article_start, article_end)
+        names = [(name, model) for name, model in sorted(agreed_names(inside, rules).items(),
+                                                         key=lambda item: -len(item[0])) if len(name) >= min_chars]
+        model_spans = [(m.start, m.end) for m in inside if m.source == model_source]
+        for rank, at in _occurrences_around(text, article_start, article_end, [n for n, _ in names], model_spans):
+            name, model = names[rank]
+            end = at + len(name)
+            first = bisect_right(starts, at - 1)
+            while first > 0 and kept[first - 1].end > at:
+                first -= 1
+            overlapping = _overlapping(kept, first, at, end)
+            if overlapping and all(i not in removed and kept[i].source == model_source
+                                   and at <= kept[i].start and kept[i].end <= end
+                                   and (kept[i].start, kept[i].end) != (at, end) for i in overlapping):
+                removed.update(overlapping)
+                restored.append(replace(model, start=at, end=end, source=SOURCE))
     return [m for i, m in enumerate(kept) if i not in removed] + restored
+
+
+def _occurrences_around(text: str, start: int, end: int, names: list[str], model_spans: list[Span]
+                        ) -> list[tuple[int, int]]:
+    """(index in ``names``, offset) of the occurrences of each name between ``start`` and ``end`` that hold
+    a shorter model mention, ordered by name and then offset: the only ones a model's pieces can be
+    restored in.  Each name's occurrences are those a left-to-right search finds (none overlapping
+    another).  Looked up around the model's mentions, not searched for through the article: a
+    search per name made a window of a long page cost the article's length times its names."""
+    rank = {name: index for index, name in enumerate(names)}
+    lengths = sorted({len(name) for name in names})
+    found: set[tuple[int, int]] = set()
+    for mention_start, mention_end in model_spans:
+        for length in lengths:
+            if length <= mention_end - mention_start:
+                continue
+            for at in range(max(start, mention_end - length), min(mention_start, end - length) + 1):
+                index = rank.get(text[at:at + length])
+                if index is not None:
+                    found.add((index, at))
+    by_name: dict[int, list[int]] = defaultdict(list)
+    for index, at in sorted(found):
+        by_name[index].append(at)
+    ordered = []
+    for index, offsets in sorted(by_name.items()):
+        name = names[index]
+        if _overlaps_itself(name):  # its occurrences can overlap: keep those the search would find
+            offsets = [at for at in _searched(text, name, start, end) if at in set(offsets)]
+        ordered += [(index, at) for at in offsets]
+    return ordered
+
+
+def _overlaps_itself(name: str) -> bool:
+    return any(name[:k] == name[-k:] for k in range(1, len(name)))
+
+
+def _searched(text: str, name: str, start: int, end: int) -> list[int]:
+    found, at = [], text.find(name, start, end)
+    while at != -1:
+        found.append(at)
+        at = text.find(name, at + len(name), end)
+    return found
 
 
 def _overlapping(kept: list[Mention], first: int, start: int, end: int) -> list[int]:

@@ -10,13 +10,14 @@ and the names an article agrees on correct the model where it strayed from them
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from bisect import bisect_right
 from itertools import accumulate
 from typing import Callable, Optional
 
 from pipeline.config import Config
 from pipeline.extract.consistency import with_agreed_labels, with_cut_names_restored
-from pipeline.extract.workers import segment_mentions
+from pipeline.extract.workers import Pending, start_segment_mentions
 from pipeline.text import resolve_overlaps
 from pipeline.types import Document, Mention
 
@@ -45,15 +46,39 @@ def extract_documents(documents: list[Document], config: Config,
                       on_documents_done: Optional[Callable[[int], None]] = None) -> None:
     """Fills ``document.mentions`` for every document in the batch; ``on_documents_done(n)`` hears
     of documents whose every segment is through the components, as they come."""
+    finish_extracting(start_extracting(documents, config, on_documents_done))
+
+
+@dataclass
+class Extracting:
+    """Documents whose segments are with the components (pipeline/extract/workers.py)."""
+
+    documents: list[Document]
+    jobs: list[tuple[Document, int, str]]  # (document, offset, text) of each segment
+    done: Optional["DocumentsDone"]
+    pending: Pending
+
+
+def start_extracting(documents: list[Document], config: Config,
+                     on_documents_done: Optional[Callable[[int], None]] = None) -> Extracting:
+    """Hands the documents' segments to the components; ``finish_extracting`` takes their mentions.
+    In between the caller may do other work while worker processes extract (windows.py does)."""
     per_document = [_segments(document) for document in documents]
     jobs = [(document, offset, text) for document, segments in zip(documents, per_document)
             for offset, text in segments]
     done = DocumentsDone([len(segments) for segments in per_document], on_documents_done) \
         if on_documents_done else None
-    found_in_segments = segment_mentions(config, [(text, document.pub_date, document.home)
-                                                  for document, _offset, text in jobs], done)
-    if done is not None:
-        done(len(jobs))
+    pending = start_segment_mentions(config, [(text, document.pub_date, document.home)
+                                              for document, _offset, text in jobs], done)
+    return Extracting(documents, jobs, done, pending)
+
+
+def finish_extracting(extracting: Extracting) -> None:
+    """Fills ``document.mentions`` of the documents ``start_extracting`` handed over."""
+    documents, jobs = extracting.documents, extracting.jobs
+    found_in_segments = extracting.pending()
+    if extracting.done is not None:
+        extracting.done(len(jobs))
     found: dict[str, list[Mention]] = {document.doc_id: _layout_people(document) for document in documents}
     for index, ((document, offset, _text), mentions) in enumerate(zip(jobs, found_in_segments)):
         found_in_segments[index] = []  # each segment's mentions go as their shifted copies come

@@ -23,13 +23,13 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import deque
 from dataclasses import replace
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional
 
 import pyarrow as pa
 
 from pipeline.config import Config
 from pipeline.extract.measures.stage import Carried, measure_documents
-from pipeline.extract.stage import extract_documents
+from pipeline.extract.stage import finish_extracting, start_extracting
 from pipeline.tables.rows import WINDOWED_TABLES, measure_rows, mention_rows, sentence_rows
 from pipeline.tables.schemas import to_table
 from pipeline.types import Article, Document, Sentence
@@ -55,24 +55,20 @@ def sentence_windows(sentences: list[Sentence], window_chars: int) -> list[list[
 def extract_in_windows(document: Document, config: Config,
                        on_documents_done: Optional[Callable[[int], None]] = None) -> None:
     """Fills ``document.tables`` with the rows of its sentences, entities and measures, a window at a time;
-    its sentences, mentions and measures are empty afterwards."""
-    windows = deque(sentence_windows(document.sentences, config.extract.window_chars))
+    its sentences, mentions and measures are empty afterwards.
+
+    The next window is handed to the components before this one is measured and tabled, so the
+    worker processes are not left waiting for that: two windows at most are held at once."""
+    windows = deque(_window_views(document, sentence_windows(document.sentences, config.extract.window_chars)))
     document.sentences, document.mentions, document.measures = [], [], []
-    regions = sorted(document.regions)
-    region_starts = [start for start, _end, _kind in regions]
     chunks: dict[str, list[pa.Table]] = {table: [] for table in WINDOWED_TABLES}
     n_entities = n_measures = 0
-    window_start = 0
     carried: Carried = {}  # a governing period goes on into the next window
-    while windows:
-        sentences = windows.popleft()  # let go of as its rows are made
-        window_end = windows[0][0].start if windows else len(document.text)
-        window = replace(document, sentences=sentences, mentions=[], measures=[], tables=None,
-                         articles=_articles_within(document.articles, window_start, window_end),
-                         # the bylines and credits from this window's start to the next's are read with it
-                         regions=regions[bisect_left(region_starts, window_start):
-                                         bisect_left(region_starts, window_end)])
-        extract_documents([window], config)
+    extracting = start_extracting([windows.popleft()], config)
+    while extracting is not None:
+        following = start_extracting([windows.popleft()], config) if windows else None
+        finish_extracting(extracting)
+        window = extracting.documents[0]
         measure_documents([window], config, carried)
         chunks["sentences"].append(to_table("sentences", sentence_rows(window)))
         chunks["entities"].append(to_table("entities", mention_rows(window, first_seq=n_entities + 1)))
@@ -80,10 +76,24 @@ def extract_in_windows(document: Document, config: Config,
                                                                     first_entity_seq=n_entities + 1)))
         n_entities += len(window.mentions)
         n_measures += len(window.measures)
-        window_start = window_end
+        extracting = following
     document.tables = {table: pa.concat_tables(found) for table, found in chunks.items()}
     if on_documents_done is not None:
         on_documents_done(1)
+
+
+def _window_views(document: Document, windows: list[list[Sentence]]) -> Iterator[Document]:
+    """The document as each window shows it: its sentences, the bylines and credits from its start
+    to the next window's, and its part of each article."""
+    regions = sorted(document.regions)
+    region_starts = [start for start, _end, _kind in regions]
+    window_start = 0
+    for index, sentences in enumerate(windows):
+        window_end = windows[index + 1][0].start if index + 1 < len(windows) else len(document.text)
+        yield replace(document, sentences=sentences, mentions=[], measures=[], tables=None,
+                      articles=_articles_within(document.articles, window_start, window_end),
+                      regions=regions[bisect_left(region_starts, window_start):bisect_left(region_starts, window_end)])
+        window_start = window_end
 
 
 def _articles_within(articles: list[Article], start: int, end: int) -> list[Article]:

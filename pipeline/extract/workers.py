@@ -143,21 +143,16 @@ def stop_workers() -> None:
 atexit.register(stop_workers)
 
 
-def _mentions_on_workers(config: Config, segments: list[Segment], workers: int,
-                         on_done: SegmentsDone = None) -> list[list[Mention]]:
+# The mentions of segments handed to the components: called, it waits for them.
+Pending = Callable[[], list[list[Mention]]]
+
+
+def _start_on_workers(config: Config, segments: list[Segment], workers: int, on_done: SegmentsDone = None) -> Pending:
     config_json = config.model_dump_json()
     chunks = [segments[i:i + WORKER_CHUNK] for i in range(0, len(segments), WORKER_CHUNK)]
     pool = _pool_for(config_json, workers)
-    try:
-        with _spawning_deaf_to_sigint(), starting_children():  # the pool starts its workers as work is submitted
-            results = pool.map(_worker_mentions, [config_json] * len(chunks), chunks)
-        found: list[list[Mention]] = []
-        for chunk in results:  # in order, as each piece comes back
-            found += chunk
-            if on_done is not None:
-                on_done(len(found))
-        return found
-    except BrokenProcessPool:
+
+    def broken() -> list[list[Mention]]:
         # A worker died (killed, out of memory, or could not start): this batch runs
         # here instead, and the next one gets a fresh pool.
         with _pool_lock:
@@ -166,12 +161,37 @@ def _mentions_on_workers(config: Config, segments: list[Segment], workers: int,
         log.warning("an extract worker process ended abruptly; running this batch in the flow's process")
         return _mentions_here(config, segments, on_done)
 
+    try:
+        with _spawning_deaf_to_sigint(), starting_children():  # the pool starts its workers as work is submitted
+            results = pool.map(_worker_mentions, [config_json] * len(chunks), chunks)
+    except BrokenProcessPool:
+        return broken
 
-def segment_mentions(config: Config, segments: list[Segment], on_done: SegmentsDone = None) -> list[list[Mention]]:
+    def collect() -> list[list[Mention]]:
+        found: list[list[Mention]] = []
+        try:
+            for chunk in results:  # in order, as each piece comes back
+                found += chunk
+                if on_done is not None:
+                    on_done(len(found))
+        except BrokenProcessPool:
+            return broken()
+        return found
+
+    return collect
+
+
+def start_segment_mentions(config: Config, segments: list[Segment], on_done: SegmentsDone = None) -> Pending:
+    """Hands the segments to the components: on worker processes, which start on them at once, or
+    (a small batch, or no workers) here when the result is asked for."""
     workers = worker_count(config)
     if workers > 1 and sum(len(segment[0]) for segment in segments) >= MIN_CHARS_FOR_WORKERS:
-        return _mentions_on_workers(config, segments, workers, on_done)
-    return _mentions_here(config, segments, on_done)
+        return _start_on_workers(config, segments, workers, on_done)
+    return lambda: _mentions_here(config, segments, on_done)
+
+
+def segment_mentions(config: Config, segments: list[Segment], on_done: SegmentsDone = None) -> list[list[Mention]]:
+    return start_segment_mentions(config, segments, on_done)()
 
 
 def _mentions_here(config: Config, segments: list[Segment], on_done: SegmentsDone = None) -> list[list[Mention]]:

@@ -48,7 +48,7 @@ from pipeline.tables.layout import (CSV_FOLDER, PARTITIONED_TABLES, UNDATED, csv
 from pipeline.tables.manifest import Damage, Manifest, Part, bytes_digest, damage_of
 from pipeline.tables.rows import batch_table, document_rows, repeat_rows
 from pipeline.tables.schemas import (BATCH_TABLES, COMPATIBLE_VERSIONS, SCHEMA_VERSION, SCHEMAS, TABLES,
-                                     schema_written_by, to_table)
+                                     schema_written_by, to_table, write_parquet)
 from pipeline.tables.versions import Holding, KnownSources, Plan, Versions, source_id_of
 from pipeline.types import Document, Repeat
 
@@ -418,8 +418,7 @@ class OutputFolder:
         rows = [row for row in data.to_pylist() if (row["doc_id"], row["source"]) not in gone]
         suffix = hashlib.sha256("\n".join([part.path, *sorted(s for _, s in gone)]).encode()).hexdigest()[:8]
         target = self._part_path("repeats", f"{part.run_id or part_key(self.root / part.path)}.{suffix}")
-        self._atomic(target, lambda tmp: pq.write_table(pa.Table.from_pylist(rows, schema=data.schema), tmp,
-                                                        compression="zstd"))
+        self._atomic(target, lambda tmp: write_parquet("repeats", pa.Table.from_pylist(rows, schema=data.schema), tmp))
         written.append(target)
         manifest.drop(part.path)
         return manifest.add(self.root, target, None, part.run_id).path
@@ -617,7 +616,7 @@ class OutputFolder:
         """A run table's part."""
         assert not is_partitioned(table), table
         target = self._part_path(table, key)
-        self._atomic(target, lambda tmp: pq.write_table(to_table(table, rows), tmp, compression="zstd"))
+        self._atomic(target, lambda tmp: write_parquet(table, to_table(table, rows), tmp))
         return target
 
     def _write_parts(self, table: str, key: str, data: pa.Table, months: set[str]) -> list[Path]:
@@ -625,12 +624,12 @@ class OutputFolder:
         has no rows there), for a run table one."""
         if not is_partitioned(table):
             target = self._part_path(table, key)
-            self._atomic(target, lambda tmp: pq.write_table(data, tmp, compression="zstd"))
+            self._atomic(target, lambda tmp: write_parquet(table, data, tmp))
             return [target]
         targets = []
         for month, rows in split_by_month(data, months).items():
             target = self._part_path(table, key, month)
-            self._atomic(target, lambda tmp, rows=rows: pq.write_table(rows, tmp, compression="zstd"))
+            self._atomic(target, lambda tmp, rows=rows: write_parquet(table, rows, tmp))
             targets.append(target)
         return targets
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Optional
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline.tables.schemas import BATCH_TABLES
 
@@ -71,11 +72,23 @@ def parts_on_disk(root: Path, table: str) -> list[Path]:
 
 
 def split_by_month(data: pa.Table, months: set[str]) -> dict[str, pa.Table]:
-    """The rows of a document table by their month; every month in ``months`` gets a table, empty or not."""
-    row_months = [month_of(value) for value in data.column("pub_date").to_pylist()]
+    """The rows of a document table by their month; every month in ``months`` gets a table, empty or not.
+
+    Worked out on the table's distinct dates, not row by row, and a table all of one month is
+    returned as it is: a page of millions of characters has hundreds of thousands of rows."""
+    dates = data.column("pub_date")
+    month_of_date = {value: month_of(value) for value in pc.unique(dates).to_pylist()}
+    row_months = set(month_of_date.values())
     split = {}
-    for month in sorted(months | set(row_months)):
-        split[month] = data.filter(pa.array([m == month for m in row_months], type=pa.bool_()))
+    for month in sorted(months | row_months):
+        if row_months == {month}:
+            split[month] = data
+            continue
+        in_month = [value for value, its_month in month_of_date.items() if its_month == month]
+        mask = pc.is_in(dates, value_set=pa.array([v for v in in_month if v is not None], type=dates.type))
+        if None in in_month:
+            mask = pc.or_(mask, pc.is_null(dates))
+        split[month] = data.filter(mask)
     return split
 
 

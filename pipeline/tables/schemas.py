@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from itertools import islice
+from pathlib import Path
 from typing import Any, Iterable
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 SCHEMA_VERSION = "5"
 # Versions whose parts this one appends to: version 2 added the repeats table,
@@ -83,3 +85,15 @@ def schema_written_by(table: str, version: str) -> pa.Schema:
             for name in tables.get(table, ()):
                 schema = schema.remove(schema.get_field_index(name))
     return schema
+
+
+# Columns of running text: no dictionary (their values hardly repeat) and no min/max statistics
+# (no query prunes on them).  Both cost several times a page's text in memory while a part is
+# written: 90 MiB against 12 for a page of 6 million characters.
+PROSE_COLUMNS: dict[str, tuple[str, ...]] = {"documents": ("text",), "sentences": ("text",)}
+
+
+def write_parquet(table: str, data: pa.Table, path: Path | str) -> None:
+    """A part of contract table ``table``, as every part is written."""
+    plain = [name for name in data.schema.names if name not in PROSE_COLUMNS.get(table, ())]
+    pq.write_table(data, path, compression="zstd", use_dictionary=plain, write_statistics=plain)

@@ -58,3 +58,17 @@ def test_the_models_odd_label_out_takes_the_articles_agreed_label():
     # a tie is no agreement, and what a rule found is left as it is
     assert with_agreed_labels([(0, len(text))], people[:1] + [odd], RULES)[1].label == "GPE"
     assert with_agreed_labels([(0, len(text))], people + [by_rule], RULES)[2].label == "GPE"
+
+
+def test_a_name_that_overlaps_itself_is_restored_only_where_a_search_for_it_finds_it():
+    from pipeline.extract.consistency import with_cut_names_restored
+
+    # 阿里阿里阿: a search finds 阿里阿 at 0, then goes on from 3, so the 阿里阿 at 2 is never read
+    text = "阿里阿说。阿里阿里阿来了。"
+    agreed = mention("阿里阿", "PERSON", text)
+    second = text.index("阿里阿", 3)
+    head_piece = Mention("PERSON", second, second + 2, "阿里", "ner", norm="阿里")  # inside the one found at 5
+    tail_piece = Mention("PERSON", second + 3, second + 5, "里阿", "ner", norm="里阿")  # inside only the one at 7
+    result = with_cut_names_restored(text, [(0, len(text))], [agreed, head_piece, tail_piece], RULES)
+    assert sorted((m.start, m.text, m.source) for m in result) == [
+        (0, "阿里阿", "ner"), (second, "阿里阿", "consistency"), (second + 3, "里阿", "ner")]

@@ -97,3 +97,17 @@ def test_the_stages_window_only_long_documents_and_a_failing_one_is_an_error_row
     assert [(e.source, e.stage, e.error_type) for e in batch.errors] == [("bad.txt", "extract", "MemoryError")]
     assert short.tables is None and short.mentions and short.measures  # whole, as ever
     assert long_ok.tables is not None and long_ok.n_mentions > 150
+
+
+def test_windows_on_worker_processes_have_the_rows_of_the_flow_process(report_text, whole_and_windowed, monkeypatch):
+    import pipeline.extract.workers as workers
+
+    monkeypatch.setattr(workers, "MIN_CHARS_FOR_WORKERS", 0)
+    monkeypatch.setattr(workers, "WORKER_CHUNK", 16)  # several pieces per window on each worker
+    on_workers = laid_out(report_text)
+    extract_in_windows(on_workers, CONFIG.model_copy(update={"extract": CONFIG.extract.model_copy(
+        update={"processes": 2})}))
+    workers.stop_workers()
+    _whole, windowed = whole_and_windowed
+    for table in ("sentences", "entities", "measures"):
+        assert batch_table(table, [on_workers]).to_pylist() == batch_table(table, [windowed]).to_pylist()

@@ -92,3 +92,19 @@ def test_a_run_rewrites_only_the_csv_months_its_documents_changed(tmp_path):
     (out / "csv" / "entities" / "pub_month=2025-04.csv").unlink()
     assert run(feed, out).n_documents == 0
     assert csv_months(out, "entities")["pub_month=2025-04.csv"][1] == after_fix["pub_month=2025-04.csv"][1]
+
+
+def test_rows_split_by_month_with_undated_ones_and_empty_months():
+    from datetime import date
+
+    import pyarrow as pa
+
+    from pipeline.tables.layout import split_by_month
+
+    data = pa.table({"pub_date": pa.array([date(2025, 3, 1), None, date(2025, 4, 2), date(2025, 3, 9)]),
+                     "n": [1, 2, 3, 4]})
+    split = split_by_month(data, {"2025-05"})
+    assert {month: part.column("n").to_pylist() for month, part in split.items()} == {
+        "2025-03": [1, 4], "2025-04": [3], "2025-05": [], "undated": [2]}
+    march = data.filter(pa.array([True, False, False, True]))
+    assert split_by_month(march, {"2025-03"})["2025-03"] is march  # one month: the table itself, not a copy
