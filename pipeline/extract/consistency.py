@@ -147,7 +147,8 @@ def _occurrences_around(text: str, start: int, end: int, names: list[str], model
     for index, offsets in sorted(by_name.items()):
         name = names[index]
         if _overlaps_itself(name):  # its occurrences can overlap: keep those the search would find
-            offsets = [at for at in _searched(text, name, start, end) if at in set(offsets)]
+            around = set(offsets)
+            offsets = [at for at in _searched(text, name, start, end) if at in around]
         ordered += [(index, at) for at in offsets]
     return ordered
 

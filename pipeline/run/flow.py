@@ -276,9 +276,9 @@ def extract_task(batch: Batch, config: Config) -> Batch:
             extract_documents([document], config, report)
         return document
 
+    long_ones = [d for d in batch.documents if is_long(d, config)]
     try:
         extract_documents([d for d in batch.documents if not is_long(d, config)], config, report)
-        long_ones = [d for d in batch.documents if is_long(d, config)]
     except Exception:
         long_ones = batch.documents  # the batch failed as a whole; find the documents that cause it
     failed = {id(d) for d in long_ones} - {id(d) for d in _each("extract", long_ones, one, _source, batch.errors)}

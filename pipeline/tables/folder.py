@@ -281,19 +281,14 @@ class OutputFolder:
             return
         kept = [moved_document(d, plan) for d in documents if d.doc_id not in plan.drop_new]
         key = self._new_batch_key([document.doc_id for document in kept], run_id)
-        # made one table at a time as its parts are written
-        tables = {
-            **{table: (lambda table=table: batch_table(table, kept, run_id))
-               for table in ("articles", "sentences", "entities", "measures")},
-            "documents": lambda: to_table("documents", (r for d in kept for r in document_rows(d, run_id))),
-        }
         months = {month_of(document.pub_date) for document in kept}
         manifest = self.manifest.copy()
         written: list[Path] = []
         run = self._run_after(run_id, len(kept), plan)
         try:
             for table in BATCH_TABLES if kept else ():
-                for path in self._write_parts(table, key, tables[table](), months):
+                # one table at a time, made as its parts are written
+                for path in self._write_parts(table, key, batch_table(table, kept, run_id), months):
                     written.append(path)
                     manifest.add(self.root, path, key, run_id)
             renamed = self._rewrite_for(plan, manifest, written, run_id)

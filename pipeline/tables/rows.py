@@ -147,7 +147,8 @@ def run_row(run_id: str, started_at: datetime, finished_at: datetime, n_inputs: 
 
 # The tables a document extracted in windows holds as tables (pipeline/extract/windows.py).
 WINDOWED_TABLES = ("sentences", "entities", "measures")
-_ROWS = {"articles": article_rows, "sentences": sentence_rows, "entities": mention_rows, "measures": measure_rows}
+_ROWS = {"documents": document_rows, "articles": article_rows, "sentences": sentence_rows,
+         "entities": mention_rows, "measures": measure_rows}
 
 
 def batch_table(table: str, documents: Iterable[Document], run_id: Optional[str] = None) -> pa.Table:
@@ -155,16 +156,20 @@ def batch_table(table: str, documents: Iterable[Document], run_id: Optional[str]
     document's own table stamped with the document's pub_date and ``run_id`` as it is written."""
     pieces: list[pa.Table] = []
     listed: list[Document] = []
+
+    def made_from_lists() -> None:
+        pieces.append(to_table(table, (r for d in listed for r in _ROWS[table](d, run_id))))
+        listed.clear()
+
     for document in documents:
         if document.tables is not None and table in document.tables:
             if listed:
-                pieces.append(to_table(table, (r for d in listed for r in _ROWS[table](d, run_id))))
-                listed = []
+                made_from_lists()
             pieces.append(_stamped(document.tables[table], document, run_id))
         else:
             listed.append(document)
     if listed or not pieces:
-        pieces.append(to_table(table, (r for d in listed for r in _ROWS[table](d, run_id))))
+        made_from_lists()
     return pieces[0] if len(pieces) == 1 else pa.concat_tables(pieces)
 
 
@@ -173,6 +178,6 @@ def _stamped(data: pa.Table, document: Document, run_id: Optional[str]) -> pa.Ta
     moves its pub_date (tables/folder.py moved_document), and the run id is the writing run's."""
     for name, value in _stamp(document, run_id).items():
         index = data.schema.get_field_index(name)
-        data = data.set_column(index, data.schema.field(index), pa.array([value] * data.num_rows,
-                                                                           type=data.schema.field(index).type))
+        field = data.schema.field(index)
+        data = data.set_column(index, field, pa.repeat(pa.scalar(value, type=field.type), data.num_rows))
     return data
